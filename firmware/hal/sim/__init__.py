@@ -1,0 +1,1 @@
+"""Simulated hardware with the same methods as hal/pico, in memory."""

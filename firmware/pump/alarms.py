@@ -1,0 +1,97 @@
+"""The alarm table and the set of alarms active now.
+
+Each alarm has a priority and an effect on delivery: STOP (the motor stops, the pump goes
+to the alarm state), LIMIT (no boluses; a bolus in progress stops; basal goes on, because an
+abrupt stop is itself a hazard) or INFORM. A latching alarm stays until acknowledged even
+when its cause is gone. Never silences a STOP alarm whose cause is still present."""
+from pump.compat import const
+from pump.errors import PumpError, E_RANGE
+
+CRITICAL = const(3)
+HIGH = const(2)
+LOW = const(1)
+
+STOP = const(2)
+LIMIT = const(1)
+INFORM = const(0)
+
+# (name, priority, effect, latching)
+TABLE = (
+    ("occlusion", CRITICAL, STOP, True),
+    ("stall", CRITICAL, STOP, True),
+    ("end_stop", CRITICAL, STOP, True),
+    ("empty", CRITICAL, STOP, True),
+    ("guard", CRITICAL, STOP, True),
+    ("memory", CRITICAL, STOP, True),
+    ("battery_eos", CRITICAL, STOP, True),
+    ("clock", HIGH, LIMIT, True),
+    ("dose_limit", HIGH, LIMIT, False),
+    ("battery_eri", LOW, INFORM, False),
+    ("low_reservoir", LOW, INFORM, False),
+    ("restart", LOW, INFORM, True),
+)
+
+PRIORITY_NAMES = ("", "low", "high", "critical")
+
+
+def row(name):
+    for r in TABLE:
+        if r[0] == name:
+            return r
+    raise PumpError(E_RANGE, name)
+
+
+class AlarmSet:
+    """Per alarm: [raised_at_ms, cause_present, acknowledged]."""
+
+    def __init__(self):
+        self.state = {}
+
+    def raise_(self, name, now_ms):
+        row(name)
+        entry = self.state.get(name)
+        if entry is None or not entry[1]:
+            self.state[name] = [now_ms, True, False]
+            return True
+        return False
+
+    def cause_gone(self, name):
+        entry = self.state.get(name)
+        if entry is not None:
+            entry[1] = False
+            self._forget_if_done(name)
+
+    def ack(self, name):
+        entry = self.state.get(name)
+        if entry is None:
+            raise PumpError(E_RANGE, name)
+        entry[2] = True
+        self._forget_if_done(name)
+
+    def _forget_if_done(self, name):
+        entry = self.state[name]
+        latching = row(name)[3]
+        if not entry[1] and (entry[2] or not latching):
+            del self.state[name]
+
+    def active(self):
+        """Active alarm names, highest priority first, then by name."""
+        names = sorted(self.state)
+        return sorted(names, key=lambda n: -row(n)[1])
+
+    def is_active(self, name):
+        return name in self.state
+
+    def worst_effect(self):
+        worst = INFORM
+        for name in self.state:
+            e = row(name)[2]
+            if e > worst:
+                worst = e
+        return worst
+
+    def first_with(self, effect):
+        for name in self.active():
+            if row(name)[2] == effect:
+                return name
+        return None

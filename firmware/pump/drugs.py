@@ -1,0 +1,268 @@
+"""The drug table: hard limits, per drug, that every prescription is checked against.
+
+One row per drug the pump knows. A drug that is not in the table is refused
+(PumpError E_UNKNOWN_DRUG): there is no default row and no "other" drug. The limits are
+hard: no prescription, refill, bolus, clinician command or fault recovery may make the
+pump exceed them, whatever the prescription says. A prescription is usually far below
+them; they are the outer fence, not a dosing guide.
+
+Why the table exists (hazard): catheter-tip granulomas (inflammatory masses) relate to
+high intrathecal doses and concentrations, so the maximum concentration and daily dose
+come from published consensus (PACC) or the drug's label where one exists. Overdose
+from a wrong concentration or volume entered at refill is a known failure of real
+pumps, and respiratory depression rises with intrathecal opioid dose: a concentration
+or dose above the row is refused rather than trusted.
+
+Units are base units, integers only: ng (mass), ng/mL (concentration), ms (time).
+Fields, in order (index constants F_* below):
+    name                    lowercase ascii; callers lowercase user input
+    max_conc_ng_ml          highest reservoir concentration
+    max_daily_ng            most in any 24 h (basal + all boluses)
+    max_hourly_ng           most in any rolling hour (basal + all boluses)
+    max_bolus_ng            largest patient (myPTM) bolus; 0: patient boluses refused
+    max_boluses_per_day     largest "max per 24 h" a prescription may set
+    min_lockout_ms          shortest patient-bolus lockout a prescription may set
+    max_clinician_bolus_ng  largest one-off clinician bolus (e.g. an intrathecal trial)
+    source                  where the limits come from; "project-chosen" where no
+                            published value exists
+How the project-chosen values are derived is in docs/drug_limits.md and, in short,
+beside each row. For bench rigs and teaching, never for a patient."""
+from pump.compat import const
+from pump.errors import E_UNKNOWN_DRUG, PumpError
+
+# Field indices: callers read row[F_MAX_DAILY], never a bare number.
+F_NAME = const(0)
+F_MAX_CONC = const(1)
+F_MAX_DAILY = const(2)
+F_MAX_HOURLY = const(3)
+F_MAX_BOLUS = const(4)
+F_MAX_BOLUSES_PER_DAY = const(5)
+F_MIN_LOCKOUT = const(6)
+F_MAX_CLINICIAN_BOLUS = const(7)
+F_SOURCE = const(8)
+N_FIELDS = const(9)
+
+FIELD_NAMES = (
+    "name",
+    "max_conc_ng_ml",
+    "max_daily_ng",
+    "max_hourly_ng",
+    "max_bolus_ng",
+    "max_boluses_per_day",
+    "min_lockout_ms",
+    "max_clinician_bolus_ng",
+    "source",
+)
+
+MCG = const(1000)  # ng per microgram
+MG = const(1000000)  # ng per milligram
+HOUR_MS = const(3600000)
+DAY_MS = const(86400000)
+SMALL_INT_MAX = const(0x3FFFFFFF)  # largest small int on a 32-bit MicroPython port
+
+# Project-chosen derivations (docs/drug_limits.md explains them):
+#   max_clinician_bolus = upper end of the PACC 2017 intrathecal bolus trial dose range
+#                         (baclofen: the label's largest screening bolus)
+#   max_bolus (patient) = half of that: the patient presses with no clinician present
+#   max_boluses_per_day = min(24, max_daily // max_bolus)
+#   max_hourly          = max(max_bolus, max_clinician_bolus) + max_daily // 8
+#                         (the largest bolus plus a basal step at 3x the average rate)
+#   min_lockout         = 1 h for every drug (IT opioids peak late; short lockouts stack)
+DRUGS = (
+    (
+        "morphine",
+        20 * MG,
+        15 * MG,
+        500 * MCG + 15 * MG // 8,
+        250 * MCG,
+        24,
+        HOUR_MS,
+        500 * MCG,
+        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 20 mg/mL, max dose"
+        " 15 mg/d; bolus caps from PACC 2017 trial dose 0.1-0.5 mg; rest project-chosen",
+    ),
+    (
+        "hydromorphone",
+        15 * MG,
+        10 * MG,
+        100 * MCG + 10 * MG // 8,
+        50 * MCG,
+        24,
+        HOUR_MS,
+        100 * MCG,
+        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 15 mg/mL, max dose"
+        " 10 mg/d; bolus caps from PACC 2017 trial dose 25-100 mcg; rest project-chosen",
+    ),
+    (
+        "fentanyl",
+        10 * MG,
+        750 * MCG,
+        75 * MCG + 750 * MCG // 8,
+        37500,  # 37.5 mcg
+        20,
+        HOUR_MS,
+        75 * MCG,
+        "PACC 2012 max conc 10 mg/mL, no upper daily dose; project-chosen, conservative:"
+        " max 750 mcg/d = 10x the upper PACC 2017 starting dose 75 mcg/d; trial dose to 75 mcg",
+    ),
+    (
+        "sufentanil",
+        5 * MG,
+        200 * MCG,
+        20 * MCG + 200 * MCG // 8,
+        10 * MCG,
+        20,
+        HOUR_MS,
+        20 * MCG,
+        "PACC 2012 max conc 5 mg/mL, no upper daily dose; project-chosen, conservative:"
+        " max 200 mcg/d = 10x the upper PACC 2017 starting dose 20 mcg/d; trial dose to 20 mcg",
+    ),
+    (
+        "baclofen",
+        2000 * MCG,
+        2000 * MCG,
+        100 * MCG + 2000 * MCG // 8,
+        0,  # patient boluses refused: not part of the labelled use
+        0,
+        HOUR_MS,
+        100 * MCG,
+        "Lioresal Intrathecal/Gablofen US labels: conc up to 2000 mcg/mL, maintenance up to"
+        " ~2000 mcg/d, screening bolus 50-100 mcg; no patient boluses (project choice)",
+    ),
+    (
+        "ziconotide",
+        100 * MCG,
+        19200,  # 19.2 mcg
+        5 * MCG + 19200 // 8,
+        0,  # patient boluses refused: the label warns against rapid titration
+        0,
+        HOUR_MS,
+        5 * MCG,
+        "Prialt (ziconotide) US label: max 19.2 mcg/day, slow titration, 100 mcg/mL vial;"
+        " PACC 2012 max conc 100 mcg/mL; trial dose to 5 mcg (PACC 2017); no patient boluses",
+    ),
+    (
+        "bupivacaine",
+        30 * MG,
+        15 * MG,
+        2500 * MCG + 15 * MG // 8,
+        1250 * MCG,
+        12,
+        HOUR_MS,
+        2500 * MCG,
+        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 30 mg/mL, max dose"
+        " 15-20 mg/d (lower end used); trial dose to 2.5 mg (PACC 2017); rest project-chosen",
+    ),
+    (
+        "ropivacaine",
+        10 * MG,
+        15 * MG,
+        2500 * MCG + 15 * MG // 8,
+        1250 * MCG,
+        12,
+        HOUR_MS,
+        2500 * MCG,
+        "project-chosen, conservative: no consensus value; conc capped at the strongest"
+        " commercial strength 10 mg/mL, doses no higher than bupivacaine's (more potent)",
+    ),
+    (
+        "clonidine",
+        1000 * MCG,
+        600 * MCG,
+        20 * MCG + 600 * MCG // 8,
+        10 * MCG,
+        24,
+        HOUR_MS,
+        20 * MCG,
+        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 1000 mcg/mL, max dose"
+        " 600 mcg/d; trial dose 5-20 mcg (PACC 2017); rest project-chosen",
+    ),
+)
+
+
+def lookup(name):
+    """Return the row for `name` (exact, lowercase); PumpError(E_UNKNOWN_DRUG, name) if absent."""
+    for row in DRUGS:
+        if row[F_NAME] == name:
+            return row
+    raise PumpError(E_UNKNOWN_DRUG, name)
+
+
+def _fail(name, field, why):
+    raise ValueError("drug %s: field %s: %s" % (name, FIELD_NAMES[field], why))
+
+
+def _is_int(value):
+    return type(value) is int  # bool and float are refused
+
+
+def _check_name(name):
+    if type(name) is not str or not name:
+        _fail(repr(name), F_NAME, "not a non-empty str")
+    for ch in name:
+        if not ("a" <= ch <= "z"):
+            _fail(repr(name), F_NAME, "not lowercase ascii letters")
+
+
+def _check_source(name, source):
+    if type(source) is not str or not source:
+        _fail(name, F_SOURCE, "not a non-empty str")
+    for ch in source:
+        if not (32 <= ord(ch) <= 126):
+            _fail(name, F_SOURCE, "not printable ascii")
+
+
+def _check_row(row):
+    if type(row) is not tuple:
+        _fail(repr(row), F_NAME, "row is not a tuple")
+    if len(row) != N_FIELDS:
+        _fail(repr(row[0] if row else row), F_NAME, "row does not have %d fields" % N_FIELDS)
+    name = row[F_NAME]
+    _check_name(name)
+    for field in range(F_MAX_CONC, F_SOURCE):
+        value = row[field]
+        if not _is_int(value):
+            _fail(name, field, "not an int")
+        if value < 0 or value > SMALL_INT_MAX:
+            _fail(name, field, "out of range 0..%d" % SMALL_INT_MAX)
+    for field in (F_MAX_CONC, F_MAX_DAILY, F_MAX_HOURLY, F_MIN_LOCKOUT):
+        if row[field] == 0:
+            _fail(name, field, "must be positive")
+    _check_source(name, row[F_SOURCE])
+
+    daily = row[F_MAX_DAILY]
+    hourly = row[F_MAX_HOURLY]
+    bolus = row[F_MAX_BOLUS]
+    count = row[F_MAX_BOLUSES_PER_DAY]
+    if hourly > daily:
+        _fail(name, F_MAX_HOURLY, "exceeds max_daily_ng")
+    if hourly * 24 < daily:
+        _fail(name, F_MAX_HOURLY, "a flat basal at max_daily_ng would exceed it")
+    if bolus > hourly:
+        _fail(name, F_MAX_BOLUS, "exceeds max_hourly_ng")
+    if (bolus == 0) != (count == 0):
+        _fail(name, F_MAX_BOLUSES_PER_DAY, "must be 0 exactly when max_bolus_ng is 0")
+    if bolus * count > daily:
+        _fail(name, F_MAX_BOLUSES_PER_DAY, "max_bolus_ng times this exceeds max_daily_ng")
+    if row[F_MIN_LOCKOUT] > DAY_MS:
+        _fail(name, F_MIN_LOCKOUT, "longer than 24 h")
+    if row[F_MAX_CLINICIAN_BOLUS] > hourly:
+        _fail(name, F_MAX_CLINICIAN_BOLUS, "exceeds max_hourly_ng")
+
+
+def check_table(table=None):
+    """Validate a drug table (DRUGS by default); raise ValueError naming drug and field.
+
+    Checks every row's types and ranges, unique names, and the relations between limits:
+    hourly <= daily, 24 * hourly >= daily, bolus and clinician bolus <= hourly, bolus
+    count 0 exactly when patient boluses are refused, bolus * count <= daily."""
+    if table is None:
+        table = DRUGS
+    if type(table) is not tuple or not table:
+        raise ValueError("drug table: not a non-empty tuple")
+    seen = []
+    for row in table:
+        _check_row(row)
+        if row[F_NAME] in seen:
+            _fail(row[F_NAME], F_NAME, "duplicate name")
+        seen.append(row[F_NAME])

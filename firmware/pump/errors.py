@@ -1,0 +1,64 @@
+"""Error codes of the pump logic, and the one exception type that carries them.
+
+Logic raises PumpError(code, *values) with numbers, never text: words for a code are made
+only at the edge (console/messages.py). A code, once published, keeps its number."""
+from pump.compat import const
+
+# Input: what a person typed or a file held.
+E_BAD_NUMBER = const(10)  # not a number, or a sign where none is allowed
+E_BAD_UNIT = const(11)  # unit missing, unknown, or of the wrong kind
+E_PRECISION = const(12)  # would lose precision in the base unit (nL, ng, ms)
+E_RANGE = const(13)  # out of the allowed range, or would overflow
+
+# Delivery faults.
+E_OCCLUSION = const(21)
+E_STALL = const(22)
+E_END_STOP = const(23)
+E_PLAN = const(24)  # a delivery plan failed its own volume check
+
+# Prescription.
+E_UNKNOWN_DRUG = const(30)
+E_CONC_LIMIT = const(31)  # values: drug, concentration_ng_ml, limit
+E_DAILY_LIMIT = const(32)  # values: drug, dose_ng, limit_ng
+E_HOURLY_LIMIT = const(33)  # values: drug, dose_ng, limit_ng
+E_BOLUS_LIMIT = const(34)  # values: drug, dose_ng, limit_ng
+E_BOLUS_COUNT_LIMIT = const(35)  # values: drug, count, limit
+E_SCHEDULE = const(36)  # basal steps out of order, duplicated, too many, not from 00:00
+E_TOO_MANY_DRUGS = const(37)
+E_DUPLICATE_DRUG = const(38)
+E_RESERVOIR = const(39)  # threshold or volume inconsistent with capacity
+E_LOCKOUT_RANGE = const(29)  # lockout outside what the drug table allows
+
+# Bolus refusals.
+E_NO_RX = const(40)
+E_SUSPENDED = const(41)
+E_CRITICAL = const(42)
+E_BOLUS_RUNNING = const(43)
+E_LOCKOUT = const(44)  # values: ms left
+E_DAILY_MAX = const(45)  # values: boluses in the last 24 h, maximum
+E_DOSE_WINDOW = const(46)  # values: window_ms, projected_ng, limit_ng
+E_NOT_RUNNING = const(47)
+E_CLINICIAN_BOLUS_LIMIT = const(48)
+
+# State machine.
+E_INVALID_EVENT = const(50)  # values: event, state
+E_GUARD = const(51)
+
+# Reservoir, refill, priming.
+E_RESERVOIR_EMPTY = const(60)
+E_PRIME_LIMIT = const(61)  # values: requested_nl, allowed_nl
+E_REFILL_OVER = const(62)  # values: volume_nl, capacity_nl
+E_NO_PENDING = const(63)  # confirm without a pending refill
+
+
+class PumpError(Exception):
+    """A refusal or fault with a numeric code; `values` are the numbers behind it."""
+
+    def __init__(self, code, *values):
+        super().__init__(code, *values)
+        self.code = code
+        self.values = values
+
+E_NOT_PRIMED = const(64)  # the line is not full: start would deliver nothing, then a surge
+E_CONC_MISMATCH = const(65)  # a new concentration only comes with a confirmed refill
+E_TIME = const(66)  # time would run backwards

@@ -1,0 +1,68 @@
+"""Rolling-window dose limits: would the dose in any rolling hour or 24 h, past delivery
+plus what is about to be delivered, exceed the drug table?
+
+Windows that reach into the past use the ideal dose ledger; the future is the basal
+schedule (with its catheter-open floor) plus any bolus, all in dose units U. The sum is
+piecewise linear in the window's start, so checking every breakpoint finds the maximum
+exactly. Pure: reads its arguments, changes nothing."""
+from pump.schedule import DAY_MS
+
+
+class Future:
+    """Dose to come from `now`: basal pieces over `horizon_ms` plus one bolus ramp."""
+
+    def __init__(self, schedule, tod_ms, horizon_ms, floor_e6, step_den,
+                 bolus_u=0, bolus_rate=0):
+        self.starts = [0]
+        self.cums = [0]
+        self.rates = []
+        s = 0
+        cum = 0
+        for d, rate in schedule.segments(tod_ms, horizon_ms):
+            r = rate * 1_000_000
+            r = (r if r > floor_e6 else floor_e6) * step_den
+            self.rates.append(r)
+            s += d
+            cum += r * d
+            self.starts.append(s)
+            self.cums.append(cum)
+        self.rates.append(self.rates[-1] if self.rates else 0)
+        self.bolus_u = bolus_u
+        self.bolus_rate = bolus_rate
+
+    def bolus_end_ms(self):
+        if not self.bolus_u or not self.bolus_rate:
+            return 0
+        return -(-self.bolus_u // self.bolus_rate)
+
+    def at(self, s):
+        """Dose delivered from now until now + s (U)."""
+        i = len(self.starts) - 1
+        while i > 0 and self.starts[i] > s:
+            i -= 1
+        basal = self.cums[i] + self.rates[i] * (s - self.starts[i])
+        b = self.bolus_rate * s
+        return basal + (b if b < self.bolus_u else self.bolus_u)
+
+
+def window_peak(ledger, now_ms, future, window_ms):
+    """Largest dose (U) in any window of `window_ms` that holds `now_ms`."""
+    base = ledger.cum_at(now_ms)
+    starts = [now_ms - window_ms, now_ms]
+    starts.extend(ledger.breakpoints(now_ms - window_ms, now_ms))
+    for s in future.starts:
+        if 0 < s < window_ms:
+            starts.append(now_ms - window_ms + s)
+    be = future.bolus_end_ms()
+    if 0 < be < window_ms:
+        starts.append(now_ms - window_ms + be)
+    best = 0
+    for a in starts:
+        v = base - ledger.cum_at(a) + future.at(a + window_ms - now_ms)
+        if v > best:
+            best = v
+    return best
+
+
+def horizon_for(window_ms):
+    return window_ms if window_ms <= DAY_MS else DAY_MS

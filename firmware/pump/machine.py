@@ -1,0 +1,34 @@
+"""A small interpreter for the state table in states.py.
+
+Changes state only through the table: an unknown trigger for the current state raises
+PumpError(E_INVALID_EVENT), a failing guard raises its own code, and in both cases the
+state is unchanged. Holds no table of its own and no pump logic."""
+from pump.errors import PumpError, E_INVALID_EVENT
+
+
+class StateMachine:
+    def __init__(self, transitions, initial, guards):
+        self.state = initial
+        self._guards = guards
+        self._index = {}
+        for trigger, source, dest, guard in transitions:
+            self._index[(trigger, source)] = (dest, guard)
+
+    def can(self, trigger):
+        return (trigger, self.state) in self._index
+
+    def check(self, trigger, *args):
+        """Raise what fire() would raise, change nothing; return the destination."""
+        found = self._index.get((trigger, self.state))
+        if found is None:
+            raise PumpError(E_INVALID_EVENT, trigger, self.state)
+        dest, guard = found
+        if guard is not None:
+            verdict = getattr(self._guards, guard)(*args)
+            if verdict:
+                raise PumpError(*verdict)
+        return dest
+
+    def fire(self, trigger, *args):
+        self.state = self.check(trigger, *args)
+        return self.state

@@ -1,0 +1,126 @@
+"""A prescription: drugs with concentrations (primary first), the basal schedule in dose of
+the primary drug, the patient bolus, and the reservoir's capacity and low threshold.
+
+Checked in full when built, against the drug table and the rig: a pump never holds a
+prescription it would later refuse. Every drug's dose follows from the same flow, so each
+secondary drug is checked at its own concentration. Never changes after construction."""
+from pump.compat import const
+from pump import drugs as dt
+from pump.errors import (PumpError, E_RANGE, E_TOO_MANY_DRUGS, E_DUPLICATE_DRUG,
+                         E_CONC_LIMIT, E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT,
+                         E_BOLUS_COUNT_LIMIT, E_LOCKOUT_RANGE, E_RESERVOIR)
+from pump.flow import NG_E6_DAY
+
+HOUR_MS = const(3_600_000)
+MAX_SECONDARY = const(3)
+
+
+class Bolus:
+    """Patient bolus settings: dose of the primary drug, lockout, maximum per 24 h."""
+
+    def __init__(self, dose_ng, lockout_ms, max_per_day):
+        for v in (dose_ng, lockout_ms, max_per_day):
+            if type(v) is not int or v <= 0:
+                raise PumpError(E_RANGE, v)
+        self.dose_ng = dose_ng
+        self.lockout_ms = lockout_ms
+        self.max_per_day = max_per_day
+
+    def per_hour(self):
+        """Most boluses that can start inside one hour, lockout allowing."""
+        n = (HOUR_MS - 1) // self.lockout_ms + 1
+        return n if n < self.max_per_day else self.max_per_day
+
+
+class Prescription:
+    def __init__(self, drugs, schedule, bolus, capacity_nl, low_nl, rig):
+        drugs = tuple(drugs)
+        if not 1 <= len(drugs) <= 1 + MAX_SECONDARY:
+            raise PumpError(E_TOO_MANY_DRUGS, len(drugs))
+        names = []
+        for name, conc in drugs:
+            if name in names:
+                raise PumpError(E_DUPLICATE_DRUG, name)
+            names.append(name)
+            if type(conc) is not int or conc <= 0:
+                raise PumpError(E_RANGE, conc)
+            limit = dt.lookup(name)[dt.F_MAX_CONC]
+            if conc > limit:
+                raise PumpError(E_CONC_LIMIT, name, conc, limit)
+        if type(capacity_nl) is not int or not 0 < capacity_nl <= rig.capacity_nl:
+            raise PumpError(E_RESERVOIR, capacity_nl, rig.capacity_nl)
+        if type(low_nl) is not int or not 0 <= low_nl < capacity_nl:
+            raise PumpError(E_RESERVOIR, low_nl, capacity_nl)
+        self.drugs = drugs
+        self.schedule = schedule
+        self.bolus = bolus
+        self.capacity_nl = capacity_nl
+        self.low_nl = low_nl
+        self.min_flow_nl_per_day = rig.min_flow_nl_per_day
+        for i in range(len(drugs)):
+            self._check_drug(i)
+
+    def primary(self):
+        return self.drugs[0][0]
+
+    def concs(self):
+        return self.drugs
+
+    def floor_e6(self, primary_conc=None):
+        """The catheter-open flow as a primary-drug dose rate, ng/day*1e6."""
+        c = self.drugs[0][1] if primary_conc is None else primary_conc
+        return self.min_flow_nl_per_day * c
+
+    def with_concs(self, concs):
+        """The same prescription for a refill at other concentrations (checked again)."""
+        return Prescription(concs, self.schedule, self.bolus, self.capacity_nl,
+                            self.low_nl, _RigView(self.min_flow_nl_per_day, self.capacity_nl))
+
+    def _check_drug(self, i):
+        name, conc = self.drugs[i]
+        cp = self.drugs[0][1]
+        row = dt.lookup(name)
+        floor = self.floor_e6()
+        # Doses of drug i in ng * NG_E6_DAY * cp, to compare without division.
+        daily = self.schedule.daily_e6(floor) * conc
+        hourly = self.schedule.max_window_e6(HOUR_MS, floor) * conc
+        b = self.bolus
+        if b is not None:
+            if b.dose_ng * conc > row[dt.F_MAX_BOLUS] * cp:
+                raise PumpError(E_BOLUS_LIMIT, name, _ng(b.dose_ng * conc, cp),
+                                row[dt.F_MAX_BOLUS])
+            if b.max_per_day > row[dt.F_MAX_BOLUSES_PER_DAY]:
+                raise PumpError(E_BOLUS_COUNT_LIMIT, name, b.max_per_day,
+                                row[dt.F_MAX_BOLUSES_PER_DAY])
+            if b.lockout_ms < row[dt.F_MIN_LOCKOUT]:
+                raise PumpError(E_LOCKOUT_RANGE, name, b.lockout_ms, row[dt.F_MIN_LOCKOUT])
+            daily += b.max_per_day * b.dose_ng * NG_E6_DAY * conc
+            hourly += b.per_hour() * b.dose_ng * NG_E6_DAY * conc
+        if daily > row[dt.F_MAX_DAILY] * NG_E6_DAY * cp:
+            raise PumpError(E_DAILY_LIMIT, name, _ng(daily, NG_E6_DAY * cp),
+                            row[dt.F_MAX_DAILY])
+        if hourly > row[dt.F_MAX_HOURLY] * NG_E6_DAY * cp:
+            raise PumpError(E_HOURLY_LIMIT, name, _ng(hourly, NG_E6_DAY * cp),
+                            row[dt.F_MAX_HOURLY])
+
+    def limit_ng(self, field):
+        """The tightest limit of a field over every drug, as primary-drug ng (floor)."""
+        cp = self.drugs[0][1]
+        best = None
+        for name, conc in self.drugs:
+            v = dt.lookup(name)[field] * cp // conc
+            if best is None or v < best:
+                best = v
+        return best
+
+
+def _ng(scaled, den):
+    return -(-scaled // den)
+
+
+class _RigView:
+    """What a prescription needs of the rig, kept so a refill can re-check it."""
+
+    def __init__(self, min_flow_nl_per_day, capacity_nl):
+        self.min_flow_nl_per_day = min_flow_nl_per_day
+        self.capacity_nl = capacity_nl

@@ -1,0 +1,444 @@
+"""The pump: schedule, step integrator, tubing, reservoir, dose ledger, bolus history and
+alarms, wired to the state table.
+
+Every command first advances the world to `now_ms` (the pump's monotonic clock), then
+checks, then acts, so a refused command changes nothing. Never reads a clock or a pin:
+time comes in as an argument, motion goes out through `motor.move(n) -> issued`. Never
+issues a step the ideal has not earned, nor one the reservoir cannot give."""
+from pump import drugs as dt
+from pump.alarms import AlarmSet, STOP, LIMIT, row as alarm_row
+from pump.bolus import BolusHistory
+from pump.errors import (PumpError, E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING,
+                         E_NOT_RUNNING, E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT,
+                         E_RANGE, E_NOT_PRIMED, E_CONC_MISMATCH, E_TIME,
+                         E_CLINICIAN_BOLUS_LIMIT, E_NO_PENDING)
+from pump.flow import StepIntegrator, NG_E6_DAY
+from pump.ledger import DoseLedger
+from pump.limits import Future, window_peak
+from pump.machine import StateMachine
+from pump.reservoir import Reservoir
+from pump.schedule import DAY_MS
+from pump.states import (TRANSITIONS, INITIAL, DELIVERING, RUNNING, BOLUSING, SUSPENDED,
+                         PRIMING, REFILLING, ALARM)
+from pump.tubing import Tubing
+
+HOUR_MS = 3_600_000
+WINDOWS = ((HOUR_MS, dt.F_MAX_HOURLY), (DAY_MS, dt.F_MAX_DAILY))
+
+
+class Pump:
+    def __init__(self, rig, motor, log=None, now_ms=0):
+        self.rig = rig
+        self.motor = motor
+        self._log = log
+        self.sm = StateMachine(TRANSITIONS, INITIAL, self)
+        self.alarms = AlarmSet()
+        self.rx = None
+        self.integ = StepIntegrator()
+        self.prime_integ = StepIntegrator()
+        self.prime_integ.rate = rig.prime_nl_per_min * rig.step_den
+        self.prime_integ.set_step_dose(60_000 * rig.step_num)
+        self.prime_steps_left = 0
+        self.tubing = Tubing(rig.dead_volume_nl * rig.step_den, rig.step_num)
+        self.reservoir = Reservoir(rig.step_num, rig.step_den)
+        self.ledger = DoseLedger()
+        self.history = BolusHistory()
+        self.delivered = {}  # drug -> VU*ng/mL that left the catheter tip
+        self.primed_vu = 0
+        self.t = now_ms
+        self.wall_offset_ms = 0
+        self.steps_issued = 0
+        self.steps_missed = 0
+        self.bolus_left = 0  # U of bolus not yet earned by the integrator
+        self.bolus_rate = 0  # U per ms
+        self.bolus_end = 0
+        self.pending = None  # (volume_nl, prescription) of a refill awaiting confirm
+        self.u_per_ng = NG_E6_DAY * rig.step_den
+        self._ideal_rate = None
+        self.motor.enable(False)
+        self._apply_rates()
+
+    # ----- guards: pure, 0 or (code, values...) -----
+    def start_allowed(self, *_):
+        if self.rx is None:
+            return (E_NO_RX,)
+        stop = self.alarms.first_with(STOP)
+        if stop:
+            return (E_CRITICAL, stop)
+        if self.reservoir.steps_left() == 0:
+            return (E_RESERVOIR_EMPTY,)
+        if not self.tubing.is_full():
+            return (E_NOT_PRIMED, self.tubing.filled_vu() // self.rig.step_den,
+                    self.rig.dead_volume_nl)
+        return 0
+
+    def prime_allowed(self, volume_nl):
+        if self.rx is None:
+            return (E_NO_RX,)
+        room_nl = (self.tubing.dead_vu - self.tubing.filled_vu()) // self.rig.step_den
+        if type(volume_nl) is not int or volume_nl <= 0 or volume_nl > room_nl:
+            return (E_PRIME_LIMIT, volume_nl, room_nl)
+        if volume_nl * self.rig.step_den > self.reservoir.volume_vu:
+            return (E_RESERVOIR_EMPTY,)
+        return 0
+
+    def bolus_allowed(self, dose_ng, clinician=False):
+        st = self.sm.state
+        if self.rx is None:
+            return (E_NO_RX,)
+        if st == SUSPENDED:
+            return (E_SUSPENDED,)
+        stop = self.alarms.first_with(STOP)
+        if st == ALARM or stop:
+            return (E_CRITICAL, stop)
+        if st == BOLUSING:
+            return (E_BOLUS_RUNNING, self.bolus_end - self.t)
+        if st != RUNNING:
+            return (E_NOT_RUNNING, st)
+        limiting = self.alarms.first_with(LIMIT)
+        if limiting:
+            return (E_CRITICAL, limiting)
+        if clinician:
+            cap = self.rx.limit_ng(dt.F_MAX_CLINICIAN_BOLUS)
+            if type(dose_ng) is not int or not 0 < dose_ng <= cap:
+                return (E_CLINICIAN_BOLUS_LIMIT, dose_ng, cap)
+        else:
+            b = self.rx.bolus
+            if b is None:
+                return (E_NO_RX,)
+            v = self.history.verdict(self.t, b.lockout_ms, b.max_per_day)
+            if v:
+                return v
+        if self._bolus_vu(dose_ng) > self.reservoir.volume_vu:
+            return (E_RESERVOIR_EMPTY,)
+        return self._windows_verdict(self.rx, dose_ng * self.u_per_ng, self._bolus_speed())
+
+    def alarms_clear(self, *_):
+        stop = self.alarms.first_with(STOP)
+        return (E_CRITICAL, stop) if stop else 0
+
+    # ----- commands -----
+    def program(self, rx, now_ms):
+        self.advance(now_ms)
+        if self.reservoir.concs is not None and rx.drugs != self.reservoir.concs:
+            raise PumpError(E_CONC_MISMATCH, rx.primary())
+        self.sm.check("program")
+        if self.sm.state in DELIVERING:
+            v = self._windows_verdict(rx, self.bolus_left, self.bolus_rate)
+            if v:
+                raise PumpError(*v)
+        old = self.rx
+        self.sm.fire("program")
+        self.rx = rx
+        self._apply_rates()
+        self._note("program", rx.primary(), old is None)
+
+    def start(self, now_ms):
+        self._fire(now_ms, "start")
+
+    def stop(self, now_ms):
+        self.advance(now_ms)
+        self.sm.check("stop")
+        self._end_bolus()
+        self._fire(now_ms, "stop")
+
+    def suspend(self, now_ms):
+        self.advance(now_ms)
+        self.sm.check("suspend")
+        self._end_bolus()
+        self._fire(now_ms, "suspend")
+
+    def resume(self, now_ms):
+        self._fire(now_ms, "resume")
+
+    def request_bolus(self, now_ms):
+        """The patient's press. Returns the dose granted (ng) or raises the reason."""
+        self.advance(now_ms)
+        dose = self.rx.bolus.dose_ng if self.rx is not None and self.rx.bolus else 0
+        return self._grant(dose, False)
+
+    def clinician_bolus(self, dose_ng, now_ms):
+        self.advance(now_ms)
+        return self._grant(dose_ng, True)
+
+    def prime(self, volume_nl, now_ms):
+        self.advance(now_ms)
+        self.sm.check("prime", volume_nl)
+        self.prime_steps_left = volume_nl * self.rig.step_den // self.rig.step_num
+        self.prime_integ.acc = 0
+        self._fire(now_ms, "prime", volume_nl)
+        self._settle()
+
+    def refill(self, volume_nl, concs, now_ms):
+        """Stage a refill; nothing changes until confirm()."""
+        self.advance(now_ms)
+        if self.rx is None:
+            raise PumpError(E_NO_RX)
+        self.sm.check("refill")
+        rx = self.rx if concs is None else self.rx.with_concs(concs)
+        if type(volume_nl) is not int or not 0 < volume_nl <= rx.capacity_nl:
+            raise PumpError(E_RANGE, volume_nl, rx.capacity_nl)
+        self.pending = (volume_nl, rx)
+        self._fire(now_ms, "refill")
+
+    def confirm(self, now_ms):
+        self.advance(now_ms)
+        if self.pending is None:
+            raise PumpError(E_NO_PENDING)
+        volume_nl, rx = self.pending
+        self.sm.check("confirm")
+        self.reservoir.fill(volume_nl, rx.capacity_nl, rx.drugs)
+        self.rx = rx
+        self.pending = None
+        self.alarms.cause_gone("empty")
+        self._fire(now_ms, "confirm")
+        self._note("refill", volume_nl, rx.drugs[0][1])
+        self._settle()
+
+    def cancel(self, now_ms):
+        self.advance(now_ms)
+        self.pending = None
+        self._fire(now_ms, "cancel")
+        self._settle()
+
+    def set_time(self, wall_ms, now_ms):
+        """Set the wall clock. Rolling windows run on the monotonic clock and do not move;
+        the basal schedule does, so a jump that would crowd a window is refused."""
+        self.advance(now_ms)
+        old = self.wall_offset_ms
+        self.wall_offset_ms = wall_ms - now_ms
+        if self.sm.state in DELIVERING:
+            v = self._windows_verdict(self.rx, self.bolus_left, self.bolus_rate)
+            if v:
+                self.wall_offset_ms = old
+                raise PumpError(*v)
+        self._apply_rates()
+
+    def fault(self, name, now_ms):
+        """An alarm from outside the logic (hardware, storage, battery, guard)."""
+        self.advance(now_ms)
+        self._raise(name)
+
+    def ack(self, name, now_ms):
+        self.advance(now_ms)
+        self.alarms.ack(name)
+        self._settle()
+
+    # ----- time -----
+    def advance(self, now_ms):
+        """Deliver everything due up to now_ms, stopping at every event on the way."""
+        if now_ms < self.t:
+            raise PumpError(E_TIME, now_ms, self.t)
+        while self.t < now_ms:
+            end = self._next_event(now_ms)
+            self._run(end - self.t)
+            self.t = end
+            self._settle()
+
+    def _next_event(self, limit):
+        best = limit
+        st = self.sm.state
+        if st in DELIVERING:
+            c = self.t + self.rx.schedule.ms_to_next_step(self._tod())
+            best = c if c < best else best
+            if self.bolus_left:
+                best = self.bolus_end if self.bolus_end < best else best
+            k = self._steps_to_event()
+            if k:
+                ms = self.integ.ms_until(k)
+                if ms is not None and self.t + ms < best:
+                    best = self.t + ms
+        elif st == PRIMING:
+            ms = self.prime_integ.ms_until(self.prime_steps_left)
+            if ms is not None and self.t + ms < best:
+                best = self.t + ms
+        return best if best > self.t else self.t + 1
+
+    def _steps_to_event(self):
+        best = self.reservoir.steps_left()
+        vu = self.tubing.vu_until_change()
+        if vu is not None:
+            k = -(-vu // self.rig.step_num)
+            best = k if k < best else best
+        if not self.alarms.is_active("low_reservoir"):
+            k = self.reservoir.steps_until_at_or_below(self.rx.low_nl)
+            if 0 < k < best:
+                best = k
+        return best
+
+    def _run(self, dt_ms):
+        st = self.sm.state
+        if st in DELIVERING:
+            extra = 0
+            if self.bolus_left:
+                self.bolus_left -= self.bolus_rate * dt_ms
+                if self.t + dt_ms >= self.bolus_end:
+                    extra = self.bolus_left  # the last fraction of a ms, exactly
+                    self._end_bolus()
+                    self.ledger.bump(extra)
+            self._issue(self.integ.run(dt_ms, extra), self.delivered)
+        elif st == PRIMING:
+            n = self.prime_integ.run(dt_ms)
+            n = n if n < self.prime_steps_left else self.prime_steps_left
+            self.prime_steps_left -= self._issue(n, None)
+        else:
+            self.integ.run(dt_ms)
+
+    def _issue(self, n, out):
+        left = self.reservoir.steps_left()
+        n = n if n < left else left
+        if n <= 0:
+            return 0
+        issued = self.motor.move(n)
+        if issued:
+            vu = self.reservoir.take(issued)
+            if out is None:
+                before = self.tubing.filled_vu()
+                self.tubing.push(vu, self.reservoir.concs, {})
+                self.primed_vu += self.tubing.filled_vu() - before
+            else:
+                self.tubing.push(vu, self.reservoir.concs, out)
+            self.steps_issued += issued
+        if issued < n:
+            self.steps_missed += n - issued
+            self._raise(self.motor.fault() or "stall")
+        return issued
+
+    def _settle(self):
+        """Bring alarms, state and rates in line with the world after any change."""
+        st = self.sm.state
+        if st == BOLUSING and not self.bolus_left:
+            self.sm.fire("bolus_done")
+            self._note("bolus_done")
+        if st == PRIMING and self.prime_steps_left == 0:
+            self.sm.fire("prime_done")
+            self._note("primed", self.primed_vu // self.rig.step_den)
+        if self.rx is not None:
+            if self.reservoir.volume_vu <= self.rx.low_nl * self.rig.step_den:
+                if self.alarms.raise_("low_reservoir", self.t):
+                    self._note("alarm", "low_reservoir")
+            else:
+                self.alarms.cause_gone("low_reservoir")
+        if self.sm.state in DELIVERING and self.reservoir.steps_left() == 0:
+            self._raise("empty")
+        if self.sm.state == ALARM and not self.alarms.first_with(STOP):
+            self.sm.fire("clear")
+        self.motor.enable(self.sm.state in DELIVERING or self.sm.state == PRIMING)
+        self._apply_rates()
+
+    # ----- helpers -----
+    def _fire(self, now_ms, trigger, *args):
+        self.advance(now_ms)
+        old = self.sm.state
+        self.sm.fire(trigger, *args)
+        self._note("state", old, self.sm.state)
+        self._settle()
+
+    def _grant(self, dose_ng, clinician):
+        v = self.bolus_allowed(dose_ng, clinician)
+        if v:
+            self._note("refused", v[0])
+            raise PumpError(*v)
+        self.sm.fire("bolus", dose_ng, clinician)
+        if not clinician:
+            self.history.record(self.t)
+        self.bolus_rate = self._bolus_speed()
+        self.bolus_left = dose_ng * self.u_per_ng
+        self.bolus_end = self.t + self.bolus_left // self.bolus_rate
+        self._note("bolus", dose_ng, clinician)
+        self._apply_rates()
+        if self.bolus_end == self.t:
+            self._run(0)
+            self._settle()
+        return dose_ng
+
+    def _end_bolus(self):
+        self.bolus_left = 0
+        self.bolus_rate = 0
+
+    def _raise(self, name):
+        if not self.alarms.raise_(name, self.t):
+            return
+        self._note("alarm", name)
+        effect = alarm_row(name)[2]
+        if effect == STOP:
+            self._end_bolus()
+            if self.sm.can("fault"):
+                self.sm.fire("fault")
+        elif effect == LIMIT and self.sm.state == BOLUSING:
+            self._end_bolus()
+            self.sm.fire("bolus_cut")
+        self._settle()
+
+    def _tod(self):
+        return (self.t + self.wall_offset_ms) % DAY_MS
+
+    def _exit_conc(self):
+        fallback = self.reservoir.concs or self.rx.drugs
+        primary = self.rx.primary()
+        for name, c in self.tubing.head_concs(fallback):
+            if name == primary:
+                return c
+        return self.rx.drugs[0][1]
+
+    def _bolus_speed(self):
+        return self.rig.bolus_nl_per_min * self._exit_conc() * 1440 * self.rig.step_den
+
+    def _bolus_vu(self, dose_ng):
+        return -(-dose_ng * 1_000_000 * self.rig.step_den // self._exit_conc())
+
+    def _apply_rates(self):
+        ideal = 0
+        if self.rx is not None:
+            c = self._exit_conc()
+            self.integ.set_step_dose(self.rig.step_num * c * 86_400_000)
+            if self.sm.state in DELIVERING:
+                r = self.rx.schedule.rate_at(self._tod()) * 1_000_000
+                f = self.rx.floor_e6(c)
+                ideal = (r if r > f else f) * self.rig.step_den + self.bolus_rate
+        self.integ.rate = ideal
+        if ideal != self._ideal_rate:
+            self.ledger.mark(self.t, ideal)
+            self._ideal_rate = ideal
+
+    def _windows_verdict(self, rx, bolus_u, bolus_rate):
+        c = self._exit_conc()
+        margin = self.rig.step_num * c * 86_400_000  # the motor may trail by one step
+        for window_ms, field in WINDOWS:
+            fut = Future(rx.schedule, self._tod(), window_ms, rx.floor_e6(c),
+                         self.rig.step_den, bolus_u, bolus_rate)
+            peak = window_peak(self.ledger, self.t, fut, window_ms)
+            limit = rx.limit_ng(field)
+            if peak + margin > limit * self.u_per_ng:
+                return (E_DOSE_WINDOW, window_ms, -(-peak // self.u_per_ng), limit)
+        return 0
+
+    def _note(self, kind, *values):
+        if self._log is not None:
+            self._log(self.t, kind, values)
+
+    # ----- what the pump can tell -----
+    def delivered_ng(self, drug=None):
+        name = self.rx.primary() if drug is None and self.rx else drug
+        return self.delivered.get(name, 0) // (self.rig.step_den * 1_000_000)
+
+    def status(self):
+        rx = self.rx
+        b = rx.bolus if rx is not None else None
+        wait = 0
+        if b is not None:
+            wait = self.history.lockout_left_ms(self.t, b.lockout_ms)
+            slot = self.history.next_count_slot_ms(self.t, b.max_per_day)
+            wait = slot if slot > wait else wait
+        return {
+            "state": self.sm.state,
+            "wall_ms": self.t + self.wall_offset_ms,
+            "reservoir_nl": self.reservoir.volume_nl(),
+            "delivered_ng": self.delivered_ng() if rx else 0,
+            "basal_ng_d": rx.schedule.rate_at(self._tod()) if rx else 0,
+            "boluses_24h": self.history.count_24h(self.t),
+            "next_bolus_ms": wait,
+            "step_nl": self.rig.step_nl_ceil(),
+            "alarms": self.alarms.active(),
+            "steps": self.steps_issued,
+        }

@@ -1,0 +1,1 @@
+"""Host tools for the pump: CLI, serial client, virtual Pico."""
