@@ -4,7 +4,7 @@ Each alarm has a priority and an effect on delivery: STOP (the motor stops, the 
 to the alarm state), LIMIT (no boluses; a bolus in progress stops; basal goes on, because an
 abrupt stop is itself a hazard) or INFORM. A latching alarm stays until acknowledged even
 when its cause is gone. Never silences a STOP alarm whose cause is still present."""
-from pump.compat import const
+from micropython import const
 from pump.errors import PumpError, E_RANGE
 
 CRITICAL = const(3)

@@ -2,7 +2,7 @@
 
 Logic raises PumpError(code, *values) with numbers, never text: words for a code are made
 only at the edge (console/messages.py). A code, once published, keeps its number."""
-from pump.compat import const
+from micropython import const
 
 # Input: what a person typed or a file held.
 E_BAD_NUMBER = const(10)  # not a number, or a sign where none is allowed

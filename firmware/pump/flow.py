@@ -4,7 +4,7 @@ Everything is an integer in one dose unit U (1 ng = 8.64e13 * step_den U), so a 
 ng/day, a catheter-open flow in nL/day and a bolus speed in nL/min all add without rounding.
 Steps due are floor(ideal dose / dose of one step): the motor is never ahead of the ideal
 and never more than one step behind it. Never moves the motor itself."""
-from pump.compat import const
+from micropython import const
 
 NG_E6_DAY = const(86_400_000_000_000)  # ng/day*1e6 per ms -> ng: 1e6 * 86_400_000
 

@@ -10,16 +10,21 @@ class StateMachine:
     def __init__(self, transitions, initial, guards):
         self.state = initial
         self._guards = guards
-        self._index = {}
-        for trigger, source, dest, guard in transitions:
-            self._index[(trigger, source)] = (dest, guard)
+        self._table = transitions
+
+    def _find(self, trigger):
+        # A scan of a few dozen rows: no index to build, nothing allocated per event.
+        for t, source, dest, guard in self._table:
+            if t == trigger and source == self.state:
+                return dest, guard
+        return None
 
     def can(self, trigger):
-        return (trigger, self.state) in self._index
+        return self._find(trigger) is not None
 
     def check(self, trigger, *args):
         """Raise what fire() would raise, change nothing; return the destination."""
-        found = self._index.get((trigger, self.state))
+        found = self._find(trigger)
         if found is None:
             raise PumpError(E_INVALID_EVENT, trigger, self.state)
         dest, guard = found

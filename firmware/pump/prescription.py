@@ -4,7 +4,7 @@ the primary drug, the patient bolus, and the reservoir's capacity and low thresh
 Checked in full when built, against the drug table and the rig: a pump never holds a
 prescription it would later refuse. Every drug's dose follows from the same flow, so each
 secondary drug is checked at its own concentration. Never changes after construction."""
-from pump.compat import const
+from micropython import const
 from pump import drugs as dt
 from pump.errors import (PumpError, E_RANGE, E_TOO_MANY_DRUGS, E_DUPLICATE_DRUG,
                          E_CONC_LIMIT, E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT,

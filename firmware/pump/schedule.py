@@ -4,7 +4,7 @@ rate of the primary drug in ng/day.
 Rejects a schedule it could not run (out of order, not starting at 00:00, too many steps)
 when it is built, never later. Integrals are exact integers in ng*ms/day; never reads a
 clock: callers pass the time of day in ms."""
-from pump.compat import const
+from micropython import const
 from pump.errors import PumpError, E_SCHEDULE, E_RANGE
 
 DAY_MS = const(86_400_000)

@@ -4,7 +4,7 @@
 is not a whole base unit is refused with E_PRECISION, never approximated. Every refusal is
 PumpError(code, text), text being the argument as given. Runs unchanged under CPython and
 MicroPython: str methods and int arithmetic only, no float even as a literal."""
-from pump.compat import const
+from micropython import const
 from pump.errors import E_BAD_NUMBER, E_BAD_UNIT, E_PRECISION, E_RANGE, PumpError
 
 # Bounds the ints the conversion builds (int part, 10**fraction_digits) on the Pico.

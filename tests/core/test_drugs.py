@@ -1,6 +1,7 @@
 """The drug table: consistent, complete, refusing unknown drugs, and admitting the case
 reports of DOMAIN.md. Runs under pytest and MicroPython (plain asserts, integers only)."""
 from check import raises
+from pump.drug_check import check_table
 from pump.drugs import (
     DAY_MS,
     DRUGS,
@@ -17,8 +18,7 @@ from pump.drugs import (
     MCG,
     MG,
     N_FIELDS,
-    check_table,
-    lookup,
+
 )
 from pump.errors import E_UNKNOWN_DRUG
 

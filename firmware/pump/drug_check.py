@@ -1,0 +1,102 @@
+"""Self-check of the drug table: types, ranges and the relations between limits.
+
+Run by the tests and by tools, never on the delivery path (it would only cost the
+board memory): the table is data that does not change at run time."""
+from micropython import const
+from pump.drugs import (DRUGS, F_NAME, F_MAX_CONC, F_MAX_DAILY, F_MAX_HOURLY, F_MAX_BOLUS,
+                        F_MAX_BOLUSES_PER_DAY, F_MIN_LOCKOUT, F_MAX_CLINICIAN_BOLUS,
+                        F_SOURCE, N_FIELDS, DAY_MS)
+
+SMALL_INT_MAX = const(0x3FFFFFFF)  # largest small int on a 32-bit MicroPython port
+
+FIELD_NAMES = (
+    "name",
+    "max_conc_ng_ml",
+    "max_daily_ng",
+    "max_hourly_ng",
+    "max_bolus_ng",
+    "max_boluses_per_day",
+    "min_lockout_ms",
+    "max_clinician_bolus_ng",
+    "source",
+)
+
+
+def _fail(name, field, why):
+    raise ValueError("drug %s: field %s: %s" % (name, FIELD_NAMES[field], why))
+
+
+def _is_int(value):
+    return type(value) is int  # bool and float are refused
+
+
+def _check_name(name):
+    if type(name) is not str or not name:
+        _fail(repr(name), F_NAME, "not a non-empty str")
+    for ch in name:
+        if not ("a" <= ch <= "z"):
+            _fail(repr(name), F_NAME, "not lowercase ascii letters")
+
+
+def _check_source(name, source):
+    if type(source) is not str or not source:
+        _fail(name, F_SOURCE, "not a non-empty str")
+    for ch in source:
+        if not (32 <= ord(ch) <= 126):
+            _fail(name, F_SOURCE, "not printable ascii")
+
+
+def _check_row(row):
+    if type(row) is not tuple:
+        _fail(repr(row), F_NAME, "row is not a tuple")
+    if len(row) != N_FIELDS:
+        _fail(repr(row[0] if row else row), F_NAME, "row does not have %d fields" % N_FIELDS)
+    name = row[F_NAME]
+    _check_name(name)
+    for field in range(F_MAX_CONC, F_SOURCE):
+        value = row[field]
+        if not _is_int(value):
+            _fail(name, field, "not an int")
+        if value < 0 or value > SMALL_INT_MAX:
+            _fail(name, field, "out of range 0..%d" % SMALL_INT_MAX)
+    for field in (F_MAX_CONC, F_MAX_DAILY, F_MAX_HOURLY, F_MIN_LOCKOUT):
+        if row[field] == 0:
+            _fail(name, field, "must be positive")
+    _check_source(name, row[F_SOURCE])
+
+    daily = row[F_MAX_DAILY]
+    hourly = row[F_MAX_HOURLY]
+    bolus = row[F_MAX_BOLUS]
+    count = row[F_MAX_BOLUSES_PER_DAY]
+    if hourly > daily:
+        _fail(name, F_MAX_HOURLY, "exceeds max_daily_ng")
+    if hourly * 24 < daily:
+        _fail(name, F_MAX_HOURLY, "a flat basal at max_daily_ng would exceed it")
+    if bolus > hourly:
+        _fail(name, F_MAX_BOLUS, "exceeds max_hourly_ng")
+    if (bolus == 0) != (count == 0):
+        _fail(name, F_MAX_BOLUSES_PER_DAY, "must be 0 exactly when max_bolus_ng is 0")
+    if bolus * count > daily:
+        _fail(name, F_MAX_BOLUSES_PER_DAY, "max_bolus_ng times this exceeds max_daily_ng")
+    if row[F_MIN_LOCKOUT] > DAY_MS:
+        _fail(name, F_MIN_LOCKOUT, "longer than 24 h")
+    if row[F_MAX_CLINICIAN_BOLUS] > hourly:
+        _fail(name, F_MAX_CLINICIAN_BOLUS, "exceeds max_hourly_ng")
+
+
+def check_table(table=None):
+    """Validate a drug table (DRUGS by default); raise ValueError naming drug and field.
+
+    Checks every row's types and ranges, unique names, and the relations between limits:
+    hourly <= daily, 24 * hourly >= daily, bolus and clinician bolus <= hourly, bolus
+    count 0 exactly when patient boluses are refused, bolus * count <= daily."""
+    if table is None:
+        table = DRUGS
+    if type(table) is not tuple or not table:
+        raise ValueError("drug table: not a non-empty tuple")
+    seen = []
+    for row in table:
+        _check_row(row)
+        if row[F_NAME] in seen:
+            _fail(row[F_NAME], F_NAME, "duplicate name")
+        seen.append(row[F_NAME])
