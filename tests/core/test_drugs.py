@@ -18,6 +18,7 @@ from pump.drugs import (
     MCG,
     MG,
     N_FIELDS,
+    lookup,
 
 )
 from pump.errors import E_UNKNOWN_DRUG
