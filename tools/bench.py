@@ -1,2 +1,86 @@
-"""Placeholder for the benchmark script run by `make bench`; it will be replaced."""
-print("bench not written yet")
+"""Benchmarks of the delivery core, printed (never asserted in tests: timings flake).
+
+- simulated days per second of a flex schedule with boluses, CPython and MicroPython;
+- the largest gap between steps issued and the ideal over a simulated year, in steps;
+- the smallest MicroPython heap (-X heapsize) in which that year runs, found by bisection,
+  with the firmware loaded as .mpy (mpy-cross -O3), as it is deployed;
+- total size of the compiled .mpy files.
+Usage: python tools/bench.py [days]"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORE = os.path.join(ROOT, "tools", "bench_core.py")
+
+
+def tool(name):
+    here = os.path.join(os.path.dirname(sys.executable), name)
+    found = here if os.path.exists(here) else shutil.which(name)
+    if not found:
+        sys.exit("%s not found: run `make bench`, which installs it" % name)
+    return found
+
+
+def compile_firmware(dest):
+    mpy_cross = tool("mpy-cross")
+    total = 0
+    for sub in ("pump", "hal"):
+        for dirpath, _, files in os.walk(os.path.join(ROOT, "firmware", sub)):
+            for f in sorted(files):
+                if not f.endswith(".py"):
+                    continue
+                src = os.path.join(dirpath, f)
+                rel = os.path.relpath(src, os.path.join(ROOT, "firmware"))
+                out = os.path.join(dest, rel[:-3] + ".mpy")
+                os.makedirs(os.path.dirname(out), exist_ok=True)
+                subprocess.run([mpy_cross, "-O3", "-march=armv6m", "-o", out, src], check=True)
+                total += os.path.getsize(out)
+    return total
+
+
+def run(cmd, env=None):
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    out = dict(line.split("=", 1) for line in p.stdout.splitlines() if "=" in line)
+    return p.returncode, out, p.stderr.strip().splitlines()[-1:] if p.stderr else []
+
+
+def main():
+    days = int(sys.argv[1]) if len(sys.argv) > 1 else 365
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.join(ROOT, "firmware"), os.path.join(ROOT, "host")]))
+    rc, cp, err = run([sys.executable, CORE, str(days), os.path.join(ROOT, "firmware")], env)
+    if rc:
+        sys.exit("CPython run failed: %s" % err)
+    mp = tool("micropython")
+    with tempfile.TemporaryDirectory() as d:
+        mpy_bytes = compile_firmware(d)
+        rc, up, err = run([mp, "-X", "heapsize=1M", CORE, str(days), d])
+        if rc:
+            sys.exit("MicroPython run failed: %s" % err)
+        lo, hi = 8, 256  # KiB: lo fails, hi works
+        while hi - lo > 2:
+            mid = (lo + hi) // 2
+            ok = run([mp, "-X", "heapsize=%dK" % mid, CORE, str(days), d])[0] == 0
+            lo, hi = (lo, mid) if ok else (mid, hi)
+        rc64 = run([mp, "-X", "heapsize=64K", CORE, str(days), d])[0]
+    for name, r in (("CPython", cp), ("MicroPython", up)):
+        ms = int(r["elapsed_ms"]) or 1
+        print("%-12s %d simulated days in %d ms: %d days/s; worst gap %s steps; "
+              "%s boluses granted, %s refused, %s refills, %s steps"
+              % (name, days, ms, days * 1000 // ms, r["worst_gap_steps"],
+                 r["boluses_granted"], r["boluses_refused"], r["refills"], r["steps"]))
+    same = all(cp[k] == up[k] for k in ("steps", "boluses_granted", "boluses_refused",
+                                        "worst_gap_steps", "state"))
+    print("same results on both interpreters: %s" % ("yes" if same else "NO"))
+    print("smallest MicroPython heap for %d days: %d KiB (unix port, 64-bit objects; "
+          "runs in 64 KiB: %s)" % (days, hi, "yes" if rc64 == 0 else "NO"))
+    print("compiled .mpy total (mpy-cross -O3 -march=armv6m, pump/ + hal/): %d bytes"
+          % mpy_bytes)
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
