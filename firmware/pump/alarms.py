@@ -76,8 +76,9 @@ class AlarmSet:
 
     def active(self):
         """Active alarm names, highest priority first, then by name."""
-        names = sorted(self.state)
-        return sorted(names, key=lambda n: -row(n)[1])
+        # Fix: one sort on (priority, name). A sort by name, then by priority, counted on a
+        # stable sort, and MicroPython's is not: the board listed them in another order.
+        return sorted(self.state, key=lambda n: (-row(n)[1], n))
 
     def is_active(self, name):
         return name in self.state

@@ -11,7 +11,7 @@ from pump.bolus import BolusHistory
 from pump.errors import (PumpError, E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING,
                          E_NOT_RUNNING, E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT,
                          E_RANGE, E_NOT_PRIMED, E_CONC_MISMATCH, E_TIME,
-                         E_CLINICIAN_BOLUS_LIMIT, E_NO_PENDING)
+                         E_CLINICIAN_BOLUS_LIMIT, E_NO_PENDING, E_REFILL_OVER)
 from pump.flow import StepIntegrator, NG_E6_DAY
 from pump.ledger import DoseLedger
 from pump.limits import Future, window_peak
@@ -132,6 +132,7 @@ class Pump:
         self.rx = rx
         self._apply_rates()
         self._note("program", rx.primary(), old is None)
+        self._settle()  # fix: a new low threshold is checked now, not at the next event
 
     def start(self, now_ms):
         self._fire(now_ms, "start")
@@ -176,8 +177,10 @@ class Pump:
             raise PumpError(E_NO_RX)
         self.sm.check("refill")
         rx = self.rx if concs is None else self.rx.with_concs(concs)
-        if type(volume_nl) is not int or not 0 < volume_nl <= rx.capacity_nl:
+        if type(volume_nl) is not int or volume_nl <= 0:
             raise PumpError(E_RANGE, volume_nl, rx.capacity_nl)
+        if volume_nl > rx.capacity_nl:  # fix: was E_RANGE; this refusal has its own code
+            raise PumpError(E_REFILL_OVER, volume_nl, rx.capacity_nl)
         self.pending = (volume_nl, rx)
         self._fire(now_ms, "refill")
 
@@ -220,8 +223,17 @@ class Pump:
         self._raise(name)
 
     def ack(self, name, now_ms):
+        """Acknowledge an alarm. A stall, an occlusion, running dry or a fault() report is
+        an event whose end nothing reports, so the acknowledgement ends it; the pump then
+        stands stopped until a clinician starts it (start_allowed still refuses an empty
+        reservoir, and a motor still blocked stalls again). low_reservoir is a level the
+        pump measures, and goes only with its cause."""
         self.advance(now_ms)
         self.alarms.ack(name)
+        # Fix: no cause was ever marked gone, so a STOP alarm could not clear: the pump
+        # stayed in `alarm` for good and, once run dry, could not even be refilled.
+        if name != "low_reservoir":
+            self.alarms.cause_gone(name)
         self._settle()
 
     # ----- time -----
@@ -231,8 +243,12 @@ class Pump:
             raise PumpError(E_TIME, now_ms, self.t)
         while self.t < now_ms:
             end = self._next_event(now_ms)
-            self._run(end - self.t)
+            dt_ms = end - self.t
+            # Fix: the clock reaches `end` before the steps due by then are issued. It was
+            # set after, so a stall they met was dated, and the ledger's rate cut to 0, at
+            # the interval's start: the dose given in it left the rolling-window limits.
             self.t = end
+            self._run(dt_ms)
             self._settle()
 
     def _next_event(self, limit):
@@ -272,7 +288,7 @@ class Pump:
             extra = 0
             if self.bolus_left:
                 self.bolus_left -= self.bolus_rate * dt_ms
-                if self.t + dt_ms >= self.bolus_end:
+                if self.t >= self.bolus_end:  # self.t is already the run's end
                     extra = self.bolus_left  # the last fraction of a ms, exactly
                     self._end_bolus()
                     self.ledger.bump(extra)
@@ -393,6 +409,13 @@ class Pump:
             c = self._exit_conc()
             self.integ.set_step_dose(self.rig.step_num * c * 86_400_000)
             if self.sm.state in DELIVERING:
+                if self.bolus_left and self._bolus_speed() < self.bolus_rate:
+                    # Fix: a bolus runs as a dose rate, so once weaker drug reached the tip
+                    # after a refill it ran faster than the rig's bolus speed (twice, from
+                    # 2 to 1 mg/mL). Slow it to that speed; only ever slower, so the limits
+                    # checked when it was granted still hold.
+                    self.bolus_rate = self._bolus_speed()
+                    self.bolus_end = self.t + self.bolus_left // self.bolus_rate
                 r = self.rx.schedule.rate_at(self._tod()) * 1_000_000
                 f = self.rx.floor_e6(c)
                 ideal = (r if r > f else f) * self.rig.step_den + self.bolus_rate
