@@ -17,7 +17,7 @@ ALARM = "alarm"
 STATES = (UNPROGRAMMED, STOPPED, RUNNING, BOLUSING, SUSPENDED, PRIMING, REFILLING, ALARM)
 INITIAL = UNPROGRAMMED
 
-# Delivery of basal happens in these; the motor is disabled in every other state.
+# Delivery of basal happens in these; the driver is enabled only here and in PRIMING.
 DELIVERING = (RUNNING, BOLUSING)
 
 # (trigger, source, dest, guard or None)
