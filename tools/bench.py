@@ -77,6 +77,8 @@ def main():
     print("same results on both interpreters: %s" % ("yes" if same else "NO"))
     print("smallest MicroPython heap for %d days: %d KiB (unix port, 64-bit objects; "
           "runs in 64 KiB: %s)" % (days, hi, "yes" if rc64 == 0 else "NO"))
+    print("MicroPython heap in use after loading the core: %s bytes; live peak over the "
+          "run: %s bytes" % (up["heap_after_import"], up["heap_live_peak"]))
     print("compiled .mpy total (mpy-cross -O3 -march=armv6m, pump/ + hal/): %d bytes"
           % mpy_bytes)
     return 0 if same else 1

@@ -5,7 +5,8 @@ board memory): the table is data that does not change at run time."""
 from micropython import const
 from pump.drugs import (DRUGS, F_NAME, F_MAX_CONC, F_MAX_DAILY, F_MAX_HOURLY, F_MAX_BOLUS,
                         F_MAX_BOLUSES_PER_DAY, F_MIN_LOCKOUT, F_MAX_CLINICIAN_BOLUS,
-                        F_SOURCE, N_FIELDS, DAY_MS)
+                        N_FIELDS, DAY_MS)
+from pump.drug_sources import SOURCES
 
 SMALL_INT_MAX = const(0x3FFFFFFF)  # largest small int on a 32-bit MicroPython port
 
@@ -18,8 +19,9 @@ FIELD_NAMES = (
     "max_boluses_per_day",
     "min_lockout_ms",
     "max_clinician_bolus_ng",
-    "source",
+    "source",  # not a field of the row: the entry in drug_sources.SOURCES
 )
+F_SOURCE = const(8)
 
 
 def _fail(name, field, why):
@@ -53,7 +55,7 @@ def _check_row(row):
         _fail(repr(row[0] if row else row), F_NAME, "row does not have %d fields" % N_FIELDS)
     name = row[F_NAME]
     _check_name(name)
-    for field in range(F_MAX_CONC, F_SOURCE):
+    for field in range(F_MAX_CONC, N_FIELDS):
         value = row[field]
         if not _is_int(value):
             _fail(name, field, "not an int")
@@ -62,7 +64,6 @@ def _check_row(row):
     for field in (F_MAX_CONC, F_MAX_DAILY, F_MAX_HOURLY, F_MIN_LOCKOUT):
         if row[field] == 0:
             _fail(name, field, "must be positive")
-    _check_source(name, row[F_SOURCE])
 
     daily = row[F_MAX_DAILY]
     hourly = row[F_MAX_HOURLY]
@@ -84,14 +85,25 @@ def _check_row(row):
         _fail(name, F_MAX_CLINICIAN_BOLUS, "exceeds max_hourly_ng")
 
 
-def check_table(table=None):
-    """Validate a drug table (DRUGS by default); raise ValueError naming drug and field.
+def _source_of(name, sources):
+    for n, text in sources:
+        if n == name:
+            return text
+    return None
 
-    Checks every row's types and ranges, unique names, and the relations between limits:
-    hourly <= daily, 24 * hourly >= daily, bolus and clinician bolus <= hourly, bolus
-    count 0 exactly when patient boluses are refused, bolus * count <= daily."""
+
+def check_table(table=None, sources=None):
+    """Validate a drug table (DRUGS by default) and its sources (SOURCES by default);
+    raise ValueError naming drug and field.
+
+    Checks every row's types and ranges, unique names, a source for every drug, and the
+    relations between limits: hourly <= daily, 24 * hourly >= daily, bolus and clinician
+    bolus <= hourly, bolus count 0 exactly when patient boluses are refused, bolus *
+    count <= daily."""
     if table is None:
         table = DRUGS
+    if sources is None:
+        sources = SOURCES
     if type(table) is not tuple or not table:
         raise ValueError("drug table: not a non-empty tuple")
     seen = []
@@ -100,3 +112,8 @@ def check_table(table=None):
         if row[F_NAME] in seen:
             _fail(row[F_NAME], F_NAME, "duplicate name")
         seen.append(row[F_NAME])
+        _check_source(row[F_NAME], _source_of(row[F_NAME], sources))
+    if table is DRUGS:
+        for name, _ in sources:
+            if name not in seen:
+                _fail(name, F_SOURCE, "a source for a drug the table does not have")

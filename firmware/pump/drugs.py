@@ -23,10 +23,9 @@ Fields, in order (index constants F_* below):
     max_boluses_per_day     largest "max per 24 h" a prescription may set
     min_lockout_ms          shortest patient-bolus lockout a prescription may set
     max_clinician_bolus_ng  largest one-off clinician bolus (e.g. an intrathecal trial)
-    source                  where the limits come from; "project-chosen" where no
-                            published value exists
-How the project-chosen values are derived is in docs/drug_limits.md and, in short,
-beside each row. For bench rigs and teaching, never for a patient."""
+Where each limit comes from is noted per drug in drug_sources.py (kept apart so the
+board does not hold the text in RAM while delivering); how the project-chosen values are
+derived is in docs/drug_limits.md and, in short, beside each row. For bench rigs and teaching, never for a patient."""
 from micropython import const
 from pump.errors import E_UNKNOWN_DRUG, PumpError
 
@@ -39,8 +38,7 @@ F_MAX_BOLUS = const(4)
 F_MAX_BOLUSES_PER_DAY = const(5)
 F_MIN_LOCKOUT = const(6)
 F_MAX_CLINICIAN_BOLUS = const(7)
-F_SOURCE = const(8)
-N_FIELDS = const(9)
+N_FIELDS = const(8)
 
 
 MCG = const(1000)  # ng per microgram
@@ -66,8 +64,6 @@ DRUGS = (
         24,
         HOUR_MS,
         500 * MCG,
-        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 20 mg/mL, max dose"
-        " 15 mg/d; bolus caps from PACC 2017 trial dose 0.1-0.5 mg; rest project-chosen",
     ),
     (
         "hydromorphone",
@@ -78,8 +74,6 @@ DRUGS = (
         24,
         HOUR_MS,
         100 * MCG,
-        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 15 mg/mL, max dose"
-        " 10 mg/d; bolus caps from PACC 2017 trial dose 25-100 mcg; rest project-chosen",
     ),
     (
         "fentanyl",
@@ -90,8 +84,6 @@ DRUGS = (
         20,
         HOUR_MS,
         75 * MCG,
-        "PACC 2012 max conc 10 mg/mL, no upper daily dose; project-chosen, conservative:"
-        " max 750 mcg/d = 10x the upper PACC 2017 starting dose 75 mcg/d; trial dose to 75 mcg",
     ),
     (
         "sufentanil",
@@ -102,8 +94,6 @@ DRUGS = (
         20,
         HOUR_MS,
         20 * MCG,
-        "PACC 2012 max conc 5 mg/mL, no upper daily dose; project-chosen, conservative:"
-        " max 200 mcg/d = 10x the upper PACC 2017 starting dose 20 mcg/d; trial dose to 20 mcg",
     ),
     (
         "baclofen",
@@ -114,8 +104,6 @@ DRUGS = (
         0,
         HOUR_MS,
         100 * MCG,
-        "Lioresal Intrathecal/Gablofen US labels: conc up to 2000 mcg/mL, maintenance up to"
-        " ~2000 mcg/d, screening bolus 50-100 mcg; no patient boluses (project choice)",
     ),
     (
         "ziconotide",
@@ -126,8 +114,6 @@ DRUGS = (
         0,
         HOUR_MS,
         5 * MCG,
-        "Prialt (ziconotide) US label: max 19.2 mcg/day, slow titration, 100 mcg/mL vial;"
-        " PACC 2012 max conc 100 mcg/mL; trial dose to 5 mcg (PACC 2017); no patient boluses",
     ),
     (
         "bupivacaine",
@@ -138,8 +124,6 @@ DRUGS = (
         12,
         HOUR_MS,
         2500 * MCG,
-        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 30 mg/mL, max dose"
-        " 15-20 mg/d (lower end used); trial dose to 2.5 mg (PACC 2017); rest project-chosen",
     ),
     (
         "ropivacaine",
@@ -150,8 +134,6 @@ DRUGS = (
         12,
         HOUR_MS,
         2500 * MCG,
-        "project-chosen, conservative: no consensus value; conc capped at the strongest"
-        " commercial strength 10 mg/mL, doses no higher than bupivacaine's (more potent)",
     ),
     (
         "clonidine",
@@ -162,8 +144,6 @@ DRUGS = (
         24,
         HOUR_MS,
         20 * MCG,
-        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 1000 mcg/mL, max dose"
-        " 600 mcg/d; trial dose 5-20 mcg (PACC 2017); rest project-chosen",
     ),
 )
 

@@ -5,7 +5,6 @@ Windows that reach into the past use the ideal dose ledger; the future is the ba
 schedule (with its catheter-open floor) plus any bolus, all in dose units U. The sum is
 piecewise linear in the window's start, so checking every breakpoint finds the maximum
 exactly. Pure: reads its arguments, changes nothing."""
-from pump.schedule import DAY_MS
 
 
 class Future:
@@ -62,7 +61,3 @@ def window_peak(ledger, now_ms, future, window_ms):
         if v > best:
             best = v
     return best
-
-
-def horizon_for(window_ms):
-    return window_ms if window_ms <= DAY_MS else DAY_MS

@@ -41,9 +41,6 @@ class Rig:
     def step_nl_ceil(self):
         return -(-self.step_num // self.step_den)
 
-    def steps_to_nl_floor(self, steps):
-        return steps * self.step_num // self.step_den
-
 
 def _gcd(a, b):
     while b:

@@ -2,6 +2,7 @@
 reports of DOMAIN.md. Runs under pytest and MicroPython (plain asserts, integers only)."""
 from check import raises
 from pump.drug_check import check_table
+from pump.drug_sources import SOURCES, source
 from pump.drugs import (
     DAY_MS,
     DRUGS,
@@ -13,7 +14,6 @@ from pump.drugs import (
     F_MAX_HOURLY,
     F_MIN_LOCKOUT,
     F_NAME,
-    F_SOURCE,
     HOUR_MS,
     MCG,
     MG,
@@ -78,7 +78,7 @@ def test_table_passes_its_own_check():
     assert check_table(DRUGS) is None
 
 
-def test_table_is_immutable_tuples_of_nine():
+def test_table_is_immutable_tuples_of_eight():
     assert type(DRUGS) is tuple
     for row in DRUGS:
         assert type(row) is tuple
@@ -89,16 +89,22 @@ def test_required_drugs_present_with_source():
     for name in REQUIRED:
         row = lookup(name)
         assert row[F_NAME] == name
-        assert type(row[F_SOURCE]) is str
-        assert len(row[F_SOURCE]) > 10
+        assert type(source(name)) is str
+        assert len(source(name)) > 10
 
 
 def test_every_source_is_ascii_and_says_where():
     for row in DRUGS:
-        source = row[F_SOURCE]
-        for ch in source:
+        text = source(row[F_NAME])
+        for ch in text:
             assert 32 <= ord(ch) <= 126, row[F_NAME]
-        assert ("PACC" in source) or ("label" in source) or ("project-chosen" in source)
+        assert ("PACC" in text) or ("label" in text) or ("project-chosen" in text)
+
+
+def test_sources_name_only_drugs_in_the_table_once_each():
+    names = [n for n, _ in SOURCES]
+    assert sorted(names) == sorted(row[F_NAME] for row in DRUGS)
+    assert source("ketamine") is None
 
 
 def test_lookup_returns_the_row():
@@ -125,8 +131,7 @@ def test_names_unique_and_lowercase():
 def test_no_float_in_any_row():
     for row in DRUGS:
         assert type(row[F_NAME]) is str
-        assert type(row[F_SOURCE]) is str
-        for field in range(F_MAX_CONC, F_SOURCE):
+        for field in range(F_MAX_CONC, N_FIELDS):
             assert type(row[field]) is int, (row[F_NAME], field)
             assert row[field] >= 0
 
@@ -201,13 +206,27 @@ def test_check_table_catches_broken_rows():
         (_with(good, F_MAX_DAILY, True), "max_daily_ng"),
         (_with(good, F_MIN_LOCKOUT, 0), "min_lockout_ms"),
         (_with(good, F_MIN_LOCKOUT, DAY_MS + 1), "min_lockout_ms"),
-        (_with(good, F_SOURCE, ""), "source"),
-        (_with(good, F_SOURCE, "caf\u00e9"), "source"),
     )
     for row, field in broken:
         msg = _table_error((row,))
         assert "morphine" in msg, msg
         assert field in msg, msg
+
+
+def test_check_table_catches_missing_or_bad_sources():
+    good = lookup("morphine")
+    for sources in ((), (("morphine", ""),), (("morphine", "caf\u00e9"),),
+                    (("hydromorphone", "PACC 2012"),)):
+        msg = _sources_error((good,), sources)
+        assert "morphine" in msg and "source" in msg, msg
+
+
+def _sources_error(table, sources):
+    try:
+        check_table(table, sources)
+    except ValueError as err:
+        return str(err)
+    raise AssertionError("check_table accepted bad sources")
 
 
 def test_check_table_catches_bad_names_and_shapes():

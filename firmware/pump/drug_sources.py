@@ -1,0 +1,62 @@
+"""Where each limit of the drug table comes from, per drug: a published consensus, a
+label, or "project-chosen" with the reasoning.
+
+Text only, for people (docs, the console's drug info, tests); never imported on the
+delivery path, so the board does not keep it in RAM. Every drug in drugs.DRUGS has exactly
+one entry here, which drug_check.check_table() verifies."""
+
+SOURCES = (
+    (
+        "morphine",
+        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 20 mg/mL, max dose"
+        " 15 mg/d; bolus caps from PACC 2017 trial dose 0.1-0.5 mg; rest project-chosen",
+    ),
+    (
+        "hydromorphone",
+        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 15 mg/mL, max dose"
+        " 10 mg/d; bolus caps from PACC 2017 trial dose 25-100 mcg; rest project-chosen",
+    ),
+    (
+        "fentanyl",
+        "PACC 2012 max conc 10 mg/mL, no upper daily dose; project-chosen, conservative:"
+        " max 750 mcg/d = 10x the upper PACC 2017 starting dose 75 mcg/d; trial dose to 75 mcg",
+    ),
+    (
+        "sufentanil",
+        "PACC 2012 max conc 5 mg/mL, no upper daily dose; project-chosen, conservative:"
+        " max 200 mcg/d = 10x the upper PACC 2017 starting dose 20 mcg/d; trial dose to 20 mcg",
+    ),
+    (
+        "baclofen",
+        "Lioresal Intrathecal/Gablofen US labels: conc up to 2000 mcg/mL, maintenance up to"
+        " ~2000 mcg/d, screening bolus 50-100 mcg; no patient boluses (project choice)",
+    ),
+    (
+        "ziconotide",
+        "Prialt (ziconotide) US label: max 19.2 mcg/day, slow titration, 100 mcg/mL vial;"
+        " PACC 2012 max conc 100 mcg/mL; trial dose to 5 mcg (PACC 2017); no patient boluses",
+    ),
+    (
+        "bupivacaine",
+        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 30 mg/mL, max dose"
+        " 15-20 mg/d (lower end used); trial dose to 2.5 mg (PACC 2017); rest project-chosen",
+    ),
+    (
+        "ropivacaine",
+        "project-chosen, conservative: no consensus value; conc capped at the strongest"
+        " commercial strength 10 mg/mL, doses no higher than bupivacaine's (more potent)",
+    ),
+    (
+        "clonidine",
+        "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 1000 mcg/mL, max dose"
+        " 600 mcg/d; trial dose 5-20 mcg (PACC 2017); rest project-chosen",
+    ),
+)
+
+
+def source(name):
+    """The source text for a drug, or None if the table has no such drug."""
+    for n, text in SOURCES:
+        if n == name:
+            return text
+    return None
