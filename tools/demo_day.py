@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "firmware"), os.path.join(ROOT, "host")]
 
+from console.messages import text  # noqa: E402
 from hal.sim.motor import SimMotor  # noqa: E402
 from pump.errors import PumpError  # noqa: E402
 from pump.forecast import low_alarm_eta_ms  # noqa: E402
@@ -65,7 +66,8 @@ def main():
             dose = pump.request_bolus(p)
             print("%s  bolus pressed: granted %d ug" % (when(p), dose // 1000))
         except PumpError as err:
-            print("%s  bolus pressed: refused, code %d %r" % (when(p), err.code, err.values))
+            print("%s  bolus pressed: refused: ERR %d %s"
+                  % (when(p), err.code, text(err.code, err.values)))
     end = start_t + 24 * H
     pump.advance(end)
     s = pump.status()

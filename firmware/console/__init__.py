@@ -1,0 +1,1 @@
+"""The text boundary: the only place where codes become words."""
