@@ -25,7 +25,8 @@ import gc  # noqa: E402
 
 for _m in ("pump.errors", "pump.drugs", "pump.schedule", "pump.flow", "pump.alarms",
            "pump.states", "pump.machine", "pump.bolus", "pump.ledger", "pump.limits",
-           "pump.reservoir", "pump.tubing", "pump.rig", "pump.prescription", "pump.pump",
+           "pump.reservoir", "pump.tubing", "pump.rig", "pump.prescription", "pump.guards",
+           "pump.pump",
            "hal.sim.motor"):
     __import__(_m)
     gc.collect()  # load modules one by one into a tidy heap, as main.py does

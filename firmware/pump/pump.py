@@ -5,28 +5,21 @@ Every command first advances the world to `now_ms` (the pump's monotonic clock),
 checks, then acts, so a refused command changes nothing. Never reads a clock or a pin:
 time comes in as an argument, motion goes out through `motor.move(n) -> issued`. Never
 issues a step the ideal has not earned, nor one the reservoir cannot give."""
-from pump import drugs as dt
 from pump.alarms import AlarmSet, STOP, LIMIT, row as alarm_row
 from pump.bolus import BolusHistory
-from pump.errors import (PumpError, E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING,
-                         E_NOT_RUNNING, E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT,
-                         E_RANGE, E_NOT_PRIMED, E_CONC_MISMATCH, E_TIME,
-                         E_CLINICIAN_BOLUS_LIMIT, E_NO_PENDING, E_REFILL_OVER)
+from pump.errors import (PumpError, E_NO_RX, E_RANGE, E_CONC_MISMATCH, E_TIME,
+                         E_NO_PENDING, E_REFILL_OVER)
 from pump.flow import StepIntegrator, NG_E6_DAY
 from pump.ledger import DoseLedger
-from pump.limits import Future, window_peak
+from pump.guards import Guards
 from pump.machine import StateMachine
 from pump.reservoir import Reservoir
 from pump.schedule import DAY_MS
-from pump.states import (TRANSITIONS, INITIAL, DELIVERING, RUNNING, BOLUSING, SUSPENDED,
-                         PRIMING, REFILLING, ALARM)
+from pump.states import (TRANSITIONS, INITIAL, DELIVERING, BOLUSING, PRIMING, ALARM)
 from pump.tubing import Tubing
 
-HOUR_MS = 3_600_000
-WINDOWS = ((HOUR_MS, dt.F_MAX_HOURLY), (DAY_MS, dt.F_MAX_DAILY))
 
-
-class Pump:
+class Pump(Guards):
     def __init__(self, rig, motor, log=None, now_ms=0):
         self.rig = rig
         self.motor = motor
@@ -57,65 +50,6 @@ class Pump:
         self._ideal_rate = None
         self.motor.enable(False)
         self._apply_rates()
-
-    # ----- guards: pure, 0 or (code, values...) -----
-    def start_allowed(self, *_):
-        if self.rx is None:
-            return (E_NO_RX,)
-        stop = self.alarms.first_with(STOP)
-        if stop:
-            return (E_CRITICAL, stop)
-        if self.reservoir.steps_left() == 0:
-            return (E_RESERVOIR_EMPTY,)
-        if not self.tubing.is_full():
-            return (E_NOT_PRIMED, self.tubing.filled_vu() // self.rig.step_den,
-                    self.rig.dead_volume_nl)
-        return 0
-
-    def prime_allowed(self, volume_nl):
-        if self.rx is None:
-            return (E_NO_RX,)
-        room_nl = (self.tubing.dead_vu - self.tubing.filled_vu()) // self.rig.step_den
-        if type(volume_nl) is not int or volume_nl <= 0 or volume_nl > room_nl:
-            return (E_PRIME_LIMIT, volume_nl, room_nl)
-        if volume_nl * self.rig.step_den > self.reservoir.volume_vu:
-            return (E_RESERVOIR_EMPTY,)
-        return 0
-
-    def bolus_allowed(self, dose_ng, clinician=False):
-        st = self.sm.state
-        if self.rx is None:
-            return (E_NO_RX,)
-        if st == SUSPENDED:
-            return (E_SUSPENDED,)
-        stop = self.alarms.first_with(STOP)
-        if st == ALARM or stop:
-            return (E_CRITICAL, stop)
-        if st == BOLUSING:
-            return (E_BOLUS_RUNNING, self.bolus_end - self.t)
-        if st != RUNNING:
-            return (E_NOT_RUNNING, st)
-        limiting = self.alarms.first_with(LIMIT)
-        if limiting:
-            return (E_CRITICAL, limiting)
-        if clinician:
-            cap = self.rx.limit_ng(dt.F_MAX_CLINICIAN_BOLUS)
-            if type(dose_ng) is not int or not 0 < dose_ng <= cap:
-                return (E_CLINICIAN_BOLUS_LIMIT, dose_ng, cap)
-        else:
-            b = self.rx.bolus
-            if b is None:
-                return (E_NO_RX,)
-            v = self.history.verdict(self.t, b.lockout_ms, b.max_per_day)
-            if v:
-                return v
-        if self._bolus_vu(dose_ng) > self.reservoir.volume_vu:
-            return (E_RESERVOIR_EMPTY,)
-        return self._windows_verdict(self.rx, dose_ng * self.u_per_ng, self._bolus_speed())
-
-    def alarms_clear(self, *_):
-        stop = self.alarms.first_with(STOP)
-        return (E_CRITICAL, stop) if stop else 0
 
     # ----- commands -----
     def program(self, rx, now_ms):
@@ -423,18 +357,6 @@ class Pump:
         if ideal != self._ideal_rate:
             self.ledger.mark(self.t, ideal)
             self._ideal_rate = ideal
-
-    def _windows_verdict(self, rx, bolus_u, bolus_rate):
-        c = self._exit_conc()
-        margin = self.rig.step_num * c * 86_400_000  # the motor may trail by one step
-        for window_ms, field in WINDOWS:
-            fut = Future(rx.schedule, self._tod(), window_ms, rx.floor_e6(c),
-                         self.rig.step_den, bolus_u, bolus_rate)
-            peak = window_peak(self.ledger, self.t, fut, window_ms)
-            limit = rx.limit_ng(field)
-            if peak + margin > limit * self.u_per_ng:
-                return (E_DOSE_WINDOW, window_ms, -(-peak // self.u_per_ng), limit)
-        return 0
 
     def _note(self, kind, *values):
         if self._log is not None:
