@@ -31,12 +31,20 @@ class Guards:
         if not self.tubing.is_full():
             return (E_NOT_PRIMED, self.tubing.filled_vu() // self.rig.step_den,
                     self.rig.dead_volume_nl)
-        return 0
+        # A start or a resume begins the schedule from now: the last 24 h of delivery and
+        # what the schedule will give must fit every window, as for a new basal.
+        return self._windows_verdict(self.rx, self.bolus_left, self.bolus_rate)
 
     def prime_allowed(self, volume_nl):
         if self.rx is None:
             return (E_NO_RX,)
-        room_nl = (self.tubing.dead_vu - self.tubing.filled_vu()) // self.rig.step_den
+        room_vu = self.tubing.dead_vu - self.tubing.filled_vu()
+        if room_vu < self.rig.step_num:
+            room_vu = 0  # less than a step of room: the line is full
+        # The room in whole nL, rounded up: with a step of 5.5 nL and 5.5 nL of room, 6 nL
+        # must be askable, or the last step could never be primed (prime() still issues
+        # only whole steps within the room).
+        room_nl = -(-room_vu // self.rig.step_den)
         if type(volume_nl) is not int or volume_nl <= 0 or volume_nl > room_nl:
             return (E_PRIME_LIMIT, volume_nl, room_nl)
         if volume_nl * self.rig.step_den > self.reservoir.volume_vu:

@@ -27,8 +27,9 @@ class DoseLedger:
             p.pop(0)
 
     def bump(self, dose_u):
-        """Add a dose delivered at once at the latest piece's start (a bolus's last
-        fraction of a millisecond), so the record stays exact."""
+        """Add a dose (positive or negative) at once at the latest piece's start: the
+        correction for the part of a millisecond a bolus ramp overran, so the record stays
+        exact. Callers start a piece at that instant first, so the past is not shifted."""
         if self.pieces:
             t, c, r = self.pieces[-1]
             self.pieces[-1] = (t, c + dose_u, r)

@@ -57,6 +57,8 @@ class Prescription:
         self.capacity_nl = capacity_nl
         self.low_nl = low_nl
         self.min_flow_nl_per_day = rig.min_flow_nl_per_day
+        self.step_num = rig.step_num
+        self.step_den = rig.step_den
         for i in range(len(drugs)):
             self._check_drug(i)
 
@@ -73,8 +75,9 @@ class Prescription:
 
     def with_concs(self, concs):
         """The same prescription for a refill at other concentrations (checked again)."""
-        return Prescription(concs, self.schedule, self.bolus, self.capacity_nl,
-                            self.low_nl, _RigView(self.min_flow_nl_per_day, self.capacity_nl))
+        return Prescription(concs, self.schedule, self.bolus, self.capacity_nl, self.low_nl,
+                            _RigView(self.min_flow_nl_per_day, self.capacity_nl,
+                                     self.step_num, self.step_den))
 
     def _check_drug(self, i):
         name, conc = self.drugs[i]
@@ -96,12 +99,15 @@ class Prescription:
                 raise PumpError(E_LOCKOUT_RANGE, name, b.lockout_ms, row[dt.F_MIN_LOCKOUT])
             daily += b.max_per_day * b.dose_ng * NG_E6_DAY * conc
             hourly += b.per_hour() * b.dose_ng * NG_E6_DAY * conc
-        if daily > row[dt.F_MAX_DAILY] * NG_E6_DAY * cp:
-            raise PumpError(E_DAILY_LIMIT, name, _ng(daily, NG_E6_DAY * cp),
-                            row[dt.F_MAX_DAILY])
-        if hourly > row[dt.F_MAX_HOURLY] * NG_E6_DAY * cp:
-            raise PumpError(E_HOURLY_LIMIT, name, _ng(hourly, NG_E6_DAY * cp),
-                            row[dt.F_MAX_HOURLY])
+        # The motor trails the ideal by less than a step, so a window can hold up to one
+        # step more than its ideal: the ideal must leave that step free under the limit.
+        # Compared with both sides times step_den * 1e6 to stay in integers.
+        scale = self.step_den * 1_000_000
+        step = self.step_num * conc * NG_E6_DAY * cp
+        for total, field, code in ((daily, dt.F_MAX_DAILY, E_DAILY_LIMIT),
+                                   (hourly, dt.F_MAX_HOURLY, E_HOURLY_LIMIT)):
+            if total * scale + step > row[field] * NG_E6_DAY * cp * scale:
+                raise PumpError(code, name, _ng(total, NG_E6_DAY * cp), row[field])
 
     def limit_ng(self, field):
         """The tightest limit of a field over every drug, as primary-drug ng (floor)."""
@@ -121,6 +127,8 @@ def _ng(scaled, den):
 class _RigView:
     """What a prescription needs of the rig, kept so a refill can re-check it."""
 
-    def __init__(self, min_flow_nl_per_day, capacity_nl):
+    def __init__(self, min_flow_nl_per_day, capacity_nl, step_num, step_den):
         self.min_flow_nl_per_day = min_flow_nl_per_day
         self.capacity_nl = capacity_nl
+        self.step_num = step_num
+        self.step_den = step_den

@@ -99,7 +99,11 @@ class Pump(Guards):
     def prime(self, volume_nl, now_ms):
         self.advance(now_ms)
         self.sm.check("prime", volume_nl)
-        self.prime_steps_left = volume_nl * self.rig.step_den // self.rig.step_num
+        # Whole steps, never more than asked and never past the room: the line is filled
+        # and nothing more is pushed into the patient.
+        room = (self.tubing.dead_vu - self.tubing.filled_vu()) // self.rig.step_num
+        steps = volume_nl * self.rig.step_den // self.rig.step_num
+        self.prime_steps_left = steps if steps < room else room
         self.prime_integ.acc = 0
         self._fire(now_ms, "prime", volume_nl)
         self._settle()
@@ -141,6 +145,8 @@ class Pump(Guards):
     def set_time(self, wall_ms, now_ms):
         """Set the wall clock. Rolling windows run on the monotonic clock and do not move;
         the basal schedule does, so a jump that would crowd a window is refused."""
+        if type(wall_ms) is not int or wall_ms < 0:
+            raise PumpError(E_RANGE, wall_ms)
         self.advance(now_ms)
         old = self.wall_offset_ms
         self.wall_offset_ms = wall_ms - now_ms
@@ -223,9 +229,13 @@ class Pump(Guards):
             if self.bolus_left:
                 self.bolus_left -= self.bolus_rate * dt_ms
                 if self.t >= self.bolus_end:  # self.t is already the run's end
-                    extra = self.bolus_left  # the last fraction of a ms, exactly
+                    # bolus_end is rounded up, so the ramp ran past the dose by part of a
+                    # ms: take that back (extra <= 0), so the bolus is its dose exactly and
+                    # never ahead of the continuous ramp.
+                    extra = self.bolus_left
                     self._end_bolus()
-                    self.ledger.bump(extra)
+                    self.ledger.mark(self.t, self._ideal_rate)  # a piece starting now...
+                    self.ledger.bump(extra)  # ...takes the correction, not the bolus's past
             self._issue(self.integ.run(dt_ms, extra), self.delivered)
         elif st == PRIMING:
             n = self.prime_integ.run(dt_ms)
@@ -294,7 +304,7 @@ class Pump(Guards):
             self.history.record(self.t)
         self.bolus_rate = self._bolus_speed()
         self.bolus_left = dose_ng * self.u_per_ng
-        self.bolus_end = self.t + self.bolus_left // self.bolus_rate
+        self.bolus_end = self.t + -(-self.bolus_left // self.bolus_rate)
         self._note("bolus", dose_ng, clinician)
         self._apply_rates()
         if self.bolus_end == self.t:
@@ -349,7 +359,7 @@ class Pump(Guards):
                     # 2 to 1 mg/mL). Slow it to that speed; only ever slower, so the limits
                     # checked when it was granted still hold.
                     self.bolus_rate = self._bolus_speed()
-                    self.bolus_end = self.t + self.bolus_left // self.bolus_rate
+                    self.bolus_end = self.t + -(-self.bolus_left // self.bolus_rate)
                 r = self.rx.schedule.rate_at(self._tod()) * 1_000_000
                 f = self.rx.floor_e6(c)
                 ideal = (r if r > f else f) * self.rig.step_den + self.bolus_rate

@@ -18,6 +18,9 @@ MORPHINE = (("morphine", MORPHINE_CONC),)
 # Morphine's row: 15 mg/day, 2.375 mg in any hour, patient bolus 250 ug, 24 a day.
 M_DAILY = 15 * MG
 M_HOURLY = 500 * MCG + 15 * MG // 8
+# One step of the bench rig (1400 nL) at 10 mg/mL: the motor may trail the ideal by up to
+# this much, so a window may hold one step more than its ideal, and the ideal must leave it.
+STEP_NG = 14 * MCG
 
 
 def _args(drugs=MORPHINE, schedule=FLAT_07, bolus=None, capacity_nl=20_000_000,
@@ -91,12 +94,19 @@ def test_concentration_must_be_a_positive_int():
 def test_daily_dose_over_from_basal_alone():
     err = refused(E_DAILY_LIMIT, schedule=BasalSchedule(((0, M_DAILY + 1),)))
     assert err.values == ("morphine", M_DAILY + 1, M_DAILY)
-    assert rx(schedule=BasalSchedule(((0, M_DAILY),))).schedule.rates == (M_DAILY,)
+    ok = M_DAILY - STEP_NG
+    assert rx(schedule=BasalSchedule(((0, ok),))).schedule.rates == (ok,)
+
+
+def test_a_basal_exactly_at_the_daily_limit_is_refused_for_the_step_in_hand():
+    err = refused(E_DAILY_LIMIT, schedule=BasalSchedule(((0, M_DAILY),)))
+    assert err.values == ("morphine", M_DAILY, M_DAILY)
+    refused(E_DAILY_LIMIT, schedule=BasalSchedule(((0, M_DAILY - STEP_NG + 1),)))
 
 
 def test_daily_dose_over_from_basal_plus_every_bolus_allowed():
-    basal = 14 * MG
-    ok = Bolus(250 * MCG, HOUR_MS, 4)  # 14 + 1 = 15 mg: at the limit
+    basal = 14 * MG - STEP_NG
+    ok = Bolus(250 * MCG, HOUR_MS, 4)  # 14 + 1 = 15 mg less one step: at the limit
     assert rx(schedule=BasalSchedule(((0, basal),)), bolus=ok).bolus is ok
     err = refused(E_DAILY_LIMIT, schedule=BasalSchedule(((0, basal),)),
                   bolus=Bolus(250 * MCG, HOUR_MS, 5))

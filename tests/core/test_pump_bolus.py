@@ -6,7 +6,7 @@ from builders import (DAY_MS, HOUR_MS, MCG, MG, MIN_MS, MORPHINE_CONC, START_MS,
                       case1_pump, case1_rx, case2_rx, case3_pump, ready_pump)
 from check import raises
 from hal.sim.motor import SimMotor
-from pump.errors import (E_BOLUS_RUNNING, E_CLINICIAN_BOLUS_LIMIT, E_CRITICAL, E_DAILY_MAX,
+from pump.errors import (E_HOURLY_LIMIT, E_BOLUS_RUNNING, E_CLINICIAN_BOLUS_LIMIT, E_CRITICAL, E_DAILY_MAX,
                          E_DOSE_WINDOW, E_LOCKOUT, E_NO_RX, E_NOT_RUNNING, E_RESERVOIR_EMPTY,
                          E_SUSPENDED)
 from pump.prescription import Bolus, Prescription
@@ -276,16 +276,22 @@ def test_bolus_that_would_break_the_rolling_hour_is_refused_with_the_numbers():
     assert pump.request_bolus(2 * HOUR_MS + 3 * MIN_MS) == 250 * MCG
 
 
-def test_bolus_bringing_the_hour_within_one_step_of_the_limit_is_refused():
+def test_an_hour_within_one_step_of_the_limit_is_refused_when_programmed():
     # A 2.115 mg hour: with the 250 ug bolus, 2.365 mg, 10 ug under the limit, but one
-    # 14 ug step of motor lag could carry it over, so the pump keeps that step in hand.
+    # 14 ug step of motor lag could carry it over, so the prescription itself is refused.
+    err = raises(E_HOURLY_LIMIT, Prescription, (("morphine", MORPHINE_CONC),),
+                 BasalSchedule(((0, 1 * MG), (60, 50_760 * MCG), (120, 1 * MG))),
+                 Bolus(250 * MCG, HOUR_MS, 4), 20_000_000, 2_000_000, RIG)
+    assert err.values == ("morphine", 2_365 * MCG, HOURLY_LIMIT)
+
+
+def test_a_bolus_that_leaves_exactly_one_step_under_the_hourly_limit_is_granted():
+    # A 2.111 mg hour: with the bolus, 2.361 mg, exactly one 14 ug step under 2.375 mg.
     rx = Prescription((("morphine", MORPHINE_CONC),),
-                      BasalSchedule(((0, 1 * MG), (60, 50_760 * MCG), (120, 1 * MG))),
+                      BasalSchedule(((0, 1 * MG), (60, 50_664 * MCG), (120, 1 * MG))),
                       Bolus(250 * MCG, HOUR_MS, 4), 20_000_000, 2_000_000, RIG)
     pump = ready_pump(rx)
-    err = refused_changes_nothing(pump, E_DOSE_WINDOW, pump.request_bolus, HOUR_MS)
-    assert err.values == (HOUR_MS, 2_365 * MCG, HOURLY_LIMIT)
-    assert pump.request_bolus(2 * HOUR_MS) == 250 * MCG  # the hour after is lower
+    assert pump.request_bolus(HOUR_MS) == 250 * MCG
 
 
 def test_a_second_clinician_bolus_is_held_to_the_rolling_hour_too():

@@ -38,8 +38,11 @@ def test_prime_is_bounded_by_what_is_left_of_the_line():
     pump.prime(room, 5 * MIN_MS)
     pump.advance(10 * MIN_MS)
     assert pump.motor.total == PRIMED
+    # Less than a step of room is left: the line counts as full (as start() sees it), so
+    # the room offered for priming is 0, not the 200 nL no whole step can fill.
+    assert DEAD_NL - PRIMED * STEP_NL < STEP_NL
     err = raises(E_PRIME_LIMIT, pump.prime, STEP_NL, 10 * MIN_MS)
-    assert err.values == (STEP_NL, DEAD_NL - PRIMED * STEP_NL)
+    assert err.values == (STEP_NL, 0)
 
 
 def test_priming_is_not_patient_dose():
