@@ -20,10 +20,9 @@ hold more than the ideal volume in it plus one step. Property 4 checks that boun
 4. no rolling hour or 24 h holds more than the drug table allows, for any drug in the mix;
 5. junk prescriptions raise PumpError only, and a refused command changes nothing, now or
    later.
-The regressions at the end are the smallest cases of the bugs these properties found."""
+The smallest cases of the bugs these properties found are in test_delivery_regressions.py."""
 from fractions import Fraction
 
-import pytest
 from hypothesis import assume, event, example, given
 from hypothesis import strategies as st
 
@@ -36,15 +35,12 @@ from pump.pump import Pump
 from pump.rig import Rig
 from pump.schedule import BasalSchedule
 from reference import DAY_MS, HOUR_MS, MIN_MS, Ideal
+from specs import BENCH, CASE1, build_rx, row
 
 H = HOUR_MS
 D = DAY_MS
 OPIOIDS = ("morphine", "hydromorphone", "clonidine")
 DELIVERING = ("running", "bolusing")
-
-
-def row(name):
-    return dt.lookup(name)
 
 
 def daily_ng(name):
@@ -655,9 +651,6 @@ NAMES = st.sampled_from([r[dt.F_NAME] for r in dt.DRUGS]) | st.sampled_from(
     ["Morphine", "heroin", "", "morphine ", "MORPHINE", "morphine\x00"]) | JUNK
 
 
-CASE1 = dict(drugs=[("hydromorphone", 1_000_000), ("clonidine", 75_000)],
-             steps=[(0, 600_000), (480, 800_000), (1200, 700_000)],
-             bolus=(30_000, H, 7), capacity=40_000_000, low=2_000_000)
 
 
 def spoil(draw, items, values):
@@ -719,17 +712,10 @@ def test_junk_prescriptions_raise_pump_error_and_nothing_else(junk):
     pump.program(rx, 0)  # whatever a prescription accepted, a new pump accepts
 
 
-BENCH = dict(step_num=1000, step_den=1, capacity_nl=60_000_000, dead_volume_nl=150_000,
-             bolus_nl_per_min=10_000, prime_nl_per_min=50_000, min_flow_nl_per_day=48_000)
 TIGHT = dict(drugs=[("hydromorphone", 1_000_000)], steps=[(0, 2_000_000), (720, 17_800_000)],
              bolus=(50_000, H, 1), capacity=40_000_000, low=2_000_000)  # 9.95 of 10 mg/24 h
 PHASES = ("unprogrammed", "programmed", "refilling", "filled", "priming", "stopped",
           "running", "bolusing", "lockout", "suspended", "alarm")
-
-
-def build_rx(spec, rig, steps=None, drugs=None):
-    return Prescription(drugs or spec["drugs"], BasalSchedule(steps or spec["steps"]),
-                        Bolus(*spec["bolus"]), spec["capacity"], spec["low"], rig)
 
 
 def pump_in(phase, spec, wait_ms):
@@ -856,107 +842,3 @@ def probe(pump, motor, later):
             seen.append((command, err.code))
         seen.append((pump.status(), motor.total))
     return seen
-
-
-# ----- regressions: bugs these properties found, each as its smallest case -----
-def running_pump(rig, rx, volume_nl):
-    """Programmed, filled, primed (if the line needs it) and started."""
-    motor = SimMotor()
-    pump = Pump(rig, motor)
-    pump.program(rx, 0)
-    pump.refill(volume_nl, None, 0)
-    pump.confirm(0)
-    t = 0
-    if rig.dead_volume_nl >= rig.step_num // rig.step_den:
-        pump.prime(rig.dead_volume_nl, 0)
-        t = -(-rig.dead_volume_nl * MIN_MS // rig.prime_nl_per_min) + 1
-    pump.start(t)
-    return pump, motor
-
-
-@pytest.mark.parametrize("pause, change", [("suspend", "program"), ("stop", "program"),
-                                           ("suspend", "set_time"), ("stop", "set_time")])
-def test_reprogramming_or_moving_the_clock_while_paused_cannot_exceed_the_daily_limit(
-        pause, change):
-    """Was: program() and set_time() checked the rolling windows only while delivering and
-    start()/resume() never did, so a pause let a day's dose be given twice in 24 h (30 mg
-    of morphine against 15 mg)."""
-    # Morphine 10 mg/mL, 1 uL steps, no catheter-open floor. 29.9 mg/d from 00:00 to 12:00
-    # and nothing after: 14.95 mg a day, just inside the table's 15 mg.
-    rig = Rig(1000, 1, 10**9, 0, 10_000, 10_000, 0)
-    day = ((0, 29_900_000), (720, 0))
-    night = ((0, 0), (720, 29_900_000))  # the same dose, 12 h later
-
-    def rx(steps):
-        return Prescription((("morphine", 10_000_000),), BasalSchedule(steps), None,
-                            10**9 - 1, 0, rig)
-
-    pump, motor = running_pump(rig, rx(day), 10**9 - 1)
-    pump.advance(12 * H)  # 14.95 mg given from 00:00 to 12:00
-    try:
-        getattr(pump, pause)(12 * H)
-        if change == "program":
-            pump.program(rx(night), 12 * H)
-        else:
-            pump.set_time(0, 12 * H)  # the clock back to 00:00: the 29.9 mg/d half again
-        pump.start(12 * H) if pause == "stop" else pump.resume(12 * H)
-    except PumpError:
-        pass  # refusing any of these is one correct answer
-    pump.advance(24 * H)
-    dose_ng = motor.total * 1000 * 10_000_000 // 1_000_000  # steps * 1000 nL * 10 mg/mL
-    assert dose_ng <= row("morphine")[dt.F_MAX_DAILY], dose_ng
-
-
-def test_a_partly_primed_line_can_always_be_primed_full_and_started():
-    """Was: with 5.5 nL steps, a line left with exactly one step of room (5.5 nL) could
-    not be primed (the room was rounded down to 5 nL, less than a step), and start()
-    refused E_NOT_PRIMED for good."""
-    rig = Rig(11, 2, 10**9, 11, 1000, 1000, 0)  # 5.5 nL a step, 11 nL of dead volume
-    rx = Prescription((("morphine", 1_000_000),), BasalSchedule(((0, 100_000),)), None,
-                      10**8, 0, rig)
-    pump = Pump(rig, SimMotor())
-    pump.program(rx, 0)
-    pump.refill(10**8, None, 0)
-    pump.confirm(0)
-    pump.prime(6, 0)  # one step goes in; one step of room is left
-    t = 10 * MIN_MS
-    pump.advance(t)
-    for volume_nl in range(1, 12):  # every volume the pump could be asked to prime
-        try:
-            pump.prime(volume_nl, t)
-        except PumpError:
-            continue
-        t += 10 * MIN_MS
-        pump.advance(t)
-    pump.start(t)
-    assert pump.status()["state"] == "running"
-
-
-@pytest.mark.parametrize("wall", [1.5, "07:00", None, -1])
-def test_set_time_refuses_a_wall_time_that_is_not_a_whole_ms(wall):
-    """Was: 1.5 was accepted and turned the step counts and the motor.move() arguments
-    into floats; "07:00" and None raised TypeError."""
-    rig = Rig(**BENCH)
-    pump, motor = running_pump(rig, build_rx(CASE1, rig), 40_000_000)
-    with pytest.raises(PumpError):
-        pump.set_time(wall, H)
-    pump.advance(2 * H)
-    assert pump.status()["wall_ms"] == 2 * H  # the clock kept its offset (0)
-    assert type(motor.total) is int
-
-
-def test_bolus_tail_is_never_ahead_of_the_continuous_ramp():
-    """Was: the bolus ended on the millisecond before its due time (rounded down), so its
-    last part of a millisecond came early and a step could lead the ramp."""
-    # 5 nL steps, no basal and no floor; a 10 ng bolus of 1 mg/mL morphine is 10 nL, run at
-    # 7 nL/min: due in full at 85714.29 ms. At 85714 ms the ramp has given 9.99997 nL,
-    # 1.99999 steps: 1 step may have been issued, not 2.
-    rig = Rig(5, 1, 10**9, 0, 7, 10_000, 0)
-    rx = Prescription((("morphine", 1_000_000),), BasalSchedule(((0, 0),)), Bolus(10, H, 4),
-                      10**8, 0, rig)
-    pump, motor = running_pump(rig, rx, 10**8)
-    pump.request_bolus(0)
-    for t in (85_714, 85_715):
-        pump.advance(t)
-        ramp_steps = min(Fraction(7 * t, MIN_MS), 10) / 5
-        assert ramp_steps - 1 < motor.total <= ramp_steps, (t, motor.total)
