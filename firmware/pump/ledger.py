@@ -50,10 +50,3 @@ class DoseLedger:
                 hi = mid - 1
         t, c, r = p[lo]
         return c + r * (t_ms - t)
-
-    def breakpoints(self, since_ms, until_ms):
-        out = []
-        for piece in self.pieces:
-            if since_ms < piece[0] < until_ms:
-                out.append(piece[0])
-        return out

@@ -45,19 +45,29 @@ class Future:
 
 
 def window_peak(ledger, now_ms, future, window_ms):
-    """Largest dose (U) in any window of `window_ms` that holds `now_ms`."""
+    """Largest dose (U) in any window of `window_ms` that holds `now_ms`.
+
+    Candidates are evaluated as they are found, not gathered in a list: on the board this
+    runs with a fragmented heap, where a growing list is the allocation that fails."""
     base = ledger.cum_at(now_ms)
-    starts = [now_ms - window_ms, now_ms]
-    starts.extend(ledger.breakpoints(now_ms - window_ms, now_ms))
+    lo = now_ms - window_ms
+
+    def dose(a):
+        return base - ledger.cum_at(a) + future.at(a + window_ms - now_ms)
+
+    best = dose(lo)
+    v = dose(now_ms)
+    best = v if v > best else best
+    for piece in ledger.pieces:
+        if lo < piece[0] < now_ms:
+            v = dose(piece[0])
+            best = v if v > best else best
     for s in future.starts:
         if 0 < s < window_ms:
-            starts.append(now_ms - window_ms + s)
+            v = dose(lo + s)
+            best = v if v > best else best
     be = future.bolus_end_ms()
     if 0 < be < window_ms:
-        starts.append(now_ms - window_ms + be)
-    best = 0
-    for a in starts:
-        v = base - ledger.cum_at(a) + future.at(a + window_ms - now_ms)
-        if v > best:
-            best = v
-    return best
+        v = dose(lo + be)
+        best = v if v > best else best
+    return best if best > 0 else 0
