@@ -378,22 +378,6 @@ class Pump(Guards):
         return self.delivered.get(name, 0) // (self.rig.step_den * 1_000_000)
 
     def status(self):
-        rx = self.rx
-        b = rx.bolus if rx is not None else None
-        wait = 0
-        if b is not None:
-            wait = self.history.lockout_left_ms(self.t, b.lockout_ms)
-            slot = self.history.next_count_slot_ms(self.t, b.max_per_day)
-            wait = slot if slot > wait else wait
-        return {
-            "state": self.sm.state,
-            "wall_ms": self.t + self.wall_offset_ms,
-            "reservoir_nl": self.reservoir.volume_nl(),
-            "delivered_ng": self.delivered_ng() if rx else 0,
-            "basal_ng_d": rx.schedule.rate_at(self._tod()) if rx else 0,
-            "boluses_24h": self.history.count_24h(self.t),
-            "next_bolus_ms": wait,
-            "step_nl": self.rig.step_nl_ceil(),
-            "alarms": self.alarms.active(),
-            "steps": self.steps_issued,
-        }
+        """What the pump reports about itself now (status.py builds it)."""
+        from pump.status import status_of  # loaded when first asked, not on the delivery path
+        return status_of(self)

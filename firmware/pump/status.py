@@ -1,0 +1,26 @@
+"""What the pump tells about itself: state, reservoir, doses, boluses, alarms.
+
+A view over the pump, built on demand for the console and the tests; it reads and never
+changes anything. Amounts are integers in base units (nL, ng, ms)."""
+
+
+def status_of(pump):
+    rx = pump.rx
+    b = rx.bolus if rx is not None else None
+    wait = 0
+    if b is not None:
+        wait = pump.history.lockout_left_ms(pump.t, b.lockout_ms)
+        slot = pump.history.next_count_slot_ms(pump.t, b.max_per_day)
+        wait = slot if slot > wait else wait
+    return {
+        "state": pump.sm.state,
+        "wall_ms": pump.t + pump.wall_offset_ms,
+        "reservoir_nl": pump.reservoir.volume_nl(),
+        "delivered_ng": pump.delivered_ng() if rx else 0,
+        "basal_ng_d": rx.schedule.rate_at(pump._tod()) if rx else 0,
+        "boluses_24h": pump.history.count_24h(pump.t),
+        "next_bolus_ms": wait,
+        "step_nl": pump.rig.step_nl_ceil(),
+        "alarms": pump.alarms.active(),
+        "steps": pump.steps_issued,
+    }
