@@ -11,26 +11,27 @@ def _low(pump):
     return pump.alarms.is_active("low_reservoir")
 
 
-def test_forecast_under_the_flex_schedule_is_exact_to_the_ms():
-    pump = case1_pump(CASE1_FLEX, fill_nl=4 * ML)
-    eta = low_alarm_eta_ms(pump)
-    assert 2 * DAY_MS < eta < 3 * DAY_MS  # 2 mL above the threshold at ~0.7 mL/day
+def _sounds_exactly_at(pump, eta):
+    """Run the pump: silent 1 ms before the forecast, sounding at it."""
     t0 = pump.t
     pump.advance(t0 + eta - 1)
     assert not _low(pump)
     pump.advance(t0 + eta)
     assert _low(pump)
+
+
+def test_forecast_under_the_flex_schedule_is_exact_to_the_ms():
+    pump = case1_pump(CASE1_FLEX, fill_nl=4 * ML)
+    eta = low_alarm_eta_ms(pump)
+    assert 2 * DAY_MS < eta < 3 * DAY_MS  # 2 mL above the threshold at ~0.7 mL/day
+    _sounds_exactly_at(pump, eta)
 
 
 def test_forecast_over_weeks_skips_whole_days_without_losing_a_ms():
     pump = case1_pump(fill_nl=40 * ML)  # flat 700 ug/day: 38 mL above 2 mL, ~54 days
     eta = low_alarm_eta_ms(pump)
     assert 54 * DAY_MS < eta < 55 * DAY_MS
-    t0 = pump.t
-    pump.advance(t0 + eta - 1)
-    assert not _low(pump)
-    pump.advance(t0 + eta)
-    assert _low(pump)
+    _sounds_exactly_at(pump, eta)
 
 
 def test_forecast_with_every_bolus_is_earlier_and_an_eager_patient_meets_it():
