@@ -7,7 +7,7 @@ import os
 from hypothesis import settings
 
 settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
-settings.register_profile("dev")
+settings.register_profile("dev", deadline=None)  # timings belong in tools/bench, not tests
 settings.register_profile("long", max_examples=5000, deadline=None)
 
 _on_ci = os.environ.get("CI", "").lower() in ("true", "1", "yes")
