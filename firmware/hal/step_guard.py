@@ -1,0 +1,124 @@
+"""The independent guard: a second, deliberately simple count of the steps the motor
+really issued, over a rolling hour and a rolling 24 h.
+
+It knows nothing of schedules, boluses or the dose ledger, so a bug there cannot blind it:
+it compares raw step counts with limits fixed when the prescription is set. Past a limit it
+refuses every further step, keeps the driver disabled, and says "guard", which the pump
+latches as a critical STOP alarm; only reset() by a clinician lifts it. Counts in fixed
+time buckets made at start-up (no allocation while delivering), and counts a bucket that
+straddles a window's edge in full, so it may trip early, never late."""
+from array import array
+from micropython import const
+
+_HOUR_MS = const(3_600_000)
+_DAY_MS = const(86_400_000)
+_HOUR_BUCKET_MS = const(60_000)  # 60 buckets of a minute for the rolling hour
+_DAY_BUCKET_MS = const(300_000)  # 288 buckets of 5 minutes for the rolling 24 h
+
+
+def steps_allowed(limit_ng, conc_ng_ml, step_num, step_den, slack_steps):
+    """Whole steps whose volume at this concentration carries at most `limit_ng`, plus a
+    slack in steps."""
+    return limit_ng * 1_000_000 * step_den // (conc_ng_ml * step_num) + slack_steps
+
+
+def limits_for(limit_hour_ng, limit_day_ng, conc_ng_ml, rig):
+    """(max steps per hour, per 24 h) for a rig. The slack holds what the guard cannot tell
+    from dose: a bucket on a window's edge counted whole (one day bucket at the rig's top
+    speed) and a prime, which fills the line and gives the patient nothing (at most the
+    dead volume). A runaway at the motor's speed still trips within minutes."""
+    top = rig.bolus_nl_per_min if rig.bolus_nl_per_min > rig.prime_nl_per_min \
+        else rig.prime_nl_per_min
+    slack_nl = top * (_DAY_BUCKET_MS // 60_000) + rig.dead_volume_nl
+    slack = -(-slack_nl * rig.step_den // rig.step_num) + 1
+    return (steps_allowed(limit_hour_ng, conc_ng_ml, rig.step_num, rig.step_den, slack),
+            steps_allowed(limit_day_ng, conc_ng_ml, rig.step_num, rig.step_den, slack))
+
+
+class _Window:
+    def __init__(self, window_ms, bucket_ms):
+        self.bucket_ms = bucket_ms
+        self.n = window_ms // bucket_ms + 1  # one more: the bucket on the edge
+        self.counts = array("I", bytes(4 * self.n))
+        self.last = 0  # index (in bucket_ms units since time 0) of the newest bucket
+
+    def _roll(self, now_ms):
+        idx = now_ms // self.bucket_ms
+        gap = idx - self.last
+        if gap >= self.n:
+            gap = self.n  # everything is older than the window
+        for k in range(1, gap + 1):
+            self.counts[(self.last + k) % self.n] = 0
+        if idx > self.last:
+            self.last = idx
+
+    def total(self, now_ms):
+        self._roll(now_ms)
+        s = 0
+        for c in self.counts:
+            s += c
+        return s
+
+    def add(self, now_ms, steps):
+        self._roll(now_ms)
+        self.counts[self.last % self.n] += steps
+
+
+class StepGuard:
+    def __init__(self, max_steps_hour, max_steps_day):
+        self.hour = _Window(_HOUR_MS, _HOUR_BUCKET_MS)
+        self.day = _Window(_DAY_MS, _DAY_BUCKET_MS)
+        self.max_hour = max_steps_hour
+        self.max_day = max_steps_day
+        self.tripped = False
+
+    def set_limits(self, max_steps_hour, max_steps_day):
+        self.max_hour = max_steps_hour
+        self.max_day = max_steps_day
+
+    def allows(self, now_ms, steps):
+        """Would `steps` more, now, keep both windows within their limits? Changes only
+        the rolling of old buckets out of the windows."""
+        if self.tripped:
+            return False
+        return (self.hour.total(now_ms) + steps <= self.max_hour
+                and self.day.total(now_ms) + steps <= self.max_day)
+
+    def record(self, now_ms, steps):
+        self.hour.add(now_ms, steps)
+        self.day.add(now_ms, steps)
+
+    def reset(self):
+        """A clinician's acknowledgement; the counts stay, so the windows still hold."""
+        self.tripped = False
+
+
+class GuardedMotor:
+    """Sits between the pump and the motor: every batch of steps is asked of the guard
+    first. Same methods as the motor it wraps (enable, move, fault)."""
+
+    def __init__(self, motor, guard, clock):
+        self.motor = motor
+        self.guard = guard
+        self.clock = clock  # any object with now_ms()
+        self._fault = None
+
+    def enable(self, on):
+        # A tripped guard keeps the driver disabled whatever the pump asks.
+        self.motor.enable(bool(on) and not self.guard.tripped)
+
+    def move(self, n):
+        now = self.clock.now_ms()
+        if not self.guard.allows(now, n):
+            self.guard.tripped = True
+            self.motor.enable(False)
+            self._fault = "guard"
+            return 0
+        issued = self.motor.move(n)
+        self.guard.record(now, issued)
+        return issued
+
+    def fault(self):
+        f = self._fault or self.motor.fault()
+        self._fault = None
+        return f

@@ -1,0 +1,155 @@
+"""The independent step guard: it counts the steps really issued over a rolling hour and
+24 h and stops the motor past the limits, whatever the scheduler believes. Runs under
+pytest and MicroPython."""
+from builders import CASE1_FLEX, DAY_MS, HOUR_MS, MIN_MS, case1_rx
+from hal.sim.motor import SimMotor
+from hal.step_guard import GuardedMotor, StepGuard, limits_for, steps_allowed
+from pump import drugs as dt
+from pump.errors import PumpError
+from pump.prescription import Bolus, Prescription
+from pump.pump import Pump
+from pump.rig import bench_rig
+from pump.schedule import BasalSchedule
+
+
+class _Clock:
+    def __init__(self):
+        self.t = 0
+
+    def now_ms(self):
+        return self.t
+
+
+class _PumpClock:
+    """The guard reads the time of the pump it watches (the board reads its own clock)."""
+
+    def __init__(self):
+        self.pump = None
+
+    def now_ms(self):
+        return self.pump.t
+
+
+def _guarded_case1(rx=None):
+    rig = bench_rig()
+    rx = case1_rx(CASE1_FLEX) if rx is None else rx
+    hour, day = limits_for(rx.limit_ng(dt.F_MAX_HOURLY), rx.limit_ng(dt.F_MAX_DAILY),
+                           rx.drugs[0][1], rig)
+    guard = StepGuard(hour, day)
+    clock = _PumpClock()
+    motor = SimMotor()
+    pump = Pump(rig, GuardedMotor(motor, guard, clock))
+    clock.pump = pump
+    pump.program(rx, 0)
+    pump.refill(rx.capacity_nl, None, 0)
+    pump.confirm(0)
+    pump.prime(rig.dead_volume_nl, 0)
+    pump.start(5 * MIN_MS)
+    return pump, guard, motor
+
+
+def test_steps_allowed_is_the_limit_in_whole_steps_plus_the_slack():
+    # 10 mg of hydromorphone at 1 mg/mL is 10 mL: 7142 whole steps of 1.4 uL.
+    assert steps_allowed(10_000_000, 1_000_000, 1400, 1, 0) == 7142
+    assert steps_allowed(10_000_000, 1_000_000, 1400, 1, 8) == 7150
+
+
+def test_the_slack_holds_an_edge_bucket_at_top_speed_and_one_prime():
+    rig = bench_rig()  # 1.4 uL steps, prime 50 uL/min, 150 uL of line
+    hour, day = limits_for(1_400_000, 14_000_000, 1_000_000, rig)
+    slack = -(-(50_000 * 5 + 150_000) // 1400) + 1
+    assert (hour, day) == (1000 + slack, 10_000 + slack)
+
+
+def test_a_week_of_case1_with_every_bolus_never_trips_the_guard():
+    pump, guard, motor = _guarded_case1()
+    t = 5 * MIN_MS
+    for _ in range(7 * 24):
+        t += HOUR_MS
+        pump.advance(t)
+        try:
+            pump.request_bolus(t)
+        except PumpError:  # refusals are the pump's business; the guard must stay quiet
+            pass
+    assert not guard.tripped
+    assert pump.sm.state in ("running", "bolusing")
+    assert motor.total > 0
+
+
+def test_a_prescription_close_to_the_daily_limit_never_trips_the_guard():
+    # Hydromorphone at 1 mg/mL: 9.6 mg/day basal + 7 x 50 ug = 9.95 of the 10 mg limit.
+    rx = Prescription((("hydromorphone", 1_000_000),), BasalSchedule(((0, 9_600_000),)),
+                      Bolus(50_000, HOUR_MS, 7), 40_000_000, 2_000_000, bench_rig())
+    pump, guard, motor = _guarded_case1(rx)
+    t = 5 * MIN_MS
+    granted = 0
+    for _ in range(3 * 24):
+        t += HOUR_MS
+        pump.advance(t)
+        try:
+            pump.request_bolus(t)
+            granted += 1
+        except PumpError:
+            pass
+    assert granted >= 3 * 7 - 1
+    assert not guard.tripped
+    assert pump.sm.state in ("running", "bolusing")
+
+
+def test_a_runaway_scheduler_is_stopped_by_the_guard_alone():
+    pump, guard, motor = _guarded_case1()
+    pump.advance(HOUR_MS)
+    pump.integ.rate *= 100  # a scheduler bug: the pump now believes in 100x the flow
+    pump.advance(3 * HOUR_MS)
+    assert guard.tripped
+    assert pump.sm.state == "alarm"
+    assert "guard" in pump.alarms.active()
+    assert not motor.enabled
+    stopped_at = motor.total
+    pump.advance(4 * HOUR_MS)
+    assert motor.total == stopped_at  # nothing more moved
+
+
+def test_a_tripped_guard_keeps_the_driver_disabled_until_reset():
+    motor = SimMotor()
+    clock = _Clock()
+    guard = StepGuard(10, 100)
+    gm = GuardedMotor(motor, guard, clock)
+    gm.enable(True)
+    assert gm.move(10) == 10
+    assert gm.move(1) == 0
+    assert gm.fault() == "guard"
+    gm.enable(True)
+    assert not motor.enabled
+    guard.reset()
+    gm.enable(True)
+    assert motor.enabled
+
+
+def test_the_hour_window_forgets_after_an_hour_and_its_edge_bucket_counts_whole():
+    guard = StepGuard(10, 1000)
+    guard.record(0, 10)
+    assert not guard.allows(HOUR_MS + 59_999, 1)  # the minute of t=0 is still on the edge
+    assert guard.allows(HOUR_MS + 60_000, 10)
+
+
+def test_the_day_window_holds_what_the_hour_window_forgot():
+    guard = StepGuard(1000, 15)
+    guard.record(0, 10)
+    assert guard.allows(2 * HOUR_MS, 5)
+    assert not guard.allows(2 * HOUR_MS, 6)
+    assert guard.allows(DAY_MS + 5 * MIN_MS, 15)
+
+
+def test_a_long_silence_clears_every_bucket():
+    guard = StepGuard(10, 10)
+    guard.record(1_000, 10)
+    assert guard.allows(400 * DAY_MS, 10)
+
+
+def test_asking_changes_no_count():
+    guard = StepGuard(10, 10)
+    guard.record(0, 4)
+    for _ in range(5):
+        assert guard.allows(1_000, 6)
+    assert not guard.allows(1_000, 7)
