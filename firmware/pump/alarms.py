@@ -31,8 +31,6 @@ TABLE = (
     ("restart", LOW, INFORM, True),
 )
 
-PRIORITY_NAMES = ("", "low", "high", "critical")
-
 
 def row(name):
     for r in TABLE:

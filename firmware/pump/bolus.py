@@ -3,10 +3,9 @@
 
 Counts boluses by the real monotonic time they were granted, so a reboot or a clock change
 cannot make room for another. The verdicts change nothing; only record() does."""
-from micropython import const
 from pump.errors import E_LOCKOUT, E_DAILY_MAX
+from pump.schedule import DAY_MS
 
-DAY_MS = const(86_400_000)
 
 
 class BolusHistory:

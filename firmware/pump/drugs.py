@@ -28,6 +28,7 @@ board does not hold the text in RAM while delivering); how the project-chosen va
 derived is in docs/drug_limits.md and, in short, beside each row. For bench rigs and teaching, never for a patient."""
 from micropython import const
 from pump.errors import E_UNKNOWN_DRUG, PumpError
+from pump.schedule import DAY_MS, HOUR_MS  # noqa: F401 (DAY_MS: drug_check and tests)
 
 # Field indices: callers read row[F_MAX_DAILY], never a bare number.
 F_NAME = const(0)
@@ -43,8 +44,6 @@ N_FIELDS = const(8)
 
 MCG = const(1000)  # ng per microgram
 MG = const(1000000)  # ng per milligram
-HOUR_MS = const(3600000)
-DAY_MS = const(86400000)
 
 # Project-chosen derivations (docs/drug_limits.md explains them):
 #   max_clinician_bolus = upper end of the PACC 2017 intrathecal bolus trial dose range

@@ -10,10 +10,9 @@ from pump.errors import (E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING, E_NO
                          E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT, E_NOT_PRIMED,
                          E_CLINICIAN_BOLUS_LIMIT)
 from pump.limits import Future, window_peak
-from pump.schedule import DAY_MS
+from pump.schedule import DAY_MS, HOUR_MS
 from pump.states import RUNNING, BOLUSING, SUSPENDED, ALARM
 
-HOUR_MS = 3_600_000
 WINDOWS = ((HOUR_MS, dt.F_MAX_HOURLY), (DAY_MS, dt.F_MAX_DAILY))
 
 

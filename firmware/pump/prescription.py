@@ -10,8 +10,8 @@ from pump.errors import (PumpError, E_RANGE, E_TOO_MANY_DRUGS, E_DUPLICATE_DRUG,
                          E_CONC_LIMIT, E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT,
                          E_BOLUS_COUNT_LIMIT, E_LOCKOUT_RANGE, E_RESERVOIR)
 from pump.flow import NG_E6_DAY
+from pump.schedule import HOUR_MS
 
-HOUR_MS = const(3_600_000)
 MAX_SECONDARY = const(3)
 
 
@@ -64,9 +64,6 @@ class Prescription:
 
     def primary(self):
         return self.drugs[0][0]
-
-    def concs(self):
-        return self.drugs
 
     def floor_e6(self, primary_conc=None):
         """The catheter-open flow as a primary-drug dose rate, ng/day*1e6."""

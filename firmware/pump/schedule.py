@@ -7,7 +7,8 @@ clock: callers pass the time of day in ms."""
 from micropython import const
 from pump.errors import PumpError, E_SCHEDULE, E_RANGE
 
-DAY_MS = const(86_400_000)
+DAY_MS = const(86_400_000)  # the one home of these two: every pump module imports them
+HOUR_MS = const(3_600_000)
 MIN_MS = const(60_000)
 MAX_STEPS = const(24)
 MAX_RATE_NG_D = const(1_000_000_000)  # 1 g/day: far beyond any drug table limit
