@@ -162,6 +162,13 @@ class Pump(Guards):
         self.advance(now_ms)
         self._raise(name)
 
+    def cause_gone(self, name, now_ms):
+        """A measured condition outside the logic has ended (a battery back above its
+        threshold); a latching alarm still waits for its acknowledgement."""
+        self.advance(now_ms)
+        self.alarms.cause_gone(name)
+        self._settle()
+
     def ack(self, name, now_ms):
         """Acknowledge an alarm. A stall, an occlusion, running dry or a fault() report is
         an event whose end nothing reports, so the acknowledgement ends it; the pump then
