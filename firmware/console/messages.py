@@ -45,6 +45,20 @@ MESSAGES = (
     (e.E_CONC_MISMATCH, "concentration mismatch",
      "%s: a new concentration is set only by a confirmed refill"),
     (e.E_TIME, "time", "time %s ms is before the pump's time %s ms"),
+    (e.E_UNKNOWN_COMMAND, "unknown command", "unknown command: %s (try help)"),
+    (e.E_USAGE, "usage", "wrong arguments for %s (see help)"),
+    (e.E_LINE_TOO_LONG, "line too long", "line of %s bytes is over the %s allowed"),
+    (e.E_NOT_ASCII, "not ascii", "byte %s of the line is not printable ASCII"),
+    (e.E_ROLE, "login required", "%s needs a clinician login"),
+    (e.E_NO_PIN, "no pin", "no clinician PIN is set yet (pin <4 to 8 digits>)"),
+    (e.E_PIN_SET, "pin set", "a PIN is set: log in to change it"),
+    (e.E_BAD_PIN, "wrong pin", "wrong PIN: %s more before login locks"),
+    (e.E_LOGIN_LOCKED, "login locked", "login locked for %s s after wrong PINs"),
+    (e.E_PIN_FORMAT, "pin format", "a PIN is 4 to 8 digits"),
+    (e.E_NO_SIM, "no sim", "sim commands exist only on the simulated board"),
+    (e.E_REFILL_CANCELLED, "refill cancelled",
+     "refill cancelled, nothing filled: %s was not run"),
+    (e.E_INTERNAL, "internal", "internal error: %s"),
 )
 
 

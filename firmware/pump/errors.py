@@ -62,3 +62,18 @@ class PumpError(Exception):
 E_NOT_PRIMED = const(64)  # the line is not full: start would deliver nothing, then a surge
 E_CONC_MISMATCH = const(65)  # a new concentration only comes with a confirmed refill
 E_TIME = const(66)  # time would run backwards
+
+# The console: lines, roles, the clinician PIN (words in console/messages.py).
+E_UNKNOWN_COMMAND = const(70)  # values: command word
+E_USAGE = const(71)  # values: command word (its arguments did not fit its usage)
+E_LINE_TOO_LONG = const(72)  # values: length, limit (bytes)
+E_NOT_ASCII = const(73)  # values: 1-based position of the first bad byte
+E_ROLE = const(74)  # values: command word that needs a clinician login
+E_NO_PIN = const(75)  # login before any PIN was provisioned
+E_PIN_SET = const(76)  # pin while one is set, without a clinician session
+E_BAD_PIN = const(77)  # values: wrong PINs still allowed before a lockout
+E_LOGIN_LOCKED = const(78)  # values: s left
+E_PIN_FORMAT = const(79)  # a PIN is 4 to 8 digits
+E_NO_SIM = const(80)  # sim commands on a real board
+E_REFILL_CANCELLED = const(81)  # values: the word of the line that cancelled it
+E_INTERNAL = const(82)  # values: exception type; a console bug, never a pump refusal
