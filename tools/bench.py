@@ -89,6 +89,8 @@ def main():
           "run: %s bytes" % (up["heap_after_import"], up["heap_live_peak"]))
     print("compiled .mpy total (mpy-cross -O3 -march=armv6m, pump/ + hal/): %d bytes"
           % mpy_bytes)
+    import bench_occlusion  # beside this file: the simulated rig's occlusion figures
+    bench_occlusion.main()
     return 0 if same else 1
 
 

@@ -99,7 +99,8 @@ class SimBoard:
             # The config's calibration is what the firmware believes; the world moves by
             # the mechanism's truth, which the calibration is meant to match.
             world = World(num * 1_000_000, den * config.calibration_ppm,
-                          config.syringe.model, config.syringe.inner_diameter_um, true_ppm)
+                          config.syringe.model, config.syringe.inner_diameter_um, true_ppm,
+                          config.max_step_hz)
         self.world = world
         self.motor = SimMotor(world, self.clock)
         self.button = SimButton()

@@ -58,3 +58,9 @@ def drained_nl(trapped_nl, compliance, dt_ms):
     start of the interval and capped at what is trapped (a first-order decay, stepped)."""
     out = pressure_pa(trapped_nl, compliance) * dt_ms // _DRAIN_PA_MS_PER_NL
     return out if out < trapped_nl else trapped_nl
+
+
+def steady_trapped_nl(flow_nl_per_ms, compliance):
+    """What the line holds at a steady flow through the open catheter: pressure = flow x
+    resistance, volume = compliance x pressure."""
+    return compliance * flow_nl_per_ms * _DRAIN_PA_MS_PER_NL // 1000

@@ -14,9 +14,11 @@ _KEYS = ("travel", "pushed", "trapped_nl", "delivered_nl", "occluded", "jammed",
 
 
 class World:
-    def __init__(self, step_num, step_den, model, inner_diameter_um, true_ppm=1_000_000):
+    def __init__(self, step_num, step_den, model, inner_diameter_um, true_ppm=1_000_000,
+                 step_hz=2000):
         self.step_num = step_num * true_ppm
         self.step_den = step_den * 1_000_000
+        self.step_hz = step_hz  # a move runs at this rate, the open line draining meanwhile
         self.compliance = physics.compliance_nl_per_kpa(model, inner_diameter_um)
         self.trip_nl = self.compliance * physics.TRIP_KPA
         self.stall_nl = self.compliance * physics.stall_kpa(inner_diameter_um)
@@ -83,7 +85,18 @@ class World:
         self.pushed += limit
         moved_nl = (self.pushed * self.step_num // self.step_den
                     - (self.pushed - limit) * self.step_num // self.step_den)
-        self.trapped_nl += moved_nl
+        if self.occluded:
+            self.trapped_nl += moved_nl
+        else:
+            # The open line drains while the motor runs: its pressure rises only to the
+            # flow's steady pressure (flow x resistance), the rest leaves the catheter.
+            flow = moved_nl * self.step_hz // (limit * 1000) if limit else 0  # nL/ms
+            steady = physics.steady_trapped_nl(flow, self.compliance)
+            held = self.trapped_nl + moved_nl
+            keep = steady if steady > self.trapped_nl else self.trapped_nl
+            keep = keep if keep < held else held
+            self.delivered_nl += held - keep
+            self.trapped_nl = keep
         return limit, why
 
     def clear(self, name):
