@@ -1,0 +1,198 @@
+"""The console protocol from the host side, over pyserial: send one line, collect its
+reply. Shared by pumpctl and the tests; a real board and the virtual Pico look the same.
+
+The protocol (docs/protocol.md): one ASCII command a line, at most MAX_LINE bytes, "\\n"
+terminated. A reply is zero or more data lines, then exactly one final line, `OK` with
+key=value pairs or `ERR <code> <message>`. Lines starting with "! " are events and may
+come at any time, before a reply too. After boot the firmware prints `! ready ...`.
+
+Never waits without a limit: every read has a gap timeout (longest silence) and an
+overall deadline. Never sends a line it would have to cut or that could split in two:
+those raise ValueError before a byte leaves (write_raw() is for tests of bad input)."""
+import time
+
+import serial
+
+MAX_LINE = 200  # bytes in a command line, without its "\n"
+NEWLINE = b"\n"  # ends a command line; the board may end its lines with "\r\n"
+CTRL_C = b"\x03"  # ctrl-C: on a stopped pump, drops the firmware to the REPL
+EVENT_PREFIX = "! "
+READY_PREFIX = "! ready"
+POWER_CUT = "sim power-cut"  # after its OK the board boots again: wait for ready
+
+
+class ClientError(Exception):
+    """Root of the client's errors."""
+
+
+class ReplyTimeout(ClientError):
+    """No final line in time. `lines` holds what did arrive."""
+
+    def __init__(self, message, lines):
+        super().__init__(message)
+        self.lines = lines
+
+
+class Reply:
+    """One command's answer. lines: data lines; events: "! " lines that came meanwhile;
+    final: the OK/ERR line; fields: its key=value pairs; code: the ERR number."""
+
+    def __init__(self, command, lines, events, final):
+        self.command = command
+        self.lines = lines
+        self.events = events
+        self.final = final
+        self.ok = final == "OK" or final.startswith("OK ")
+        self.code = None
+        self.message = ""
+        self.fields = {}
+        if self.ok:
+            self.fields = parse_fields(final[3:])
+        else:
+            _err, _, rest = final.partition(" ")
+            code, _, self.message = rest.partition(" ")
+            try:
+                self.code = int(code)
+            except ValueError:  # a malformed ERR line still is an ERR
+                self.message = rest
+
+    def __repr__(self):
+        return "Reply(%r -> %r, %d lines, %d events)" % (
+            self.command, self.final, len(self.lines), len(self.events))
+
+
+def parse_fields(text):
+    """"a=1 b=x,y" -> {"a": "1", "b": "x,y"}. A word without "=" maps to ""."""
+    fields = {}
+    for word in text.split():
+        key, _, value = word.partition("=")
+        fields[key] = value
+    return fields
+
+
+def is_final(line):
+    return line == "OK" or line.startswith("OK ") or line.startswith("ERR ")
+
+
+def check_line(line):
+    """The line as bytes, or ValueError if it is not one command the board can take."""
+    if "\n" in line or "\r" in line:
+        raise ValueError("one command per line: %r holds a line break" % (line,))
+    try:
+        data = line.encode("ascii")
+    except UnicodeEncodeError:
+        raise ValueError("the console is ASCII: %r" % (line,)) from None
+    if len(data) > MAX_LINE:
+        raise ValueError("%d bytes: a command line holds at most %d" % (len(data), MAX_LINE))
+    return data
+
+
+class PumpClient:
+    """PumpClient(port) or PumpClient(serial_like): anything with read(n), write(b),
+    in_waiting, timeout and reset_input_buffer() (pyserial's API)."""
+
+    def __init__(self, port, baudrate=115200):
+        if isinstance(port, str):
+            try:
+                self.serial = serial.Serial(port, baudrate=baudrate, timeout=0.1)
+            except serial.SerialException as e:
+                raise ClientError("cannot open %s: %s (is the board or the virtual Pico "
+                                  "running, and the port not in use?)" % (port, e)) from e
+        else:
+            self.serial = port
+        self._buf = bytearray()
+        self.events = []  # every "! " line seen, in order
+        self._reboot_pending = False
+
+    # ----- lines -----
+    def read_line(self, gap, deadline):
+        """The next line without its ending, or None after `gap` s of silence or at
+        `deadline` (time.monotonic()). Bytes that are not ASCII are replaced."""
+        last = time.monotonic()
+        while True:
+            at = self._buf.find(b"\n")
+            if at >= 0:
+                raw = bytes(self._buf[:at])
+                del self._buf[:at + 1]
+                return raw.rstrip(b"\r").decode("ascii", errors="replace")
+            now = time.monotonic()
+            wait = min(deadline - now, last + gap - now)
+            if wait <= 0:
+                return None
+            self.serial.timeout = min(wait, 0.5)
+            chunk = self.serial.read(max(1, self.serial.in_waiting))
+            if chunk:
+                self._buf += chunk
+                last = time.monotonic()
+
+    def drain(self, quiet=0.05, overall=2.0):
+        """Drop what is waiting (old output) until the port is quiet for `quiet` s."""
+        self.serial.reset_input_buffer()
+        self._buf.clear()
+        deadline = time.monotonic() + overall
+        while self.read_line(quiet, deadline) is not None:
+            pass
+        self._buf.clear()
+
+    def wait_ready(self, timeout=10.0):
+        """Wait for the firmware's `! ready ...` line (after boot); returns it. Lines
+        before it (a banner, events) are kept in self.seen_before_ready."""
+        deadline = time.monotonic() + timeout
+        self.seen_before_ready = []
+        while True:
+            line = self.read_line(timeout, deadline)
+            if line is None:
+                raise ReplyTimeout("no '%s' line within %g s" % (READY_PREFIX, timeout),
+                                   self.seen_before_ready)
+            if line.startswith(READY_PREFIX):
+                self.events.append(line)
+                self._reboot_pending = False
+                return line
+            self.seen_before_ready.append(line)
+            if line.startswith(EVENT_PREFIX):
+                self.events.append(line)
+
+    # ----- commands -----
+    def write_raw(self, data):
+        """Bytes as they are: for tests of junk, over-long lines, control bytes."""
+        self.serial.write(data)
+        self.serial.flush()
+
+    def command(self, line, timeout=5.0, gap=None):
+        """Send one command line and return its Reply. timeout: overall deadline (s);
+        gap: longest silence once sent (s), default the whole timeout. If the last
+        command was `sim power-cut`, waits for the rebooted firmware's ready line first."""
+        data = check_line(line)
+        if self._reboot_pending:
+            self.wait_ready(timeout)
+        self.write_raw(data + NEWLINE)
+        deadline = time.monotonic() + timeout
+        gap = timeout if gap is None else gap
+        lines, events = [], []
+        while True:
+            got = self.read_line(gap, deadline)
+            if got is None:
+                raise ReplyTimeout("no OK/ERR for %r within %g s (gap %g s)"
+                                   % (line, timeout, gap), lines + events)
+            if got.startswith(EVENT_PREFIX):
+                events.append(got)
+                self.events.append(got)
+            elif is_final(got):
+                reply = Reply(line, lines, events, got)
+                if reply.ok and line.split() == POWER_CUT.split():
+                    self._reboot_pending = True
+                return reply
+            else:
+                lines.append(got)
+
+    def interrupt(self):
+        self.write_raw(CTRL_C)  # ctrl-C: a stopped pump drops to the REPL
+
+    def close(self):
+        self.serial.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
