@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from vpico_helpers import (open_port, pid_alive, mpremote, read_until, start_fake,
+from fake_firmware.harness import (open_port, pid_alive, mpremote, read_until, start_fake,
                            vm_pids)
 
 READY_1 = b"! ready fake=1 boots=1\r\n"

@@ -1,5 +1,5 @@
 """Shared by the virtual Pico, client, deploy and pumpctl tests: a virtual Pico running
-the fake firmware (tests/host/fake_firmware), and reads that never wait without limit."""
+the fake firmware (tests/host/fake_firmware/flash), and reads that never wait without limit."""
 import os
 import subprocess
 import sys
@@ -11,7 +11,7 @@ import serial
 from pumpctl.simboard import VirtualPico
 
 REPO = Path(__file__).resolve().parents[2]
-FAKE_FIRMWARE = REPO / "tests" / "host" / "fake_firmware"
+FAKE_FIRMWARE = REPO / "tests" / "host" / "fake_firmware" / "flash"
 MPREMOTE_S = 60  # overall limit for one mpremote call
 
 
