@@ -1,0 +1,89 @@
+"""Wall time as text: `2026-01-01T08:00:00` <-> ms since 1970-01-01T00:00:00 (UTC, no
+time zone, no leap seconds), by integer civil-date arithmetic alone.
+
+The board has no calendar library, and a clock set to a date that does not exist (the
+30th of February, hour 24) must be refused rather than rolled over into another day: the
+basal schedule follows the time of day. Never reads a clock; never returns a float."""
+from micropython import const
+from pump.errors import PumpError, E_BAD_NUMBER, E_RANGE
+
+_DAY_MS = const(86_400_000)
+_MIN_YEAR = const(1970)  # the pump's wall clock never runs before its epoch
+_MAX_YEAR = const(9999)  # four digits, as written
+_DIGITS = "0123456789"
+# Positions of the separators in YYYY-MM-DDTHH:MM:SS.
+_SEPARATORS = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"))
+
+
+def is_leap(y):
+    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+
+
+def days_in_month(y, m):
+    if m == 2:
+        return 29 if is_leap(y) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
+def days_from_civil(y, m, d):
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm: the
+    year is counted from March so the leap day falls at its end)."""
+    if m <= 2:
+        y -= 1
+    era = y // 400
+    yoe = y - era * 400
+    mp = m - 3 if m > 2 else m + 9
+    doy = (153 * mp + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(z):
+    """(year, month, day) of a day count since 1970-01-01; the inverse of the above."""
+    z += 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    y = yoe + era * 400
+    return (y + 1 if m <= 2 else y), m, d
+
+
+def _field(text, a, b):
+    part = text[a:b]
+    for c in part:
+        if c not in _DIGITS:
+            raise PumpError(E_BAD_NUMBER, text)
+    return int(part)
+
+
+def parse_iso(text):
+    """`YYYY-MM-DDTHH:MM:SS` -> ms since the epoch. The form is exact: no zone, no
+    fraction, no missing zero, so a typo cannot be read as some other instant."""
+    if len(text) != 19:
+        raise PumpError(E_BAD_NUMBER, text)
+    for i, sep in _SEPARATORS:
+        if text[i] != sep:
+            raise PumpError(E_BAD_NUMBER, text)
+    y = _field(text, 0, 4)
+    mo = _field(text, 5, 7)
+    d = _field(text, 8, 10)
+    h = _field(text, 11, 13)
+    mi = _field(text, 14, 16)
+    s = _field(text, 17, 19)
+    if not _MIN_YEAR <= y <= _MAX_YEAR or not 1 <= mo <= 12:
+        raise PumpError(E_RANGE, text)
+    if not 1 <= d <= days_in_month(y, mo) or h > 23 or mi > 59 or s > 59:
+        raise PumpError(E_RANGE, text)
+    return days_from_civil(y, mo, d) * _DAY_MS + ((h * 60 + mi) * 60 + s) * 1000
+
+
+def format_iso(ms):
+    """ms since the epoch -> `YYYY-MM-DDTHH:MM:SS`, the second rounded down."""
+    days = ms // _DAY_MS
+    s = ms % _DAY_MS // 1000
+    y, mo, d = civil_from_days(days)
+    return "%04d-%02d-%02dT%02d:%02d:%02d" % (y, mo, d, s // 3600, s // 60 % 60, s % 60)

@@ -1,0 +1,83 @@
+"""Commands that read and change nothing: help, status, alarms, log, rx.
+
+Anyone may use them (the patient included): they show the pump's state and never a PIN.
+Amounts are integers in base units; times are wall-clock ISO; `-` means "none"."""
+from console.civil import format_iso
+from console.draft import show_bolus, show_drugs, show_int, show_schedule
+from pump import alarms as al
+from pump.errors import PumpError, E_UNKNOWN_COMMAND
+from pump.forecast import low_alarm_eta_ms
+from pump.units import parse_count
+
+_PRIORITY = {al.CRITICAL: "critical", al.HIGH: "high", al.LOW: "low"}
+_EFFECT = {al.STOP: "stop", al.LIMIT: "limit", al.INFORM: "inform"}
+
+
+def _ceil_s(ms):
+    return -(-ms // 1000)
+
+
+def do_help(con, args, now):
+    from console.commands import COMMANDS, ROLE_NAMES, find  # the table imports this module
+    if args:
+        entry = find(args[0].lower())
+        if entry is None:
+            raise PumpError(E_UNKNOWN_COMMAND, args[0][:24])
+        con.out.append("%s  (%s)" % (entry[5], ROLE_NAMES[entry[1]]))
+        return "command=%s role=%s" % (entry[0], ROLE_NAMES[entry[1]])
+    for role in range(len(ROLE_NAMES)):
+        words = [e[0] for e in COMMANDS if e[1] == role]
+        con.out.append("%s: %s" % (ROLE_NAMES[role], " ".join(words)))
+    return "commands=%d" % len(COMMANDS)
+
+
+def do_status(con, args, now):
+    pump = con.pump
+    s = pump.status()
+    b = pump.rx.bolus if pump.rx is not None else None
+    eta = low_alarm_eta_ms(pump)
+    low = "-"
+    if eta is not None:
+        low = format_iso(_ceil_s(con.wall(pump.t) + eta) * 1000)
+    alarms = s["alarms"]
+    return ("time=%s state=%s reservoir_nl=%d delivered_ng=%d basal_ng_d=%d boluses_24h=%d"
+            " next_bolus_s=%s step_nl=%d low_alarm_at=%s alarms=%s") % (
+        format_iso(s["wall_ms"]), s["state"], s["reservoir_nl"], s["delivered_ng"],
+        s["basal_ng_d"], s["boluses_24h"],
+        "-" if b is None else str(_ceil_s(s["next_bolus_ms"])), s["step_nl"], low,
+        ",".join(alarms) if alarms else "-")
+
+
+def do_alarms(con, args, now):
+    pump = con.pump
+    names = pump.alarms.active()
+    for name in names:
+        r = al.row(name)
+        raised, cause, acked = pump.alarms.state[name]
+        con.out.append("alarm name=%s priority=%s effect=%s since=%s cause=%d acked=%d" % (
+            name, _PRIORITY[r[1]], _EFFECT[r[2]], format_iso(con.wall(raised)),
+            1 if cause else 0, 1 if acked else 0))
+    return "alarms=%s" % (",".join(names) if names else "-")
+
+
+def do_log(con, args, now):
+    n = parse_count(args[0], 1, 64) if args else 20
+    lines = con.notes.last(n)
+    con.out.extend(lines)
+    return "lines=%d" % len(lines)
+
+
+def do_rx(con, args, now):
+    d = con.draft
+    rx = con.pump.rx
+    dose, lockout, most = show_bolus(d.bolus)
+    con.out.append("drug %s" % show_drugs(d.drugs))
+    if d.next_drugs is not None:
+        con.out.append("drug-at-next-refill %s" % show_drugs(d.next_drugs))
+    con.out.append("basal %s" % show_schedule(d.schedule))
+    con.out.append("ptm dose_ng=%s lockout_ms=%s max=%s" % (dose, lockout, most))
+    con.out.append("reservoir-alarm %s" % show_int(d.low_nl))
+    con.out.append("capacity %s" % show_int(d.capacity_nl))
+    missing = d.missing()
+    return "programmed=%d missing=%s" % (0 if rx is None else 1,
+                                         ",".join(missing) if missing else "-")

@@ -1,0 +1,66 @@
+"""Commands that change what the pump does now: start, stop, suspend, resume, prime,
+bolus, ack. The pump's state table and guards decide; these only ask and report the old
+and new state. `bolus` with no argument is the patient's request (anyone: it is the same
+press as the button); with a dose it is a clinician's bolus."""
+from pump.errors import PumpError, E_ROLE
+from pump.units import parse_mass_ng, parse_volume_nl
+
+
+def _state_change(con, act, now):
+    # The pump notes the change itself (a `state` event, kept in the log).
+    old = con.pump.sm.state
+    act(now)
+    return "old=%s new=%s" % (old, con.pump.sm.state)
+
+
+def do_start(con, args, now):
+    return _state_change(con, con.pump.start, now)
+
+
+def do_stop(con, args, now):
+    return _state_change(con, con.pump.stop, now)
+
+
+def do_suspend(con, args, now):
+    return _state_change(con, con.pump.suspend, now)
+
+
+def do_resume(con, args, now):
+    return _state_change(con, con.pump.resume, now)
+
+
+def do_prime(con, args, now):
+    volume = parse_volume_nl(args[0])
+    pump = con.pump
+    old = pump.sm.state
+    pump.prime(volume, now)
+    steps = pump.prime_steps_left
+    con.record("prime volume_nl=%d steps=%d" % (volume, steps))
+    return "volume_nl=%d steps=%d old=%s new=%s" % (volume, steps, old, pump.sm.state)
+
+
+def do_bolus(con, args, now):
+    pump = con.pump
+    if args:
+        if not con.auth.clinician(now):
+            raise PumpError(E_ROLE, "bolus <dose>")
+        dose = parse_mass_ng(args[0])
+        pump.clinician_bolus(dose, now)
+        by = "clinician"
+    else:
+        dose = pump.request_bolus(now)
+        by = "patient"
+    return "dose_ng=%d by=%s state=%s" % (dose, by, pump.sm.state)
+
+
+def do_ack(con, args, now):
+    name = args[0].lower()
+    pump = con.pump
+    old = pump.alarms.active()
+    pump.ack(name, now)
+    if name == "guard":
+        con.guard.reset()  # only a clinician's acknowledgement lifts a tripped guard
+    new = pump.alarms.active()
+    con.record("ack name=%s state=%s" % (name, pump.sm.state))
+    return "name=%s old=%s new=%s state=%s" % (
+        name, ",".join(old) if old else "-", ",".join(new) if new else "-", pump.sm.state)

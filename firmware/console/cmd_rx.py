@@ -1,0 +1,156 @@
+"""Commands that change the prescription, the reservoir or the clock: drug, basal, ptm,
+reservoir-alarm, capacity, refill, confirm, time. A clinician's, all of them.
+
+Each parses every argument, builds the new draft (checked), and only then hands the pump a
+whole new prescription; the pump checks it again (state, concentration, rolling windows)
+before it changes anything. So a refusal anywhere leaves the old draft and the old
+prescription in force. A new basal or bolus takes effect at once, also while running,
+with no stop in delivery (Pump.program keeps the state). Each change is kept in the log
+and its reply shows the old and the new values."""
+from console.civil import format_iso, parse_iso
+from console.draft import OFF, show_bolus, show_drugs, show_schedule
+from pump import drugs as dt
+from pump.errors import PumpError, E_RESERVOIR, E_USAGE
+from pump.prescription import Bolus
+from pump.schedule import BasalSchedule
+from pump.units import (parse_concentration_ng_per_ml, parse_count,
+                        parse_dose_rate_ng_per_day, parse_duration_ms, parse_mass_ng,
+                        parse_time_of_day_min, parse_volume_nl)
+
+
+def _apply(con, cand, now, what, old, new, reprogram=True):
+    rx = cand.build() if reprogram else None
+    if rx is not None:
+        con.pump.program(rx, now)
+    con.draft = cand
+    con.policy.update(con.pump, now)
+    con.record("set %s old=%s new=%s" % (what, old, new))
+    missing = cand.missing()
+    if not reprogram:
+        state = "at-refill"
+    elif rx is not None:
+        state = "programmed"
+    else:
+        state = "draft"
+    return "old=%s new=%s rx=%s missing=%s" % (old, new, state,
+                                               ",".join(missing) if missing else "-")
+
+
+def do_drug(con, args, now):
+    if len(args) % 2:
+        raise PumpError(E_USAGE, "drug")
+    pairs = []
+    for i in range(0, len(args), 2):
+        name = args[i].lower()
+        dt.lookup(name)  # an unknown drug is refused by name
+        pairs.append((name, parse_concentration_ng_per_ml(args[i + 1])))
+    drugs = tuple(pairs)
+    d = con.draft
+    in_reservoir = con.pump.reservoir.concs
+    if in_reservoir is not None and drugs != in_reservoir:
+        # What is in the reservoir changes only with a confirmed refill.
+        cand = d.with_("next_drugs", drugs)
+        return _apply(con, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs), False)
+    cand = d.with_("next_drugs", None).with_("drugs", drugs)
+    return _apply(con, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
+
+
+def do_basal(con, args, now):
+    if len(args) == 1 and "=" not in args[0]:
+        steps = ((0, parse_dose_rate_ng_per_day(args[0])),)  # one rate all day
+    else:
+        out = []
+        for a in args:
+            parts = a.split("=")
+            if len(parts) != 2:
+                raise PumpError(E_USAGE, "basal")
+            out.append((parse_time_of_day_min(parts[0]), parse_dose_rate_ng_per_day(parts[1])))
+        steps = tuple(out)
+    d = con.draft
+    cand = d.with_("schedule", BasalSchedule(steps))
+    return _apply(con, cand, now, "basal", show_schedule(d.schedule),
+                  show_schedule(cand.schedule))
+
+
+def do_ptm(con, args, now):
+    if len(args) == 1 and args[0].lower() == OFF:
+        bolus = OFF
+    else:
+        lockout = most = None
+        for a in args[1:]:
+            parts = a.split("=")
+            key = parts[0].lower()
+            if len(parts) == 2 and key == "lockout" and lockout is None:
+                lockout = parse_duration_ms(parts[1])
+            elif len(parts) == 2 and key == "max" and most is None:
+                most = parse_count(parts[1], 1, 1000)
+            else:
+                lockout = None
+                break
+        if lockout is None or most is None:
+            raise PumpError(E_USAGE, "ptm")
+        bolus = Bolus(parse_mass_ng(args[0]), lockout, most)
+    d = con.draft
+    cand = d.with_("bolus", bolus)
+    old = show_bolus(d.bolus)
+    new = show_bolus(bolus)
+    return _apply(con, cand, now, "ptm", "/".join(old), "/".join(new))
+
+
+def do_low(con, args, now):
+    low = parse_volume_nl(args[0])
+    d = con.draft
+    cand = d.with_("low_nl", low)
+    return _apply(con, cand, now, "reservoir-alarm",
+                  "-" if d.low_nl is None else str(d.low_nl), str(low))
+
+
+def do_capacity(con, args, now):
+    cap = parse_volume_nl(args[0])
+    held = con.pump.reservoir.volume_nl()
+    if cap < held:
+        raise PumpError(E_RESERVOIR, held, cap)  # the reservoir already holds more
+    d = con.draft
+    cand = d.with_("capacity_nl", cap)
+    return _apply(con, cand, now, "capacity", str(d.capacity_nl), str(cap))
+
+
+def do_refill(con, args, now):
+    volume = parse_volume_nl(args[0])
+    pump = con.pump
+    old = pump.reservoir.volume_nl()
+    drugs = con.draft.next_drugs
+    pump.refill(volume, drugs, now)
+    shown = show_drugs(pump.pending[1].drugs)
+    con.out.append("refill %d nL of %s: confirm to fill, any other line cancels"
+                   % (volume, shown))
+    return "volume_nl=%d old_nl=%d drugs=%s confirm=required" % (volume, old, shown)
+
+
+def do_confirm(con, args, now):
+    pump = con.pump
+    d = con.draft
+    cand = d
+    if pump.pending is not None and d.next_drugs is not None \
+            and pump.pending[1].drugs == d.next_drugs:
+        cand = d.with_("drugs", d.next_drugs).with_("next_drugs", None)  # checked first
+    old = pump.reservoir.volume_nl()
+    old_drugs = show_drugs(pump.reservoir.concs)
+    pump.confirm(now)
+    con.draft = cand
+    con.policy.update(pump, now)
+    new_drugs = show_drugs(pump.reservoir.concs)
+    con.record("set reservoir old=%d new=%d old_drugs=%s new_drugs=%s"
+               % (old, pump.reservoir.volume_nl(), old_drugs, new_drugs))
+    return "old_nl=%d new_nl=%d old_drugs=%s drugs=%s" % (
+        old, pump.reservoir.volume_nl(), old_drugs, new_drugs)
+
+
+def do_time(con, args, now):
+    wall = parse_iso(args[0])
+    pump = con.pump
+    old = format_iso(con.wall(pump.t))
+    pump.set_time(wall, now)
+    new = format_iso(con.wall(pump.t))
+    con.record("set time old=%s new=%s" % (old, new))
+    return "old=%s new=%s" % (old, new)

@@ -1,0 +1,52 @@
+"""`sim` commands: they act on the simulated world (its clock, its rig, its power), never
+on the pump directly, and need no login. A real board has no world to change: ERR 80.
+
+`sim advance` moves the clock in slices of at most a minute and lets the pump deliver
+what is due after each one. One jump would hand the step guard a day of steps at a single
+instant, all counted in one of its one-minute buckets: a false "guard" alarm. Slices as
+long as a bucket keep its counts as the board's own ticks would. The clinician session
+counts this time like any other: a long advance ends it."""
+from micropython import const
+from console.civil import format_iso
+from pump.errors import PumpError, E_INTERNAL, E_NO_SIM, E_USAGE
+from pump.units import parse_duration_ms
+
+_SLICE_MS = const(60_000)  # one bucket of the guard's rolling hour
+
+
+def do_sim(con, args, now):
+    sim = con.sim
+    if sim is None:
+        raise PumpError(E_NO_SIM)
+    what = args[0].lower()
+    if what == "advance" and len(args) == 2:
+        return _advance(con, sim, parse_duration_ms(args[1]))
+    if what == "fault" and len(args) == 2:
+        alarm = sim.fault(args[1].lower())
+        if alarm:
+            con.pump.fault(alarm, con.clock.now_ms())  # a fault the pump cannot see move
+        con.record("sim fault name=%s" % args[1])
+        return "fault=%s" % args[1].lower()
+    if what == "power-cut" and len(args) == 1:
+        con.record("sim power-cut")
+        sim.power_cut()  # the loop cuts the power once this reply is out
+        return "power=cut"
+    raise PumpError(E_USAGE, "sim")
+
+
+def _advance(con, sim, ms):
+    if ms <= 0:
+        raise PumpError(E_USAGE, "sim")
+    start = con.clock.now_ms()
+    end = start + ms
+    t = start
+    while t < end:
+        step = end - t if end - t < _SLICE_MS else _SLICE_MS
+        sim.advance(step)
+        moved = con.clock.now_ms()
+        if moved <= t:
+            raise PumpError(E_INTERNAL, "sim clock did not move")  # or this loops forever
+        t = moved
+        con.pump.advance(t)
+        con.after(t)
+    return "advanced_ms=%d time=%s" % (t - start, format_iso(con.wall(t)))

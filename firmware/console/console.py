@@ -1,0 +1,208 @@
+"""The serial console's interpreter: one line in, its reply lines out. No I/O, no clock of
+its own, no hardware: the control loop (main.py) feeds it lines and reads its events.
+
+Hazards: a bad line must change nothing (a half-applied command can leave the pump with a
+prescription nobody wrote), and the console must never die (a pump that stops answering
+cannot be stopped). So every command parses and checks everything before it acts, the pump
+itself checks before it acts, and any unexpected exception becomes `ERR 82`."""
+from console import commands as cm
+from console.auth import Auth
+from console.draft import Draft
+from console.guard_policy import GuardPolicy
+from console.messages import text
+from console.notes import Notes, pump_note
+from pump.errors import (PumpError, E_INTERNAL, E_LINE_TOO_LONG, E_NOT_ASCII,
+                         E_UNKNOWN_COMMAND, E_ROLE, E_REFILL_CANCELLED)
+from pump.pump import Pump
+from pump.states import REFILLING, UNPROGRAMMED, STOPPED
+
+MAX_LINE = 200  # bytes, without the line ending
+_SHOWN = 24  # characters of an unknown word echoed back
+
+
+class Console:
+    """The contract with the control loop.
+
+    Console(rig, motor, guard, clock, sim=None, pin_store=None)
+        Builds the Pump at clock.now_ms(). `motor` is a hal.step_guard.GuardedMotor
+        around the real motor with `guard` (a StepGuard); the console keeps the guard's
+        limits in line with the prescription (console/guard_policy.py: before any
+        prescription, one prime of the dead volume). `clock.now_ms()` is the monotonic
+        time. `sim` is the simulated world, None on a real board: sim.advance(ms) moves
+        the clock on, sim.fault(name) breaks the world (PumpError for an unknown name; a
+        returned string is an alarm the pump raises at once, e.g. battery_eri),
+        sim.power_cut() asks for power to be cut after this reply is sent.
+        `pin_store` has get() -> bytes|None and set(bytes); in RAM by default.
+    handle(line) -> [str]
+        One line (bytes or str, without its line ending; anything at all). Advances the
+        pump to now, runs the command, and returns the `! ` events that happened on the
+        way, then data lines, then exactly one final `OK key=value ...` or
+        `ERR <code> <text>`. Never raises.
+    events() -> [str]
+        The `! ` lines noted since the last call or reply (alarms, state changes,
+        boluses, refusals, session ends...), for the loop to print between commands.
+    tick()
+        Call often: delivers what is due by now, ends an idle clinician session, keeps
+        the guard's limits current. Never raises; a failure becomes an `! error` event.
+    press_bolus() -> bool
+        The physical button: the patient's bolus request; its outcome comes as events.
+    fault(name)
+        An alarm the loop detects itself (battery, memory, clock...); raises PumpError
+        for a name the alarm table does not know.
+    interruptible() -> bool
+        True only while nothing can move (no prescription, or stopped by a clinician):
+        then Ctrl-C may drop to the REPL."""
+
+    def __init__(self, rig, motor, guard, clock, sim=None, pin_store=None):
+        self.rig = rig
+        self.guard = guard
+        self.clock = clock
+        self.sim = sim
+        self.notes = Notes()
+        self.pump = None
+        now = clock.now_ms()
+        self.pump = Pump(rig, motor, log=self._note, now_ms=now)
+        self.auth = Auth(pin_store)
+        self.draft = Draft(rig)
+        self.policy = GuardPolicy(guard, rig)
+        self.alarms_seen = []
+        self.out = []  # data lines of the reply being built
+
+    # ----- the contract -----
+    def handle(self, line):
+        try:
+            return self._handle(line)
+        except Exception as exc:  # a console bug: answer, stay alive, say what it was
+            self.out = []
+            try:
+                lines = self.notes.take()
+            except Exception:  # even the events are unreadable: drop them, keep answering
+                lines = []
+            lines.append("ERR %d %s" % (E_INTERNAL, text(E_INTERNAL, (type(exc).__name__,))))
+            return lines
+
+    def events(self):
+        return self.notes.take()
+
+    def tick(self):
+        now = self.clock.now_ms()
+        try:
+            self.pump.advance(now)
+            self.after(now)
+        except PumpError as err:
+            self.emit("error code=%d" % err.code)
+        except Exception as exc:  # kept alive for the next tick; reported, never hidden
+            self.emit("error code=%d type=%s" % (E_INTERNAL, type(exc).__name__))
+
+    def press_bolus(self):
+        now = self.clock.now_ms()
+        try:
+            self.pump.advance(now)
+        except PumpError as err:
+            self.emit("error code=%d" % err.code)
+            return False
+        try:
+            self.pump.request_bolus(now)
+            return True
+        except PumpError:
+            return False  # a refusal, which the pump has noted as an event with its code
+        finally:
+            self.after(now)
+
+    def fault(self, name):
+        now = self.clock.now_ms()
+        self.pump.fault(name, now)
+        self.after(now)
+
+    def interruptible(self):
+        return self.pump.sm.state in (UNPROGRAMMED, STOPPED)
+
+    # ----- for the command modules -----
+    def now(self):
+        return self.clock.now_ms()
+
+    def wall(self, t_ms):
+        return t_ms + self.pump.wall_offset_ms
+
+    def emit(self, text_):
+        self.notes.emit(text_, self.wall(self.pump.t))
+
+    def record(self, text_):
+        self.notes.record(text_, self.wall(self.pump.t))
+
+    def after(self, now):
+        """Bring the session, the alarm list and the guard in line with the world."""
+        if self.auth.expired(now):
+            self.emit("session-ended reason=timeout")
+            if self.pump.sm.state == REFILLING:
+                self.cancel_refill(now)
+        active = self.pump.alarms.active()
+        for name in self.alarms_seen:
+            if name not in active:
+                self.emit("cleared name=%s" % name)
+        self.alarms_seen = active
+        self.policy.update(self.pump, now)
+
+    def cancel_refill(self, now):
+        self.pump.cancel(now)
+        self.emit("refill-cancelled")
+
+    # ----- inside -----
+    def _note(self, t, kind, values):
+        offset = self.pump.wall_offset_ms if self.pump is not None else 0
+        self.notes.emit(pump_note(kind, values), t + offset)
+
+    def _handle(self, line):
+        now = self.clock.now_ms()
+        self.out = []
+        try:
+            final = self._run(line, now)
+        except PumpError as err:
+            final = "ERR %d %s" % (err.code, text(err.code, err.values))
+        self.after(self.clock.now_ms())
+        out = self.out
+        self.out = []
+        return self.notes.take() + out + [final]
+
+    def _run(self, line, now):
+        self.pump.advance(now)
+        self.after(now)
+        words, bad = _words(line)
+        if not words and bad is None:
+            return "OK"  # an empty line: nothing asked, nothing cancelled
+        if self.pump.sm.state == REFILLING and (bad is not None or words[0] != "confirm"):
+            self.cancel_refill(now)
+            raise PumpError(E_REFILL_CANCELLED, words[0][:_SHOWN] if bad is None else "line")
+        if bad is not None:
+            raise bad
+        self.auth.touch(now)  # any command keeps a clinician session open
+        entry = cm.find(words[0])
+        if entry is None:
+            raise PumpError(E_UNKNOWN_COMMAND, words[0][:_SHOWN])
+        word, role, lo, hi, handler = entry[0], entry[1], entry[2], entry[3], entry[4]
+        if role == cm.CLINICIAN and not self.auth.clinician(now):
+            raise PumpError(E_ROLE, word)
+        args = words[1:]
+        if not lo <= len(args) <= hi:
+            cm.usage(word)
+        tail = handler(self, args, now)
+        return "OK " + tail if tail else "OK"
+
+
+def _words(line):
+    """(words, None) for a line that may be run, or (None, PumpError) for one that may not.
+    The command word is lowercased; arguments keep their case (units need it)."""
+    if type(line) is str:
+        line = line.encode()
+    if line[-1:] == b"\r":
+        line = line[:-1]
+    if len(line) > MAX_LINE:
+        return None, PumpError(E_LINE_TOO_LONG, len(line), MAX_LINE)
+    for i in range(len(line)):
+        b = line[i]
+        if b != 9 and not 32 <= b <= 126:
+            return None, PumpError(E_NOT_ASCII, i + 1)
+    words = line.decode().split()
+    if words:
+        words[0] = words[0].lower()
+    return words, None

@@ -1,0 +1,91 @@
+"""The prescription being written at the console: drugs, basal, patient bolus, reservoir
+alarm and capacity, set one command at a time.
+
+A pump holds only whole prescriptions, checked in full when built. The console sets its
+parts one by one, so it keeps them here; each time one changes it builds a complete
+Prescription from all of them (or, until all exist, checks what it can and says what is
+missing). A Draft never changes: `with_()` returns a new one, so a refused command leaves
+the one in use untouched. A new concentration for a filled reservoir waits in
+`next_drugs` for the refill that brings it (only a confirmed refill changes what is in
+the reservoir)."""
+from pump.errors import PumpError, E_RESERVOIR
+from pump.prescription import Prescription
+from pump.schedule import BasalSchedule
+
+OFF = "off"  # `ptm off`: a prescription with no patient bolus, said on purpose
+
+# (field, the command that sets it), in the order `missing` lists them.
+PARTS = (("drugs", "drug"), ("schedule", "basal"), ("bolus", "ptm"),
+         ("low_nl", "reservoir-alarm"))
+
+
+class Draft:
+    def __init__(self, rig):
+        self.rig = rig
+        self.drugs = None  # ((name, ng/mL), ...), primary first
+        self.next_drugs = None  # a new mix waiting for a refill
+        self.schedule = None  # BasalSchedule
+        self.bolus = None  # Bolus, OFF, or None (not said yet)
+        self.low_nl = None
+        self.capacity_nl = rig.capacity_nl
+
+    def with_(self, field, value):
+        d = Draft(self.rig)
+        for name in ("drugs", "next_drugs", "schedule", "bolus", "low_nl", "capacity_nl"):
+            setattr(d, name, getattr(self, name))
+        setattr(d, field, value)
+        d.check()
+        return d
+
+    def missing(self):
+        out = []
+        for field, command in PARTS:
+            if getattr(self, field) is None:
+                out.append(command)
+        return out
+
+    def build(self, drugs=None):
+        """The full Prescription, or None while a part is missing."""
+        if self.missing():
+            return None
+        return self._rx(self.drugs if drugs is None else drugs, self.schedule)
+
+    def check(self):
+        """Raise what a prescription from these parts would raise, as far as they go."""
+        if not 0 < self.capacity_nl <= self.rig.capacity_nl:
+            raise PumpError(E_RESERVOIR, self.capacity_nl, self.rig.capacity_nl)
+        if self.low_nl is not None and not self.low_nl < self.capacity_nl:
+            raise PumpError(E_RESERVOIR, self.low_nl, self.capacity_nl)
+        schedule = self.schedule or BasalSchedule(((0, 0),))
+        for drugs in (self.drugs, self.next_drugs):
+            if drugs is not None:
+                self._rx(drugs, schedule)
+
+    def _rx(self, drugs, schedule):
+        bolus = self.bolus if self.bolus is not None and self.bolus is not OFF else None
+        low = self.low_nl if self.low_nl is not None else 0
+        return Prescription(drugs, schedule, bolus, self.capacity_nl, low, self.rig)
+
+
+def show_drugs(drugs):
+    if drugs is None:
+        return "-"
+    return ",".join("%s:%d" % (n, c) for n, c in drugs)
+
+
+def show_schedule(schedule):
+    if schedule is None:
+        return "-"
+    return ",".join("%02d:%02d@%d" % (m // 60, m % 60, r) for m, r in schedule.steps)
+
+
+def show_bolus(bolus):
+    """(dose_ng, lockout_ms, max) as text, "-" when not said, "off" when none."""
+    if bolus is None or bolus is OFF:
+        v = "-" if bolus is None else OFF
+        return v, v, v
+    return str(bolus.dose_ng), str(bolus.lockout_ms), str(bolus.max_per_day)
+
+
+def show_int(v):
+    return "-" if v is None else str(v)

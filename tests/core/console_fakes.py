@@ -1,0 +1,143 @@
+"""A console on a simulated board for the console tests: a clock the test moves, a sim
+that moves it and breaks the motor, the guarded SimMotor, and helpers to send lines.
+Not a test module (no test_ names); runs under pytest and MicroPython alike."""
+from console.console import Console
+from hal.sim.motor import SimMotor
+from hal.step_guard import GuardedMotor, StepGuard
+from pump.rig import bench_rig
+
+PIN = "2468"
+
+
+class FakeClock:
+    def __init__(self, t=0):
+        self.t = t
+
+    def now_ms(self):
+        return self.t
+
+
+class FaultyMotor(SimMotor):
+    """A SimMotor that can also report an occlusion or an end stop when it falls short."""
+
+    def __init__(self):
+        SimMotor.__init__(self)
+        self.reason = None
+
+    def fault(self):
+        f = SimMotor.fault(self)
+        return self.reason if f and self.reason else f
+
+
+class FakeSim:
+    MOTION = ("occlusion", "stall", "end_stop")
+    ALARMS = (("battery-sag", "battery_eri"), ("battery_low", "battery_eri"))
+
+    def __init__(self, clock, motor):
+        self.clock = clock
+        self.motor = motor
+        self.cuts = 0
+        self.advanced = []
+
+    def advance(self, ms):
+        self.advanced.append(ms)
+        self.clock.t += ms
+
+    def fault(self, name):
+        from pump.errors import PumpError, E_RANGE
+        if name in self.MOTION:
+            self.motor.stall_after = 0
+            self.motor.reason = name
+            return None
+        for world, alarm in self.ALARMS:
+            if name == world:
+                return alarm
+        raise PumpError(E_RANGE, name)
+
+    def power_cut(self):
+        self.cuts += 1
+
+
+class Board:
+    """Everything a console test touches, built as main.py would build it."""
+
+    def __init__(self, rig=None, sim=True, store=None, t=0):
+        self.rig = bench_rig() if rig is None else rig
+        self.clock = FakeClock(t)
+        self.motor = FaultyMotor()
+        self.guard = StepGuard(0, 0)
+        self.sim = FakeSim(self.clock, self.motor) if sim else None
+        self.con = Console(self.rig, GuardedMotor(self.motor, self.guard, self.clock),
+                           self.guard, self.clock, self.sim, store)
+
+    def send(self, line):
+        """Reply lines of one line; the last is asserted to be the one final line."""
+        reply = self.con.handle(line)
+        final = reply[-1]
+        assert final == "OK" or final.startswith("OK ") or final.startswith("ERR "), reply
+        for r in reply[:-1]:
+            assert not (r.startswith("OK") or r.startswith("ERR ")), reply
+        return reply
+
+    def ok(self, line):
+        reply = self.send(line)
+        assert reply[-1].startswith("OK"), (line, reply)
+        return reply
+
+    def err(self, line, code):
+        reply = self.send(line)
+        assert reply[-1].startswith("ERR %d " % code), (line, code, reply)
+        return reply
+
+    def login(self):
+        if not self.con.auth.has_pin():
+            self.ok("pin " + PIN)
+        self.ok("login " + PIN)
+
+
+def kv(reply):
+    """The final OK line's key=value pairs as a dict (values as text)."""
+    out = {}
+    for word in reply[-1].split()[1:]:
+        parts = word.split("=", 1)
+        out[parts[0]] = parts[1] if len(parts) == 2 else ""
+    return out
+
+
+def events(reply, kind=None):
+    """The `! ` lines of a reply (of one kind, if given), without the `! `."""
+    out = []
+    for r in reply:
+        if r.startswith("! ") and (kind is None or r[2:].split(" ", 1)[0] == kind):
+            out.append(r[2:])
+    return out
+
+
+CASE1_LINES = (
+    "drug hydromorphone 1000ug/mL ropivacaine 2500ug/mL clonidine 75ug/mL",
+    "basal 00:00=600ug/d 08:00=800ug/d 20:00=700ug/d",
+    "ptm 30ug lockout=1h max=7",
+    "reservoir-alarm 2mL",
+    "capacity 40mL",
+)
+
+
+def programmed(t=0, lines=CASE1_LINES):
+    """A board with a PIN, a clinician session and case 1 programmed (not filled)."""
+    b = Board(t=t)
+    b.login()
+    for line in lines:
+        b.ok(line)
+    return b
+
+
+def running(fill="40mL", t=0):
+    """Case 1 programmed, filled, primed (the whole line) and started."""
+    b = programmed(t)
+    b.ok("refill " + fill)
+    b.ok("confirm")
+    b.ok("prime 150uL")
+    b.ok("sim advance 4m")
+    b.login()
+    b.ok("start")
+    return b
