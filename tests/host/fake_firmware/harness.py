@@ -10,7 +10,7 @@ import serial
 
 from pumpctl.simboard import VirtualPico
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 FAKE_FIRMWARE = REPO / "tests" / "host" / "fake_firmware" / "flash"
 MPREMOTE_S = 60  # overall limit for one mpremote call
 
