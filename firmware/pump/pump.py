@@ -290,6 +290,7 @@ class Pump(Guards):
             self._raise("empty")
         if self.sm.state == ALARM and not self.alarms.first_with(STOP):
             self.sm.fire("clear")
+            self._note("state", ALARM, self.sm.state)  # as every change the log must show
         self.motor.enable(self.sm.state in DELIVERING or self.sm.state == PRIMING)
         self._apply_rates()
 
@@ -331,7 +332,9 @@ class Pump(Guards):
         if effect == STOP:
             self._end_bolus()
             if self.sm.can("fault"):
+                old = self.sm.state
                 self.sm.fire("fault")
+                self._note("state", old, self.sm.state)
         elif effect == LIMIT and self.sm.state == BOLUSING:
             self._end_bolus()
             self.sm.fire("bolus_cut")
