@@ -27,6 +27,13 @@ def do_sim(con, args, now):
             con.pump.fault(alarm, con.clock.now_ms())  # a fault the pump cannot see move
         con.record("sim fault name=%s" % args[1])
         return "fault=%s" % args[1].lower()
+    if what == "clear" and len(args) == 2 and hasattr(sim, "clear"):
+        sim.clear(args[1].lower())  # the world is mended; the pump's alarms need an ack
+        con.record("sim clear name=%s" % args[1])
+        return "clear=%s" % args[1].lower()
+    if what == "press" and len(args) == 1 and hasattr(sim, "press"):
+        sim.press()  # the loop reads the button on its next pass: the answer is an event
+        return "button=pressed"
     if what == "power-cut" and len(args) == 1:
         con.record("sim power-cut")
         sim.power_cut()  # the loop cuts the power once this reply is out

@@ -43,7 +43,8 @@ COMMANDS = (
     ("prime", CLINICIAN, 1, 1, cmd_run.do_prime, "prime <volume>"),
     ("ack", CLINICIAN, 1, 1, cmd_run.do_ack, "ack <alarm name>"),
     ("sim", SIM, 1, 2, cmd_sim.do_sim,
-     "sim advance <duration> | sim fault <name> | sim power-cut"),
+     "sim advance <duration> | sim fault <name> | sim clear <name> | sim press"
+     " | sim power-cut"),
 )
 
 ROLE_NAMES = ("anyone", "clinician", "sim")

@@ -5,7 +5,7 @@ Hazards: a bad line must change nothing (a half-applied command can leave the pu
 prescription nobody wrote), and the console must never die (a pump that stops answering
 cannot be stopped). So every command parses and checks everything before it acts, the pump
 itself checks before it acts, and any unexpected exception becomes `ERR 82`."""
-from console import commands as cm
+from console import cmd_run, commands as cm
 from console.auth import Auth
 from console.draft import Draft
 from console.guard_policy import GuardPolicy
@@ -44,8 +44,10 @@ class Console:
     tick()
         Call often: delivers what is due by now, ends an idle clinician session, keeps
         the guard's limits current. Never raises; a failure becomes an `! error` event.
-    press_bolus() -> bool
-        The physical button: the patient's bolus request; its outcome comes as events.
+    press_bolus() -> [str]
+        The physical button: the patient's bolus request, answered as `bolus` would be
+        (events, then one final OK/ERR); not a line, so it leaves a pending refill and
+        the clinician session alone. Never raises.
     fault(name)
         An alarm the loop detects itself (battery, memory, clock...); raises PumpError
         for a name the alarm table does not know.
@@ -73,13 +75,15 @@ class Console:
         try:
             return self._handle(line)
         except Exception as exc:  # a console bug: answer, stay alive, say what it was
-            self.out = []
-            try:
-                lines = self.notes.take()
-            except Exception:  # even the events are unreadable: drop them, keep answering
-                lines = []
-            lines.append("ERR %d %s" % (E_INTERNAL, text(E_INTERNAL, (type(exc).__name__,))))
-            return lines
+            return self._internal(exc)
+
+    def _internal(self, exc):
+        try:
+            lines = self.notes.take()
+        except Exception:  # even the events are unreadable: drop them, keep answering
+            lines = []
+        lines.append("ERR %d %s" % (E_INTERNAL, text(E_INTERNAL, (type(exc).__name__,))))
+        return lines
 
     def events(self):
         return self.notes.take()
@@ -95,19 +99,19 @@ class Console:
             self.emit("error code=%d type=%s" % (E_INTERNAL, type(exc).__name__))
 
     def press_bolus(self):
-        now = self.clock.now_ms()
+        """The button: the reply `bolus` would get, but not a console line, so it neither
+        cancels a pending refill nor renews a clinician session."""
         try:
-            self.pump.advance(now)
-        except PumpError as err:
-            self.emit("error code=%d" % err.code)
-            return False
-        try:
-            self.pump.request_bolus(now)
-            return True
-        except PumpError:
-            return False  # a refusal, which the pump has noted as an event with its code
-        finally:
-            self.after(now)
+            now = self.clock.now_ms()  # self.out is left alone: a press may come mid-reply
+            try:
+                self.pump.advance(now)
+                final = "OK " + cmd_run.do_bolus(self, (), now)
+            except PumpError as err:
+                final = "ERR %d %s" % (err.code, text(err.code, err.values))
+            self.after(self.clock.now_ms())
+            return self.notes.take() + [final]
+        except Exception as exc:  # as in handle(): answer and stay alive
+            return self._internal(exc)
 
     def fault(self, name):
         now = self.clock.now_ms()

@@ -1,0 +1,155 @@
+"""`sim` commands and the events they bring: faults raise their alarms as the motor meets
+them, alarms on the way of an advance come in its reply, acknowledgements, the power cut,
+and the step guard's limits as the console sets them. Runs under pytest and MicroPython."""
+from builders import DAY_MS, HOUR_MS
+from console_fakes import Board, events, kv, programmed, running
+from pump import drugs as dt
+from pump.errors import E_NO_SIM, E_RANGE, E_ROLE, E_USAGE
+
+
+def test_sim_commands_on_a_real_board_answer_err_80():
+    b = Board(sim=False)
+    for line in ("sim advance 1h", "sim fault stall", "sim power-cut"):
+        b.err(line, E_NO_SIM)
+
+
+def test_sim_needs_no_login_and_refuses_what_it_does_not_know():
+    b = Board()
+    b.ok("sim advance 1s")
+    b.err("sim fault meteor", E_RANGE)
+    b.err("sim advance 0ms", E_USAGE)
+    b.err("sim advance", E_USAGE)
+    b.err("sim warp 1h", E_USAGE)
+    assert b.clock.now_ms() == 1000
+
+
+def test_sim_advance_moves_the_clock_in_slices_no_longer_than_a_minute():
+    b = Board()
+    r = kv(b.ok("sim advance 150s"))
+    assert r["advanced_ms"] == "150000" and r["time"] == "1970-01-01T00:02:30"
+    assert b.sim.advanced == [60_000, 60_000, 30_000]
+
+
+def test_an_occlusion_is_raised_when_the_motor_meets_it_and_stops_delivery():
+    b = running()
+    assert kv(b.ok("sim fault occlusion"))["fault"] == "occlusion"
+    reply = b.ok("sim advance 1h")
+    alarm = events(reply, "alarm")
+    assert alarm and alarm[0].startswith("alarm name=occlusion")
+    assert "state old=running new=alarm" in events(reply, "state")[0]
+    s = kv(b.ok("status"))
+    assert (s["state"], s["alarms"]) == ("alarm", "occlusion")
+    b.err("ack occlusion", E_ROLE)
+    b.login()
+    r = kv(b.ok("ack occlusion"))
+    assert (r["old"], r["new"], r["state"]) == ("occlusion", "-", "stopped")
+    assert b.con.pump.sm.state == "stopped"  # a clinician must start it again
+
+
+def test_alarm_lines_of_an_advance_come_before_its_final_line_and_list_in_alarms():
+    b = running(fill="3mL")  # 2.85 mL after the prime; the low alarm sits at 2 mL
+    reply = b.ok("sim advance 2d")
+    names = [e.split()[1] for e in events(reply, "alarm")]
+    assert names == ["name=low_reservoir"]
+    assert reply.index([r for r in reply if r.startswith("! alarm")][0]) < len(reply) - 1
+    lines = b.ok("alarms")
+    assert lines[0].startswith("alarm name=low_reservoir priority=low effect=inform since=")
+    assert kv(lines)["alarms"] == "low_reservoir"
+    assert b.con.events() == []  # the reply took them
+
+
+def test_events_between_commands_are_read_once():
+    b = running()
+    b.clock.t += 2 * HOUR_MS
+    b.con.tick()
+    b.con.press_bolus()  # the button; its answer is also returned
+    got = b.con.events()
+    assert got == []  # press_bolus returned its events with its answer
+    b.clock.t += HOUR_MS
+    b.con.tick()
+    assert [e for e in b.con.events() if e.startswith("! bolus-done")]
+    assert b.con.events() == []
+
+
+def test_the_button_answers_like_the_bolus_command_and_leaves_the_session_alone():
+    b = running()
+    b.clock.t += HOUR_MS
+    reply = b.con.press_bolus()
+    assert reply[-1].startswith("OK dose_ng=30000 by=patient")
+    assert b.con.press_bolus()[-1].startswith("ERR 43 ")  # one is running
+    b.clock.t += 10 * 60_000
+    assert b.con.press_bolus()[-1].startswith("ERR 44 ")  # lockout
+
+
+def test_a_battery_fault_raises_its_alarm_at_once():
+    b = running()
+    reply = b.ok("sim fault battery-sag")
+    assert events(reply, "alarm")[0].startswith("alarm name=battery_eri")
+
+
+def test_power_cut_answers_ok_and_asks_the_world_to_cut():
+    b = running()
+    assert kv(b.ok("sim power-cut"))["power"] == "cut"
+    assert b.sim.cuts == 1
+
+
+def test_before_any_prescription_the_guard_allows_one_prime_of_the_line_only():
+    b = Board()
+    rig = b.rig
+    steps = -(-rig.dead_volume_nl * rig.step_den // rig.step_num) + 1
+    assert (b.guard.max_hour, b.guard.max_day) == (steps, steps) == (109, 109)
+
+
+def _mix_limit_ng(mix, field):
+    """The tightest limit over the mix as primary-drug ng, worked out here: drug i's
+    limit L_i is reached when the primary dose is L_i * c_primary / c_i."""
+    cp = mix[0][1]
+    return min(dt.lookup(name)[field] * cp // c for name, c in mix)
+
+
+SLACK = -(-(50_000 * 5 + 150_000) // 1400) + 1  # a 5-min edge at prime speed, one prime
+
+
+def _guard(b):
+    return b.guard.max_hour, b.guard.max_day
+
+
+def test_with_a_prescription_the_guard_holds_the_drug_table_limits_of_the_mix():
+    b = programmed()
+    mix = (("hydromorphone", 1_000_000), ("ropivacaine", 2_500_000), ("clonidine", 75_000))
+    hour = _mix_limit_ng(mix, dt.F_MAX_HOURLY)
+    day = _mix_limit_ng(mix, dt.F_MAX_DAILY)
+    # Ropivacaine binds: 15 mg/day at 2.5 mg/mL is 6 mL, which carries 6 mg hydromorphone
+    # (clonidine would allow 8 mL, hydromorphone itself 10 mL).
+    assert day == 6_000_000
+    assert _guard(b) == (hour // 1400 + SLACK, day // 1400 + SLACK)
+
+
+def test_a_weaker_refill_keeps_the_tighter_guard_until_the_old_mix_is_a_day_gone():
+    b = running()
+    tight = _guard(b)
+    b.ok("stop")
+    b.ok("drug hydromorphone 500ug/mL ropivacaine 1250ug/mL clonidine 37.5ug/mL")
+    b.ok("refill 40mL")
+    b.ok("confirm")
+    b.ok("start")
+    assert _guard(b) == tight  # never looser at once
+    b.ok("sim advance 1d")  # the 150 uL of old drug leave in about 6 h
+    assert _guard(b) == tight
+    b.ok("sim advance 1d")
+    loose = _guard(b)
+    assert loose[1] == 12_000_000 // 1400 + SLACK  # ropivacaine's 6 mL: now 12 mL of mix
+    assert loose[0] > tight[0] and loose[1] > tight[1]
+
+
+def test_a_tripped_guard_needs_a_clinician_s_ack_to_lift():
+    b = running()
+    b.guard.set_limits(b.con.pump.steps_issued, 10**6)  # as if the hour were used up
+    reply = b.ok("sim advance 10m")
+    assert events(reply, "alarm")[0].startswith("alarm name=guard")
+    assert b.guard.tripped and not b.motor.enabled
+    b.login()
+    b.ok("ack guard")
+    assert not b.guard.tripped
+    assert b.con.pump.sm.state == "stopped"
+    assert b.clock.now_ms() < DAY_MS
