@@ -35,10 +35,12 @@ class ReplyTimeout(ClientError):
 
 class Reply:
     """One command's answer. lines: data lines; events: "! " lines that came meanwhile;
-    final: the OK/ERR line; fields: its key=value pairs; code: the ERR number."""
+    final: the OK/ERR line; fields: its key=value pairs; code: the ERR number;
+    received: every line in the order it came, final last."""
 
-    def __init__(self, command, lines, events, final):
+    def __init__(self, command, lines, events, final, received=None):
         self.command = command
+        self.received = received if received is not None else lines + events + [final]
         self.lines = lines
         self.events = events
         self.final = final
@@ -102,7 +104,8 @@ class PumpClient:
             self.serial = port
         self._buf = bytearray()
         self.events = []  # every "! " line seen, in order
-        self._reboot_pending = False
+        self.seen_before_ready = []
+        self.reboot_pending = False
 
     # ----- lines -----
     def read_line(self, gap, deadline):
@@ -146,7 +149,7 @@ class PumpClient:
                                    self.seen_before_ready)
             if line.startswith(READY_PREFIX):
                 self.events.append(line)
-                self._reboot_pending = False
+                self.reboot_pending = False
                 return line
             self.seen_before_ready.append(line)
             if line.startswith(EVENT_PREFIX):
@@ -163,24 +166,25 @@ class PumpClient:
         gap: longest silence once sent (s), default the whole timeout. If the last
         command was `sim power-cut`, waits for the rebooted firmware's ready line first."""
         data = check_line(line)
-        if self._reboot_pending:
+        if self.reboot_pending:
             self.wait_ready(timeout)
         self.write_raw(data + NEWLINE)
         deadline = time.monotonic() + timeout
         gap = timeout if gap is None else gap
-        lines, events = [], []
+        lines, events, received = [], [], []
         while True:
             got = self.read_line(gap, deadline)
             if got is None:
                 raise ReplyTimeout("no OK/ERR for %r within %g s (gap %g s)"
-                                   % (line, timeout, gap), lines + events)
+                                   % (line, timeout, gap), received)
+            received.append(got)
             if got.startswith(EVENT_PREFIX):
                 events.append(got)
                 self.events.append(got)
             elif is_final(got):
-                reply = Reply(line, lines, events, got)
+                reply = Reply(line, lines, events, got, received)
                 if reply.ok and line.split() == POWER_CUT.split():
-                    self._reboot_pending = True
+                    self.reboot_pending = True
                 return reply
             else:
                 lines.append(got)

@@ -1,0 +1,304 @@
+"""pumpctl: the host's command line for the pump console. One do_<verb>(args) per
+subcommand; the protocol lives in client.py, the virtual Pico in vpico.py/simboard.py.
+
+Bench use only, never connected to a patient. Errors from below are turned into one
+line with a hint here, and only here; exit status 0 means everything answered as
+expected, 1 that the board answered otherwise (ERR, or OK where ERR was expected), 2
+that the board could not be reached or stopped answering."""
+import argparse
+import csv
+import os
+import signal
+import sys
+from pathlib import Path
+
+from pumpctl import script, simboard, vpico
+from pumpctl.client import ClientError, PumpClient, ReplyTimeout
+from pumpctl.deploy import DeployError, deploy
+
+EXIT_OK, EXIT_ANSWER, EXIT_UNREACHABLE = 0, 1, 2
+READY_S = 20.0
+
+
+class CommandError(Exception):
+    pass
+
+
+def _sim_from_args(args):
+    firmware = Path(args.firmware) if args.firmware else simboard.FIRMWARE
+    return simboard.VirtualPico(firmware=firmware, board_config=Path(args.board))
+
+
+class Connection:
+    """The client for --port, or for a fresh virtual Pico (--sim, or no --port where a
+    fresh one is the default); the virtual Pico ends with the connection."""
+
+    def __init__(self, args, sim_default=False):
+        self.sim = None
+        port = getattr(args, "port", None)
+        if port is None and not (getattr(args, "sim", False) or sim_default):
+            raise CommandError("say which board: --port PATH, or --sim for a fresh "
+                               "virtual Pico")
+        try:
+            if port is None:
+                self.sim = _sim_from_args(args).start()
+                port = self.sim.port
+            self.client = PumpClient(port)
+            if self.sim is not None:
+                self.client.wait_ready(READY_S)
+            else:
+                self.client.drain()
+        except (ClientError, simboard.SimError) as e:
+            self.close()
+            hint = ""
+            if self.sim is not None:
+                hint = " (launcher log: %s)" % self.sim.log_path
+            raise CommandError(str(e) + hint) from e
+
+    def close(self):
+        if getattr(self, "client", None) is not None:
+            self.client.close()
+        if self.sim is not None:
+            self.sim.stop()
+
+    def __enter__(self):
+        return self.client
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# ----- verbs -----
+def do_sim(args):
+    state = Path(args.state) if args.state else simboard.fresh_state_dir()
+    launcher = vpico.Launcher(state, heap=args.heap)
+    flash = launcher.flash
+    flash.mkdir(parents=True, exist_ok=True)
+    if not args.bare and (args.reinstall or not (flash / "main.py").exists()):
+        firmware = Path(args.firmware) if args.firmware else simboard.FIRMWARE
+        vpico.install_firmware(flash, firmware, Path(args.board))
+    signal.signal(signal.SIGTERM, launcher.stop)
+    signal.signal(signal.SIGINT, launcher.stop)
+    try:
+        port = launcher.open()
+        print("virtual Pico on %s" % port)
+        print("  stable link: %s" % launcher.link)
+        print("  flash: %s" % flash)
+        print("  connect: pumpctl console --port %s   (or mpremote connect %s)"
+              % (launcher.link, launcher.link))
+        print("Ctrl-C stops it.", flush=True)
+        launcher.serve()
+    finally:
+        launcher.close()
+    return EXIT_OK
+
+
+def _history_file():
+    base = os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state")
+    return Path(base) / "pumpctl" / "history"
+
+
+def do_console(args):
+    try:
+        import readline
+    except ImportError:  # no readline (e.g. Windows): a console without history
+        readline = None
+    history = _history_file()
+    if readline is not None:
+        history.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            readline.read_history_file(history)
+        except OSError:  # the first session has no history yet
+            pass
+    with Connection(args) as client:
+        print("connected; one command a line, `help` for the pump's, Ctrl-D to leave")
+        try:
+            while True:
+                _print_waiting(client)
+                try:
+                    line = input("pump> ").strip()
+                except EOFError:
+                    print()
+                    break
+                if not line:
+                    continue
+                try:
+                    reply = client.command(line, timeout=args.timeout)
+                except ValueError as e:
+                    print("not sent: %s" % e)
+                    continue
+                for got in reply.received:
+                    print(got)
+                if client.reboot_pending:
+                    print(client.wait_ready(READY_S))
+        finally:
+            if readline is not None:
+                readline.write_history_file(history)
+    return EXIT_OK
+
+
+def _print_waiting(client):
+    """Events that came while the user was typing."""
+    import time
+    deadline = time.monotonic() + 0.05
+    while True:
+        line = client.read_line(0.02, deadline)
+        if line is None:
+            return
+        print(line)
+
+
+def do_run(args):
+    try:
+        with open(args.file) as f:
+            steps = script.parse(f)
+    except OSError as e:
+        raise CommandError("cannot read %s: %s" % (args.file, e)) from e
+    with Connection(args, sim_default=True) as client:
+        surprises = script.play(client, steps, out=_out, timeout=args.timeout)
+    if surprises:
+        print("run: %d line(s) did not answer as expected:" % len(surprises), file=sys.stderr)
+        for step, why in surprises:
+            print("  %s:%d: %s: %s" % (args.file, step.number, step.send, why),
+                  file=sys.stderr)
+        return EXIT_ANSWER
+    return EXIT_OK
+
+
+def _out(text):
+    print(text, flush=True)
+
+
+def do_status(args):
+    with Connection(args) as client:
+        reply = client.command("status", timeout=args.timeout)
+    for line in reply.received[:-1]:
+        print(line)
+    if not reply.ok:
+        print(reply.final)
+        return EXIT_ANSWER
+    width = max((len(k) for k in reply.fields), default=0)
+    for key, value in reply.fields.items():
+        print("%-*s  %s" % (width, key, value))
+    return EXIT_OK
+
+
+def do_log(args):
+    with Connection(args) as client:
+        reply = client.command("log %d" % args.count, timeout=args.timeout)
+    if not reply.ok:
+        print(reply.final, file=sys.stderr)
+        return EXIT_ANSWER
+    if not args.csv:
+        for line in reply.lines:
+            print(line)
+        return EXIT_OK
+    rows = [dict(_fields_or_text(line)) for line in reply.lines]
+    keys = []
+    for row in rows:
+        keys += [k for k in row if k not in keys]
+    writer = csv.DictWriter(sys.stdout, fieldnames=keys or ["line"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return EXIT_OK
+
+
+def _fields_or_text(line):
+    """A log line of key=value words as its pairs, anything else as {"line": text}."""
+    words = line.split()
+    if words and all("=" in w for w in words):
+        return [tuple(w.split("=", 1)) for w in words]
+    return [("line", line)]
+
+
+def do_deploy(args):
+    try:
+        deploy(args.port, firmware=Path(args.firmware) if args.firmware else simboard.FIRMWARE,
+               board_config=Path(args.board), source=args.source, opt=args.opt,
+               wait=not args.no_wait, out=Path(args.build) if args.build else
+               simboard.REPO / "build" / "pico")
+    except DeployError as e:
+        raise CommandError(str(e)) from e
+    return EXIT_OK
+
+
+# ----- arguments -----
+def _board_args(p, port=True, sim=True):
+    if port:
+        p.add_argument("--port", help="serial port of a board or a virtual Pico")
+    if sim:
+        p.add_argument("--sim", action="store_true", help="use a fresh virtual Pico")
+    p.add_argument("--firmware", help="firmware folder for a fresh virtual Pico or a "
+                   "deploy (default: the repo's firmware/)")
+    p.add_argument("--board", default=str(simboard.DEFAULT_BOARD),
+                   help="board config copied as board.json (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds to wait for one reply (default: %(default)s)")
+
+
+def build_parser():
+    ap = argparse.ArgumentParser(prog="pumpctl", description=(
+        "Host tools for the intrathecal pump bench rig (never for a patient)."))
+    sub = ap.add_subparsers(dest="verb", required=True)
+
+    p = sub.add_parser("sim", help="run a virtual Pico in the foreground")
+    p.add_argument("--state", help="state folder to use or resume (default: a fresh one)")
+    p.add_argument("--bare", action="store_true", help="empty flash (deploy onto it)")
+    p.add_argument("--reinstall", action="store_true",
+                   help="copy the firmware into an existing flash again")
+    p.add_argument("--heap", default=vpico.DEFAULT_HEAP, help="MicroPython heap size")
+    _board_args(p, port=False, sim=False)
+    p.set_defaults(func=do_sim)
+
+    p = sub.add_parser("console", help="interactive console, with history")
+    _board_args(p)
+    p.set_defaults(func=do_console)
+
+    p = sub.add_parser("run", help="play a file of console lines (default: against a "
+                       "fresh virtual Pico)")
+    p.add_argument("file")
+    _board_args(p)
+    p.set_defaults(func=do_run)
+
+    p = sub.add_parser("status", help="the pump's status, one key a line")
+    _board_args(p)
+    p.set_defaults(func=do_status)
+
+    p = sub.add_parser("log", help="the pump's log")
+    p.add_argument("count", nargs="?", type=int, default=20, help="entries (default 20)")
+    p.add_argument("--csv", action="store_true", help="as CSV, one column per key")
+    _board_args(p)
+    p.set_defaults(func=do_log)
+
+    p = sub.add_parser("deploy", help="compile the firmware and copy it onto a board")
+    p.add_argument("--port", required=True, help="the board's serial port")
+    p.add_argument("--source", action="store_true", help="copy .py sources, not .mpy")
+    p.add_argument("--opt", type=int, default=0, choices=range(4),
+                   help="mpy-cross -O level (default 0: asserts and line numbers kept)")
+    p.add_argument("--build", help="build folder (default: build/pico)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="do not wait for the firmware's ready line after the reset")
+    _board_args(p, port=False, sim=False)
+    p.set_defaults(func=do_deploy)
+    return ap
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CommandError as e:
+        print("pumpctl %s: %s" % (args.verb, e), file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except ReplyTimeout as e:
+        print("pumpctl %s: %s" % (args.verb, e), file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except ClientError as e:
+        print("pumpctl %s: %s" % (args.verb, e), file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Deploy the firmware onto a Pico (or a virtual one): compile with mpy-cross, copy with
+mpremote, soft-reset, wait for the firmware's ready line.
+
+Hazards first. Deploying replaces the code that drives a motor, so: it goes through
+mpremote's usual connect (ctrl-C, raw REPL, soft reset), which a delivering pump refuses
+(its firmware ignores ctrl-C while the motor may move), and the refusal is reported, never
+forced. Old copies of the firmware's packages are removed first: MicroPython imports
+x.py before x.mpy, so a stale source would silently shadow the new code. Nothing else in
+the flash (the pump's own records) is touched.
+
+main.py stays source (a board runs only main.py, never main.mpy); every other module is
+compiled with -march=armv6m. Bytecode .mpy files of the same version also load on the
+unix port, so the virtual Pico takes the same build (native code would not load there;
+the firmware has none). --source deploys .py files instead."""
+import os
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pumpctl.client import ClientError, PumpClient
+
+REPO = Path(__file__).resolve().parents[2]
+FIRMWARE = REPO / "firmware"
+BUILD = REPO / "build" / "pico"
+BOARD_NAME = "board.json"  # the board config's name on the flash
+MPY_CROSS_S = 60
+STOP_S = 3.0  # longest wait for the REPL prompt after ctrl-C
+MPREMOTE_GAP_S = 60.0  # longest silence from mpremote (it has no deadline of its own)
+MPREMOTE_S = 600.0  # longest mpremote run
+READY_S = 20.0
+PROMPT = b">>> "  # the friendly REPL's prompt
+CTRL_C = b"\x03"  # ctrl-C: clear any half-typed line at the friendly REPL
+CTRL_D = b"\x04"  # ctrl-D at the friendly REPL: soft reset, main.py runs
+
+# Run on the board before the copy: remove the packages being replaced, make their
+# folders. Only names from the build are touched.
+_PREPARE = """import os
+def _rm(p):
+    try:
+        mode = os.stat(p)[0]
+    except OSError:
+        return
+    if mode & 0x4000:
+        for n in os.listdir(p):
+            _rm(p + '/' + n)
+        os.rmdir(p)
+    else:
+        os.remove(p)
+for p in %r:
+    _rm(p)
+for d in %r:
+    os.mkdir(d)
+"""
+
+
+class DeployError(Exception):
+    pass
+
+
+def tool(name):
+    beside = Path(sys.executable).parent / name  # a venv's python is a link: not resolved
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise DeployError("%s not found next to %s nor on PATH (pip install %s)"
+                          % (name, sys.executable, name))
+    return found
+
+
+def build(firmware=FIRMWARE, out=BUILD, source=False, march="armv6m", opt=0, say=print):
+    """Fill `out` (emptied first) with what goes onto the flash; returns the files as
+    board-relative paths, sorted. opt: mpy-cross -O level; 0 keeps asserts and line
+    numbers in tracebacks."""
+    firmware, out = Path(firmware), Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    mpy_cross = None if source else tool("mpy-cross")
+    files = []
+    for src in sorted(firmware.rglob("*.py")):
+        rel = src.relative_to(firmware)
+        if "__pycache__" in rel.parts:
+            continue
+        if source or rel == Path("main.py"):
+            dest = out / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+        else:
+            dest = (out / rel).with_suffix(".mpy")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            proc = subprocess.run(
+                [mpy_cross, "-march=" + march, "-O%d" % opt, "-s", rel.as_posix(),
+                 "-o", str(dest), str(src)],
+                stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                timeout=MPY_CROSS_S)
+            if proc.returncode != 0:
+                raise DeployError("mpy-cross failed on %s:\n%s" % (rel, proc.stderr))
+        files.append(dest.relative_to(out).as_posix())
+    say("built %d files in %s (%s)" % (len(files), out, "sources" if source else
+                                       "mpy-cross -march=%s -O%d" % (march, opt)))
+    return files
+
+
+def add_board_config(out, board_config):
+    shutil.copyfile(board_config, Path(out) / BOARD_NAME)
+    return BOARD_NAME
+
+
+def mpremote_args(port, out, files):
+    """One mpremote call: connect (with soft reset), prepare, then one cp per file."""
+    tops = sorted({f.split("/")[0] for f in files if "/" in f})
+    dirs = sorted({"/".join(f.split("/")[:i]) for f in files
+                   for i in range(1, f.count("/") + 1)})
+    args = [tool("mpremote"), "connect", port, "exec", _PREPARE % (tuple(tops), tuple(dirs))]
+    for f in files:
+        args += ["+", "fs", "cp", str(Path(out) / f), ":" + f]
+    return args
+
+
+def stop_firmware(port, timeout=STOP_S):
+    """ctrl-C, then wait for the REPL prompt. mpremote would wait for ever on a board
+    that keeps running (its first read has no timeout), so refuse here instead."""
+    try:
+        with PumpClient(port) as client:
+            client.drain(quiet=0.05, overall=1.0)
+            client.write_raw(b"\r" + CTRL_C)  # ctrl-C: a stopped pump drops to the REPL
+            deadline = time.monotonic() + timeout
+            got = b""
+            while PROMPT not in got and time.monotonic() < deadline:
+                client.serial.timeout = 0.1
+                got += client.serial.read(max(1, client.serial.in_waiting))
+    except ClientError as e:
+        raise DeployError(str(e)) from e
+    if PROMPT not in got:
+        raise DeployError(
+            "the board did not drop to the REPL on ctrl-C within %g s. If the pump may be "
+            "delivering, its firmware ignores ctrl-C: stop it first (a clinician's "
+            "suspend), then retry. A board stuck in the raw REPL needs a reset." % timeout)
+
+
+def upload(port, out, files, say=print):
+    args = mpremote_args(port, out, files)
+    say("copying %d files to %s with mpremote" % (len(files), port))
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    done = 0
+    tail = []
+    buf = b""
+    fd = proc.stdout.fileno()
+    deadline = time.monotonic() + MPREMOTE_S
+    try:
+        while True:
+            wait = min(MPREMOTE_GAP_S, deadline - time.monotonic())
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                raise DeployError("mpremote went silent for %g s (or ran past %g s); "
+                                  "stopped it. Its last words:\n%s"
+                                  % (MPREMOTE_GAP_S, MPREMOTE_S, "\n".join(tail[-15:])))
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            buf += chunk
+            *lines, buf = buf.split(b"\n")
+            for raw in lines:  # mpremote prints one "cp SRC :DEST" per file
+                line = raw.decode(errors="replace").rstrip()
+                if line.startswith("cp "):
+                    done += 1
+                    say("[%d/%d] %s" % (done, len(files), line.rsplit(" ", 1)[-1]))
+                elif line:
+                    tail.append(line)
+        rc = proc.wait(timeout=MPREMOTE_GAP_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+    if rc != 0:
+        raise DeployError("mpremote failed (exit %d):\n%s" % (rc, "\n".join(tail[-15:])))
+
+
+def soft_reset(port, wait=True, timeout=READY_S, say=print):
+    """ctrl-D at the friendly REPL (where mpremote leaves the board): main.py runs."""
+    try:
+        with PumpClient(port) as client:
+            client.drain(quiet=0.05, overall=1.0)
+            client.write_raw(b"\r" + CTRL_C + CTRL_D)  # clear the line, then reset
+            if not wait:
+                return None
+            ready = client.wait_ready(timeout)
+    except ClientError as e:
+        raise DeployError("after the copy: %s" % e) from e
+    say("firmware up: " + ready)
+    return ready
+
+
+def deploy(port, firmware=FIRMWARE, board_config=None, out=BUILD, source=False, opt=0,
+           wait=True, say=print):
+    files = build(firmware, out, source=source, opt=opt, say=say)
+    if board_config is not None:
+        files.append(add_board_config(out, board_config))
+    stop_firmware(port)
+    upload(port, out, files, say=say)
+    return soft_reset(port, wait=wait, say=say)

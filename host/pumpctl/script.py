@@ -1,0 +1,60 @@
+"""`pumpctl run FILE`: play a file of console lines and judge the answers.
+
+A line's text after "#" is a comment and is not sent; a line ending in `# expect ERR`
+must get ERR. Every other line must get OK. Never stops at the first surprise: the whole
+file is played so the transcript shows everything, and the verdict comes at the end. A
+reply that never comes does stop it (the console is not answering)."""
+import re
+
+from pumpctl.client import ReplyTimeout
+
+EXPECT_ERR = re.compile(r"#\s*expect\s+ERR\s*$", re.IGNORECASE)
+
+
+class Step:
+    def __init__(self, number, text, send, expect_err):
+        self.number = number
+        self.text = text  # the line as written
+        self.send = send  # what goes to the board ("" for a comment or a blank line)
+        self.expect_err = expect_err
+
+
+def parse(lines):
+    steps = []
+    for number, raw in enumerate(lines, 1):
+        text = raw.rstrip("\r\n")
+        send = text.split("#", 1)[0].strip()
+        steps.append(Step(number, text, send, bool(EXPECT_ERR.search(text))))
+    return steps
+
+
+def play(client, steps, out=print, timeout=30.0):
+    """Returns the list of (step, why) that did not answer as expected. Raises
+    ReplyTimeout if the board stops answering."""
+    surprises = []
+    for step in steps:
+        if not step.send:
+            if step.text.strip():
+                out(step.text)  # a comment line, shown as written
+            continue
+        out("> " + step.text.strip())
+        try:
+            reply = client.command(step.send, timeout=timeout)
+        except ReplyTimeout as e:
+            for line in e.lines:
+                out(line)
+            raise
+        for line in reply.received:
+            out(line)
+        if client.reboot_pending:  # after `sim power-cut`: the boot, then the next line
+            try:
+                ready = client.wait_ready(timeout)
+            finally:
+                for line in client.seen_before_ready:
+                    out(line)
+            out(ready)
+        if step.expect_err and reply.ok:
+            surprises.append((step, "expected ERR, got OK"))
+        elif not step.expect_err and not reply.ok:
+            surprises.append((step, "got " + reply.final))
+    return surprises

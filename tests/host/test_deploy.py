@@ -1,0 +1,98 @@
+"""`pumpctl deploy` onto a bare virtual Pico: mpy-cross, mpremote, soft reset; the
+deployed main.py boots and the .mpy modules it ships load on the unix port."""
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from fake_firmware.harness import FAKE_FIRMWARE, REPO, mpremote, open_port, read_until, start_fake
+from pumpctl import deploy
+
+BOARD = REPO / "board_configs" / "pico_tmc2209_t8_bd60ml.json"
+
+
+def fake_tree(root):
+    """The fake firmware plus a package, so the deploy has folders and .mpy to ship."""
+    shutil.copytree(FAKE_FIRMWARE, root)
+    (root / "fakelib").mkdir()
+    (root / "fakelib" / "__init__.py").write_text("")
+    (root / "fakelib" / "answer.py").write_text("VALUE = 42\n")
+    return root
+
+
+@pytest.fixture
+def bare(tmp_path):
+    vp = start_fake(tmp_path, firmware=None)
+    try:
+        yield vp
+    finally:
+        vp.stop()
+
+
+def pumpctl(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "pumpctl.cli", *args],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_deploy_onto_a_bare_virtual_pico_boots_the_deployed_main(bare, tmp_path):
+    assert list(bare.flash.iterdir()) == []
+    firmware = fake_tree(tmp_path / "fw")
+    (bare.flash / "fakelib").mkdir()  # a stale source, which would shadow the new .mpy
+    (bare.flash / "fakelib" / "answer.py").write_text("VALUE = 1\n")
+    (bare.flash / "journal.bin").write_bytes(b"records")  # the pump's own: untouched
+    proc = pumpctl("deploy", "--port", bare.port, "--firmware", str(firmware),
+                   "--board", str(BOARD), "--build", str(tmp_path / "build"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "[4/4] :board.json" in proc.stdout  # progress, one line per file
+    assert "firmware up: ! ready fake=1 boots=1" in proc.stdout
+    assert (bare.flash / "main.py").read_bytes() == (firmware / "main.py").read_bytes()
+    assert (bare.flash / "board.json").read_bytes() == BOARD.read_bytes()
+    assert (bare.flash / "fakelib" / "answer.mpy").exists()
+    assert not (bare.flash / "fakelib" / "answer.py").exists()
+    assert (bare.flash / "journal.bin").read_bytes() == b"records"
+    with open_port(bare.port) as ser:  # the deployed firmware answers
+        ser.write(b"status\n")
+        assert b"OK state=idle boots=1" in read_until(ser, b"uptime_ms")
+    proc = mpremote(bare.port, "resume", "exec",
+                    "import fakelib.answer as a; print(a.VALUE, a.__file__)")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.split() == ["42", "fakelib/answer.mpy"]
+
+
+def test_deploy_of_sources_ships_py_files(bare, tmp_path):
+    firmware = fake_tree(tmp_path / "fw")
+    proc = pumpctl("deploy", "--port", bare.port, "--firmware", str(firmware), "--source",
+                   "--board", str(BOARD), "--build", str(tmp_path / "build"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (bare.flash / "fakelib" / "answer.py").read_text() == "VALUE = 42\n"
+
+
+def test_deploy_is_refused_while_the_firmware_ignores_ctrl_c(tmp_path):
+    vp = start_fake(tmp_path)
+    try:
+        with open_port(vp.port) as ser:
+            read_until(ser, b"! ready")
+            ser.write(b"start\n")  # "delivering": ctrl-C is ignored
+            read_until(ser, b"OK state=running")
+        proc = pumpctl("deploy", "--port", vp.port, "--firmware", str(FAKE_FIRMWARE),
+                       "--board", str(BOARD), "--build", str(tmp_path / "build"))
+        assert proc.returncode == 2
+        assert "stop it first" in proc.stderr
+    finally:
+        vp.stop()
+
+
+def test_the_real_firmware_builds_and_its_pump_modules_load_on_the_unix_port(
+        tmp_path, micropython_exe):
+    out = tmp_path / "build"
+    files = deploy.build(REPO / "firmware", out, say=lambda _text: None)
+    assert files and all(f.endswith(".mpy") or f == "main.py" for f in files)
+    modules = sorted(f[:-4].replace("/", ".") for f in files
+                     if f.startswith("pump/") and f.endswith(".mpy"))
+    assert modules
+    code = "import " + ", ".join(modules) + "\nprint('loaded', %d)" % len(modules)
+    proc = subprocess.run([micropython_exe, "-c", code], cwd=out, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert proc.stdout.strip() == "loaded %d" % len(modules), proc.stdout + proc.stderr
