@@ -1,0 +1,148 @@
+"""The serial client: replies split into data lines, events and one final line; every
+wait ends at its gap or its deadline; lines the board could not take are never sent.
+First against an in-memory port, then against the virtual Pico running the fake firmware."""
+import time
+
+import pytest
+
+from fake_firmware.harness import start_fake
+from pumpctl.client import MAX_LINE, PumpClient, ReplyTimeout, check_line
+
+
+class LoopPort:
+    """pyserial's read/write/in_waiting/timeout over a script: each line written gets
+    the bytes answer(line) returns. An empty read waits out the timeout, as pyserial's."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.incoming = bytearray()
+        self.written = []
+        self.timeout = 0.1
+
+    @property
+    def in_waiting(self):
+        return len(self.incoming)
+
+    def write(self, data):
+        self.written.append(bytes(data))
+        self.incoming += self.answer(bytes(data))
+
+    def flush(self):
+        pass
+
+    def read(self, n):
+        if not self.incoming:
+            time.sleep(self.timeout)
+            return b""
+        got = bytes(self.incoming[:n])
+        del self.incoming[:n]
+        return got
+
+    def reset_input_buffer(self):
+        self.incoming.clear()
+
+    def close(self):
+        pass
+
+
+def test_an_ok_reply_has_its_data_lines_events_and_fields_apart():
+    port = LoopPort(lambda _line: b"! alarm low_reservoir\r\nline one\nline two\r\n"
+                                  b"OK state=running reservoir_nl=39000 alarms=a,b\r\n")
+    reply = PumpClient(port).command("status")
+    assert port.written == [b"status\n"]
+    assert reply.ok and reply.code is None
+    assert reply.lines == ["line one", "line two"]
+    assert reply.events == ["! alarm low_reservoir"]
+    assert reply.fields == {"state": "running", "reservoir_nl": "39000", "alarms": "a,b"}
+    assert reply.received == ["! alarm low_reservoir", "line one", "line two",
+                              "OK state=running reservoir_nl=39000 alarms=a,b"]
+
+
+def test_an_err_reply_carries_its_code_and_message():
+    reply = PumpClient(LoopPort(lambda _l: b"ERR 12 bolus refused: lockout\r\n")).command("bolus")
+    assert not reply.ok
+    assert (reply.code, reply.message) == (12, "bolus refused: lockout")
+
+
+def test_a_bare_ok_is_final_but_okay_is_a_data_line():
+    reply = PumpClient(LoopPort(lambda _l: b"OKAY so far\nOK\n")).command("help")
+    assert reply.ok and reply.lines == ["OKAY so far"] and reply.fields == {}
+
+
+@pytest.mark.parametrize("line", ["x" * (MAX_LINE + 1), "status\nstart", "basal 08:00=5\u00b5g/d"])
+def test_a_line_the_board_could_not_take_is_never_sent(line):
+    port = LoopPort(lambda _l: b"OK\n")
+    with pytest.raises(ValueError):
+        PumpClient(port).command(line)
+    assert port.written == []
+
+
+def test_a_line_of_exactly_the_limit_is_sent():
+    assert len(check_line("x" * MAX_LINE)) == MAX_LINE
+
+
+def test_no_final_line_ends_at_the_deadline_with_what_came():
+    port = LoopPort(lambda _l: b"half a reply\n")
+    started = time.monotonic()
+    with pytest.raises(ReplyTimeout) as caught:
+        PumpClient(port).command("status", timeout=0.5)
+    took = time.monotonic() - started
+    assert 0.5 <= took < 1.5
+    assert caught.value.lines == ["half a reply"]
+
+
+def test_the_gap_timeout_ends_a_wait_before_the_deadline():
+    port = LoopPort(lambda _l: b"")
+    started = time.monotonic()
+    with pytest.raises(ReplyTimeout):
+        PumpClient(port).command("status", timeout=10, gap=0.3)
+    assert time.monotonic() - started < 1.5
+
+
+def test_wait_ready_keeps_the_banner_apart():
+    port = LoopPort(lambda _l: b"")
+    port.incoming += b"MPY: soft reboot\r\nfirmware 0.1\r\n! alarm x\r\n! ready v=1\r\n"
+    client = PumpClient(port)
+    assert client.wait_ready(1.0) == "! ready v=1"
+    assert client.seen_before_ready == ["MPY: soft reboot", "firmware 0.1", "! alarm x"]
+
+
+# ----- against the virtual Pico -----
+@pytest.fixture
+def client(tmp_path):
+    vp = start_fake(tmp_path)
+    try:
+        with PumpClient(vp.port) as c:
+            c.wait_ready(10)
+            yield c
+    finally:
+        vp.stop()
+
+
+def test_the_virtual_pico_answers_through_the_client(client):
+    reply = client.command("status", timeout=5)
+    assert reply.ok and reply.fields["state"] == "idle" and reply.fields["boots"] == "1"
+    reply = client.command("event", timeout=5)
+    assert reply.ok and reply.events == ["! tick n=1"]
+    reply = client.command("no such thing", timeout=5)
+    assert reply.code == 2 and reply.message == "unknown command: no such thing"
+
+
+def test_after_a_power_cut_the_next_command_is_answered_by_the_rebooted_firmware(client):
+    assert client.command("sim power-cut", timeout=5).ok
+    reply = client.command("status", timeout=10)
+    assert reply.ok and reply.fields["boots"] == "2"
+    assert client.seen_before_ready == ["fake firmware (boot 2)"]
+
+
+def test_an_over_long_line_sent_raw_gets_err_and_the_console_lives_on(client):
+    client.write_raw(b"y" * 300 + b"\n")
+    assert client.read_line(5, time.monotonic() + 5) == "ERR 3 line too long"
+    assert client.command("status", timeout=5).ok
+
+
+def test_a_slow_reply_beyond_the_deadline_times_out_and_the_next_one_is_clean(client):
+    with pytest.raises(ReplyTimeout):
+        client.command("slow 1500", timeout=0.5)
+    client.drain(quiet=2.0, overall=3.0)  # the late OK is dropped here
+    assert client.command("echo after", timeout=5).lines == ["after"]
