@@ -3,7 +3,8 @@
 
 One command a line; each gets data lines, then one final OK or ERR. `! ` lines are events.
 Ctrl-C drops to the REPL only while not "running", as the real firmware must. Commands:
-status | echo WORDS | start | stop | event | slow MS | sim power-cut | sim crash-loop.
+status | echo WORDS | start | stop | event | log N | slow MS | sim power-cut |
+sim crash-loop.
 The file named by PUMP_WORLD counts boots across power cuts (the simulated world)."""
 import os
 import select
@@ -92,6 +93,10 @@ def run():
         elif words == ["stop"]:
             running = False
             out("OK state=idle")
+        elif len(words) == 2 and words[0] == "log":
+            for i in range(int(words[1])):
+                out("seq=%d event=boot boots=%d" % (i, boots))
+            out("OK entries=%s" % words[1])
         elif words == ["event"]:
             out("! tick n=1")
             out("OK")
