@@ -1,7 +1,8 @@
 """The STEP PIO program, run in rp2040-pio-emulator (pioemu) from the very opcode tuple
 the Pico loads (step_pio.OPCODES via step_pio.program()): pulse count and each high and
-low phase checked cycle by cycle; the encoder against hand-computed opcodes; the
-StepPio clamps against a fake state machine; and mpy-cross compiles both modules."""
+low phase checked cycle by cycle; a stop frozen at every cycle counts exactly the rising
+edges emitted so far; the encoder against hand-computed opcodes; the StepPio clamps and
+pulse accounting against a fake state machine; and mpy-cross compiles both modules."""
 import subprocess
 from collections import deque
 from pathlib import Path
@@ -21,7 +22,14 @@ IDLE_TAIL = 50  # cycles watched after the last move finished
 
 
 def words(steps, half_period):
-    return [steps - 1, half_period - step_pio.MIN_HALF_PERIOD_CYCLES]
+    return [steps, half_period - step_pio.MIN_HALF_PERIOD_CYCLES]
+
+
+def emulated(opcodes, stop, state):
+    """The step program's pin mapping: STEP is the one side-set pin."""
+    return emulate(list(opcodes), stop_when=stop, initial_state=state,
+                   side_set_base=STEP_PIN, side_set_count=1,
+                   wrap_target=WRAP_TARGET, wrap_top=WRAP_TOP)
 
 
 def run(moves):
@@ -41,9 +49,7 @@ def run(moves):
             done_clock = s.clock
         return (done_clock is not None and s.clock >= done_clock + IDLE_TAIL) or s.clock > limit
 
-    for before, after in emulate(list(OPCODES), stop_when=stop, initial_state=state,
-                                 set_base=STEP_PIN, set_count=1,
-                                 wrap_target=WRAP_TARGET, wrap_top=WRAP_TOP):
+    for before, after in emulated(OPCODES, stop, state):
         if (before.pin_values ^ after.pin_values) & STEP_MASK:
             edges.append((before.clock, 1 if after.pin_values & STEP_MASK else 0))
         state = after
@@ -70,7 +76,7 @@ def check_moves(moves):
         expected_highs += [p] * n
         expected_lows += [p] * (n - 1)
         if i + 1 < len(moves):
-            expected_lows.append(p + 4)  # last low of a move + pull/mov/pull
+            expected_lows.append(p + 3)  # last low of a move, push, pull/mov/pull
     assert highs == expected_highs
     assert lows == expected_lows
     # First rising edge 3 cycles after start (pull, mov, pull) with the FIFO preloaded.
@@ -102,9 +108,7 @@ def test_back_to_back_moves_give_n1_plus_n2_pulses(moves):
 
 def test_idle_program_stays_low_with_empty_fifo():
     state = State()
-    for _, after in emulate(list(OPCODES), stop_when=lambda _o, s: s.clock >= 100,
-                            initial_state=state, set_base=STEP_PIN, set_count=1,
-                            wrap_target=WRAP_TARGET, wrap_top=WRAP_TOP):
+    for _, after in emulated(OPCODES, lambda _o, s: s.clock >= 100, state):
         assert after.pin_values & STEP_MASK == 0
         assert after.program_counter == IDLE_PC
         state = after
@@ -159,12 +163,17 @@ def test_program_list_carries_the_emulated_opcodes_and_wrap():
     assert len(prog) == 8 and prog[1] == prog[2] == -1
     assert (prog[3] >> 12) & 31 == WRAP_TOP == len(OPCODES) - 1
     assert (prog[3] >> 7) & 31 == WRAP_TARGET
-    assert prog[6] == 2  # set_init = PIO.OUT_LOW: STEP output, driven low at init
+    assert prog[6] is None  # no set pins
+    assert prog[7] == 2  # sideset_init = PIO.OUT_LOW: STEP output, driven low at init
+    assert not prog[3] & (1 << 30)  # SIDE_EN clear: every opcode carries its side bit
 
 
 class FakeSm:
+    """The FIFOs, and the two instructions stop() executes, on an X set by the test."""
+
     def __init__(self):
         self.tx, self.rx, self.calls = [], [], []
+        self.x, self.isr = 0, 0
 
     def active(self, v):
         self.calls.append(("active", v))
@@ -183,9 +192,13 @@ class FakeSm:
 
     def exec(self, op):
         self.calls.append(("exec", op))
+        if op == a.mov(a.ISR, a.X):
+            self.isr = self.x
+        elif op == a.push(block=False):
+            self.rx.append(self.isr)
 
-    def init(self, prog, freq, set_base):
-        self.calls.append(("init", freq, set_base))
+    def init(self, prog, freq, sideset_base):
+        self.calls.append(("init", freq, sideset_base))
         self.tx.clear()
         self.rx.clear()
 
@@ -204,7 +217,7 @@ def test_half_period_floor_keeps_under_driver_rate():
 def test_move_hands_over_the_two_words():
     pio, sm = make()
     pio.move(1000, 50)
-    assert sm.tx == [999, 46]
+    assert sm.tx == [1000, 46]
     assert pio.poll() is True
     sm.rx.append(0)
     assert pio.poll() is False
@@ -227,15 +240,93 @@ def test_full_fifo_refuses_move_without_touching_it():
     pio.move(1, 50)
     with pytest.raises(OSError):
         pio.move(1, 50)
-    assert sm.tx == [0, 46, 0, 46]
+    assert sm.tx == [1, 46, 1, 46]
 
 
 def test_stop_forces_step_low_then_clears_fifos():
     pio, sm = make()
     pio.move(5, 50)
     pio.stop()
-    assert sm.calls[1:3] == [("active", 0), ("exec", a.set_(a.PINS, 0))]
-    assert sm.tx == [] and pio.poll() is False
+    assert sm.calls[1:3] == [("active", 0), ("exec", a.mov(a.ISR, a.X))]
+    assert a.mov(a.ISR, a.X) & (1 << 12) == 0  # side 0: STEP low
+    assert sm.tx == [] and sm.rx == [] and pio.poll() is False
+
+
+def test_stop_reports_the_pulses_x_says_were_started():
+    pio, sm = make()
+    pio.move(5, 50)
+    sm.tx.clear()  # both words pulled: the move is running
+    sm.x = 2  # three pulses started
+    assert pio.stop() == 3
+    assert pio.pulses == 3
+
+
+def test_stop_counts_a_finished_move_in_full_and_an_unstarted_one_as_none():
+    pio, sm = make()
+    pio.move(5, 50)
+    pio.move(7, 50)
+    del sm.tx[:2]  # the first move was pulled and finished, its flag not yet read
+    sm.rx.append(0)
+    sm.x = 0
+    assert pio.stop() == 0  # the second move had not pulled its words
+    assert pio.pulses == 5
+
+
+def test_poll_adds_each_finished_move_to_pulses():
+    pio, sm = make()
+    pio.move(5, 50)
+    pio.move(7, 50)
+    sm.rx.append(0)
+    assert pio.poll() is True and pio.pulses == 5
+    sm.rx.append(0)
+    assert pio.poll() is False and pio.pulses == 12
+
+
+def stop_at(moves, cycle):
+    """Emulate `moves` for `cycle` cycles, freeze, and return (rising edges seen, pulses
+    StepPio's stop() arithmetic finds from the frozen FIFOs and X, STEP level)."""
+    fifo = deque(w for n, p in moves for w in words(n, p))
+    state = State(transmit_fifo=fifo)
+    rises = 0
+    for before, after in emulated(OPCODES, lambda _o, s: s.clock >= cycle, state):
+        if not before.pin_values & STEP_MASK and after.pin_values & STEP_MASK:
+            rises += 1
+            assert before.program_counter == step_pio.RISE_PC
+        state = after
+    flags = len(state.receive_fifo)
+    done = sum(n for n, _ in moves[:flags])
+    unfinished = len(moves) - flags
+    cut = 0
+    if unfinished:
+        cut = step_pio.unfinished_pulses(moves[flags][0], unfinished,
+                                         len(state.transmit_fifo), state.x_register)
+    return rises, done + cut, state.pin_values & STEP_MASK
+
+
+@pytest.mark.parametrize("moves", [[(1, 4)], [(3, 4)], [(2, 6), (3, 5)], [(4, 9)]])
+def test_a_stop_at_any_cycle_counts_exactly_the_rising_edges_so_far(moves):
+    total = 10 + sum(n * (2 * p + 2) + p + 20 for n, p in moves)
+    seen_high = seen_low_mid = False
+    for cycle in range(total):
+        rises, counted, high = stop_at(moves, cycle)
+        assert counted == rises, (cycle, rises, counted)
+        seen_high |= bool(high) and 0 < rises
+        seen_low_mid |= not high and 0 < rises < sum(n for n, _ in moves)
+    assert seen_high and (seen_low_mid or sum(n for n, _ in moves) == 1)
+
+
+def test_unfinished_pulses_clamps_an_impossible_x_to_the_whole_move():
+    assert step_pio.unfinished_pulses(5, 1, 0, 7) == 5
+    assert step_pio.unfinished_pulses(5, 1, 0, 5) == 0
+    assert step_pio.unfinished_pulses(5, 1, 1, 0) == 0  # word 2 not pulled yet
+    assert step_pio.unfinished_pulses(5, 2, 2, 1) == 4  # the second move still queued
+
+
+def test_every_opcode_fits_one_side_set_bit_and_four_delay_bits():
+    for i, op in enumerate(OPCODES):
+        high = bool(op & (1 << 12))
+        assert high == (i in (3, 4, 5)), i  # STEP high only in the high phase
+        assert (op >> 8) & 0xF <= 15
 
 
 @pytest.mark.parametrize("rel", ["firmware/hal/pio_asm.py", "firmware/hal/pico/step_pio.py",

@@ -1,33 +1,40 @@
-"""STEP pulse generator on one PIO state machine: exact pulse counts, cycle-exact timing.
+"""STEP pulse generator on one PIO state machine: exact pulse counts, cycle-exact timing,
+and after a stop, the exact number of pulses that really left.
 
 Hazards first:
-- STEP is never left high: every pulse ends with `set pins, 0`, the program idles (blocked
-  on `pull`) only with STEP low, `set_init=OUT_LOW` drives it low at init, and `stop()`
-  forces it low before anything else.
+- STEP is never left high: STEP is the side-set pin, so EVERY instruction states its
+  level; the program idles (blocked on `pull`) with side 0, `sideset_init=OUT_LOW` drives
+  it low at init, and `stop()` executes a side-0 instruction before anything else.
 - The count is exact: the CPU hands over N, the PIO emits exactly N pulses (checked cycle
   by cycle in tests/host/test_step_pio.py on the very opcode tuple below). Python never
   times a pulse.
+- The count is known after a stop: the one instruction that raises STEP (side 1) also
+  decrements X, so at every instruction boundary X = N - pulses already started. A stop
+  reads X back (`mov isr, x` then `push`) and counts a pulse whose high phase was cut
+  short as issued: the pump may then believe it gave one step more than the plunger
+  moved (under-delivery by at most one step), never less.
 - Enabling the driver (EN pin) only while the state machine runs, and only for a plan
   that passed its checks, is the CALLER's job; this module never touches EN or DIR.
 - Input is clamped before it reaches the hardware: `move()` raises ValueError for a bad
   count or a half period shorter than the driver allows, and then has changed nothing.
 
-Program (one move = two words pushed to the TX FIFO: N - 1, then P - 4):
-    0  pull block          ; word 1: steps - 1
-    1  mov x, osr          ; X counts the remaining pulses
-    2  pull block          ; word 2: D = half period - 4, stays in OSR for the move
-    3  set pins, 1 [1]     ; pulse: STEP high
-    4  mov y, osr
-    5  jmp y-- 5           ; high wait: D + 1 cycles
-    6  set pins, 0         ; STEP low
-    7  mov y, osr
-    8  jmp y-- 8           ; low wait: D + 1 cycles
-    9  jmp x-- 3           ; another pulse?
-   10  push noblock        ; move done: one word to the RX FIFO (completion flag)
+Program (one move = two words pushed to the TX FIFO: N, then P - 4); 1 side-set bit
+(not optional) in opcode bit 12, delays in bits 11..8:
+    0  pull block          side 0  ; word 1: N = steps (>= 1)
+    1  mov x, osr          side 0  ; X counts the pulses not yet started
+    2  pull block          side 0  ; word 2: D = half period - 4, stays in OSR
+    3  jmp x-- 4           side 1 [1] ; STEP high AND X -= 1, in one instruction
+    4  mov y, osr          side 1
+    5  jmp y-- 5           side 1  ; high wait: D + 1 cycles
+    6  mov y, osr          side 0  ; STEP low
+    7  jmp y-- 7           side 0  ; low wait: D + 1 cycles
+    8  jmp !x 10           side 0  ; every pulse started: done
+    9  jmp 3               side 0  ; another pulse
+   10  push noblock        side 0  ; move done: one word to the RX FIFO (completion flag)
        (wrap 10 -> 0: back to the blocking pull, STEP low = idle)
 Timing, in state-machine cycles, with P = half_period_cycles (D = P - 4):
     STEP high for exactly P cycles, low for exactly P between pulses of one move;
-    after a move's last pulse STEP stays low P + 4 cycles before the next move's first
+    after a move's last pulse STEP stays low P + 3 cycles before the next move's first
     rising edge when that move is already queued (longer if it is not).
 """
 from micropython import const
@@ -38,23 +45,27 @@ MIN_HALF_PERIOD_CYCLES = const(4)  # D = 0: the loop overhead of one half period
 MAX_STEPS = const(0x7FFFFFFF)
 MAX_HALF_PERIOD_CYCLES = const(0x7FFFFFFF)
 
+_SIDE_HIGH = const(1 << 12)  # side-set bit, 1 pin, not optional: delays keep bits 11..8
+
 OPCODES = (
     a.pull(block=True),  # 0
     a.mov(a.X, a.OSR),  # 1
     a.pull(block=True),  # 2
-    a.set_(a.PINS, 1, delay=1),  # 3
-    a.mov(a.Y, a.OSR),  # 4
-    a.jmp(a.Y_DEC, 5),  # 5
-    a.set_(a.PINS, 0),  # 6
-    a.mov(a.Y, a.OSR),  # 7
-    a.jmp(a.Y_DEC, 8),  # 8
-    a.jmp(a.X_DEC, 3),  # 9
+    a.jmp(a.X_DEC, 4, delay=1) | _SIDE_HIGH,  # 3: rising edge and count, one instruction
+    a.mov(a.Y, a.OSR) | _SIDE_HIGH,  # 4
+    a.jmp(a.Y_DEC, 5) | _SIDE_HIGH,  # 5
+    a.mov(a.Y, a.OSR),  # 6: falling edge
+    a.jmp(a.Y_DEC, 7),  # 7
+    a.jmp(a.X_ZERO, 10),  # 8
+    a.jmp(a.ALWAYS, 3),  # 9
     a.push(block=False),  # 10
 )
 WRAP_TARGET = const(0)
 WRAP_TOP = const(10)  # == len(OPCODES) - 1
 IDLE_PC = const(0)  # the blocking pull: where the program waits with STEP low
-_SET_PINS_LOW = a.set_(a.PINS, 0)
+RISE_PC = const(3)  # the only instruction with side 1 that follows a side-0 one
+_READ_X = a.mov(a.ISR, a.X)  # side 0: STEP low, and X into the ISR
+_PUSH = a.push(block=False)  # side 0: the ISR (X) to the RX FIFO
 _OUT_LOW = const(2)  # rp2.PIO.OUT_LOW: pindir 1, value 0
 
 
@@ -65,16 +76,19 @@ def program():
     `self.prog = [array("H"), -1, -1, execctrl, shiftctrl, out_init, set_init,
     sideset_init]`) and ports/rp2/rp2_pio.c (enum PROG_DATA .. PROG_MAX_FIELDS = 8):
     [opcodes, offset in PIO0 (-1 = not loaded), offset in PIO1, EXECCTRL with wrap_top
-    at bit 12 and wrap_bottom at bit 7 (the C code adds the load offset), SHIFTCTRL
-    (pull/push threshold 32 -> encoded as 0, no autopull, shift right), out_init,
-    set_init, sideset_init]. The C code stores the load offset back into items 1/2, so
-    keep the list returned here for the life of the state machine.
+    at bit 12 and wrap_bottom at bit 7 (the C code adds the load offset), SIDE_EN bit
+    30 clear: side-set not optional), SHIFTCTRL (pull/push threshold 32 -> encoded as
+    0, no autopull, shift right), out_init, set_init, sideset_init]. An int
+    sideset_init means one side-set pin (PIOASMEmit: `sideset_count = 1`), and
+    rp2_pio.c then sets PINCTRL.SIDESET_COUNT to 1 from it. The C code stores the load
+    offset back into items 1/2, so keep the list returned here for the life of the
+    state machine.
     """
     from array import array
 
     execctrl = (WRAP_TOP << 12) | (WRAP_TARGET << 7)
     shiftctrl = 0  # thresholds 32 (encoded 0), shift left bits 0: PIOASMEmit default
-    return [array("H", OPCODES), -1, -1, execctrl, shiftctrl, None, _OUT_LOW, None]
+    return [array("H", OPCODES), -1, -1, execctrl, shiftctrl, None, None, _OUT_LOW]
 
 
 def half_period_floor(sm_freq_hz, max_step_rate_hz):
@@ -99,15 +113,31 @@ def check_move(steps, half_period_cycles, min_half_period_cycles):
         raise ValueError("half period out of range")
 
 
+def unfinished_pulses(steps, moves, words_left, x):
+    """Pulses the oldest unfinished move of `steps` had started when its state machine
+    was frozen: `moves` unfinished moves, `words_left` of their words still in the TX
+    FIFO, `x` the X register. The move runs only once both its words are pulled, and
+    from then X = steps - pulses started. Clamped to 0..steps: an impossible X counts
+    the whole move as issued, the side on which a dose is never repeated."""
+    if 2 * moves - words_left < 2:
+        return 0
+    if x > steps:
+        return steps
+    return steps - x
+
+
 class StepPio:
     """One state machine that emits STEP pulses; Python only hands over counts.
+    `pulses` counts every pulse known to have left since construction.
 
     `sm` lets host tests pass a fake state machine; on the Pico leave it None."""
 
     def __init__(self, sm_id, step_pin, sm_freq_hz, max_step_rate_hz, sm=None):
         self._min_half = half_period_floor(sm_freq_hz, max_step_rate_hz)
-        self._issued = 0  # moves handed to the PIO
-        self._done = 0  # moves the PIO reported finished
+        self._queued = 0  # moves handed to the PIO and not reported finished (0..2)
+        self._first = 0  # steps of the oldest of them
+        self._second = 0  # steps of the next one
+        self.pulses = 0
         self._prog = program()
         self._freq = sm_freq_hz
         self._pin = step_pin
@@ -116,7 +146,8 @@ class StepPio:
             from machine import Pin
 
             self._pin = Pin(step_pin)
-            sm = rp2.StateMachine(sm_id, self._prog, freq=sm_freq_hz, set_base=self._pin)
+            sm = rp2.StateMachine(sm_id, self._prog, freq=sm_freq_hz,
+                                  sideset_base=self._pin)
         self._sm = sm
         sm.active(1)  # idles at the pull with STEP low
 
@@ -125,37 +156,52 @@ class StepPio:
         return self._min_half
 
     def ready(self):
-        """True if the TX FIFO (4 words) has room for one more move (2 words)."""
-        return self._sm.tx_fifo() <= 2
+        """True if there is room for one more move (the TX FIFO holds two)."""
+        self.poll()
+        return self._queued < 2
 
     def move(self, steps, half_period_cycles):
         """Queue `steps` pulses, each STEP high and low for `half_period_cycles` cycles.
         Bad input raises ValueError and a full FIFO raises OSError; either way nothing
         reaches the state machine."""
         check_move(steps, half_period_cycles, self._min_half)
-        if self._sm.tx_fifo() > 2:
+        self.poll()
+        if self._queued >= 2 or self._sm.tx_fifo() > 2:
             raise OSError("step fifo full")
-        self._sm.put(steps - 1)
+        self._sm.put(steps)
         self._sm.put(half_period_cycles - MIN_HALF_PERIOD_CYCLES)
-        self._issued += 1
+        if self._queued == 0:
+            self._first = steps
+        else:
+            self._second = steps
+        self._queued += 1
 
     def poll(self):
-        """Collect completion flags; True while any queued move is unfinished.
-        Call at least once per 4 completed moves (the RX FIFO holds 4 flags)."""
+        """Collect completion flags; True while any queued move is unfinished. With at
+        most two moves queued, the 4-word RX FIFO never overflows."""
         sm = self._sm
         while sm.rx_fifo():
             sm.get()
-            self._done += 1
-        return self._done != self._issued
+            if self._queued:  # a flag with nothing queued cannot count a pulse
+                self.pulses += self._first
+                self._first = self._second
+                self._queued -= 1
+        return self._queued != 0
 
     def stop(self):
         """Halt now: STEP forced low, queued moves dropped, then idle at the pull again.
-        Steps of the interrupted move already issued are not reported here (the step
-        guard counts them independently)."""
+        Returns the pulses the interrupted move had started (also added to `pulses`)."""
         sm = self._sm
         sm.active(0)
-        sm.exec(_SET_PINS_LOW)  # STEP low before anything else
-        # Re-init clears both FIFOs, re-drives STEP low (set_init) and jumps to the pull.
-        sm.init(self._prog, freq=self._freq, set_base=self._pin)
+        sm.exec(_READ_X)  # side 0: STEP low before anything else; X kept in the ISR
+        self.poll()  # moves that finished before the freeze
+        words = sm.tx_fifo()
+        sm.exec(_PUSH)  # the RX FIFO was just drained, so there is room for X
+        x = sm.get()
+        cut = unfinished_pulses(self._first, self._queued, words, x) if self._queued else 0
+        self.pulses += cut
+        # Re-init clears both FIFOs, re-drives STEP low (sideset_init) and jumps to pull.
+        sm.init(self._prog, freq=self._freq, sideset_base=self._pin)
         sm.active(1)
-        self._done = self._issued
+        self._queued = 0
+        return cut
