@@ -193,22 +193,23 @@ def do_log(args):
         for line in reply.lines:
             print(line)
         return EXIT_OK
-    rows = [dict(_fields_or_text(line)) for line in reply.lines]
+    rows = [_log_row(line) for line in reply.lines]
     keys = []
     for row in rows:
         keys += [k for k in row if k not in keys]
-    writer = csv.DictWriter(sys.stdout, fieldnames=keys or ["line"], lineterminator="\n")
+    writer = csv.DictWriter(sys.stdout, fieldnames=keys or ["event"], lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return EXIT_OK
 
 
-def _fields_or_text(line):
-    """A log line of key=value words as its pairs, anything else as {"line": text}."""
-    words = line.split()
-    if words and all("=" in w for w in words):
-        return [tuple(w.split("=", 1)) for w in words]
-    return [("line", line)]
+def _log_row(line):
+    """"set time old=A new=B time=C" -> {"event": "set time", "old": "A", ...}: the words
+    without "=" are the event, each key=value word a column."""
+    event = [w for w in line.split() if "=" not in w]
+    row = {"event": " ".join(event)} if event else {}
+    row.update(w.split("=", 1) for w in line.split() if "=" in w)
+    return row
 
 
 def do_deploy(args):

@@ -77,6 +77,12 @@ def test_log_as_csv_has_one_column_per_key():
     assert proc.stdout.splitlines() == ["seq,event,boots", "0,boot,1", "1,boot,1", "2,boot,1"]
 
 
+def test_log_words_without_a_key_become_the_event_column():
+    from pumpctl.cli import _log_row
+    assert _log_row("set time old=A new=B time=C") == {
+        "event": "set time", "old": "A", "new": "B", "time": "C"}
+
+
 def test_console_plays_typed_lines_and_prints_the_replies(tmp_path):
     env_home = dict(os.environ, XDG_STATE_HOME=str(tmp_path))
     proc = subprocess.run(PUMPCTL + ["console", "--sim", "--firmware", str(FAKE_FIRMWARE)],

@@ -165,3 +165,15 @@ def test_a_killed_launcher_takes_its_vm_with_it(vp, ser):
     while pid_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not pid_alive(pid)
+
+
+def test_a_soft_reset_runs_the_main_py_now_in_the_flash(vp, ser, tmp_path):
+    ser.close()
+    changed = tmp_path / "main.py"
+    changed.write_text((vp.flash / "main.py").read_text().replace(
+        '"fake firmware (boot %d)"', '"fake firmware v2 (boot %d)"'))
+    proc = mpremote(vp.port, "resume", "fs", "cp", str(changed), ":main.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open_port(vp.port) as again:
+        again.write(b"\r\x04")  # ctrl-D at the friendly REPL mpremote left: soft reset
+        assert b"fake firmware v2 (boot 2)" in read_until(again, READY_2)
