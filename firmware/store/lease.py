@@ -1,0 +1,76 @@
+"""A motor wrapper that keeps on flash a bound on the steps it has issued: before a move
+would pass the bound, it commits a new one, `chunk` steps beyond the move, and only then
+moves. Whenever the power goes, flash therefore holds a number at least as large as the
+steps really issued, and at most `chunk` plus one move larger.
+
+A snapshot is saved now and then; the steps issued after it are unknown after a cut.
+Restoring charges them at this bound (reservoir lower, doses in the rolling windows
+higher): never more drug than allowed, only an earlier low-reservoir alarm. If the bound
+cannot be committed the motor does not move and reports "memory", which the pump latches
+as a STOP alarm."""
+from micropython import const
+from store.codec import Writer, Reader, Corrupt
+from store.record import StoreError
+from store.slots import Slots
+
+MAGIC = b"IPLS"
+VERSION = const(1)
+
+
+def slots(flash):
+    return Slots(flash, "lease", MAGIC, VERSION)
+
+
+def read_bound(payload):
+    """The bound in a lease payload, or None if it does not decode."""
+    try:
+        r = Reader(payload)
+        v = r.int()
+        r.end()
+    except Corrupt:
+        return None
+    return v if v >= 0 else None
+
+
+class LeaseMotor:
+    def __init__(self, motor, lease_slots, chunk):
+        self.motor = motor
+        self.slots = lease_slots
+        self.chunk = chunk
+        self.issued = 0  # the pump's steps_issued, kept in step by restore
+        self.bound = 0  # the bound on flash
+        self.before_move = None  # called before every move; may raise StoreError
+        self.commits = 0
+        self._fault = None
+
+    def enable(self, on):
+        self.motor.enable(on)
+
+    def move(self, n):
+        if n > 0 and self.before_move is not None:
+            try:
+                self.before_move()
+            except StoreError:
+                self._fault = "memory"
+                return 0
+        if n > 0 and self.issued + n > self.bound:
+            try:
+                w = Writer()
+                w.int(self.issued + n + self.chunk)
+                self.slots.commit(w.result())
+            except StoreError:
+                self._fault = "memory"
+                return 0
+            self.bound = self.issued + n + self.chunk
+            self.commits += 1
+        got = self.motor.move(n)
+        self.issued += got
+        return got
+
+    def fault(self):
+        f = self._fault
+        if f is not None:
+            self._fault = None
+            self.motor.fault()  # drop the driver's own reason: the move never started
+            return f
+        return self.motor.fault()
