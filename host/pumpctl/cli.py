@@ -10,10 +10,11 @@ import csv
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 from pumpctl import script, simboard, vpico
-from pumpctl.client import ClientError, PumpClient, ReplyTimeout
+from pumpctl.client import ClientError, PumpClient
 from pumpctl.deploy import DeployError, deploy
 
 EXIT_OK, EXIT_ANSWER, EXIT_UNREACHABLE = 0, 1, 2
@@ -139,7 +140,6 @@ def do_console(args):
 
 def _print_waiting(client):
     """Events that came while the user was typing."""
-    import time
     deadline = time.monotonic() + 0.05
     while True:
         line = client.read_line(0.02, deadline)
@@ -288,13 +288,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except CommandError as e:
-        print("pumpctl %s: %s" % (args.verb, e), file=sys.stderr)
-        return EXIT_UNREACHABLE
-    except ReplyTimeout as e:
-        print("pumpctl %s: %s" % (args.verb, e), file=sys.stderr)
-        return EXIT_UNREACHABLE
-    except ClientError as e:
+    except (CommandError, ClientError) as e:  # ReplyTimeout included
         print("pumpctl %s: %s" % (args.verb, e), file=sys.stderr)
         return EXIT_UNREACHABLE
     except KeyboardInterrupt:

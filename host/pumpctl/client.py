@@ -18,7 +18,8 @@ NEWLINE = b"\n"  # ends a command line; the board may end its lines with "\r\n"
 CTRL_C = b"\x03"  # ctrl-C: on a stopped pump, drops the firmware to the REPL
 EVENT_PREFIX = "! "
 READY_PREFIX = "! ready"
-POWER_CUT = "sim power-cut"  # after its OK the board boots again: wait for ready
+POWER_CUT = "sim power-cut"
+POLL_S = 0.05  # longest single read; a deadline may be overrun by this much  # after its OK the board boots again: wait for ready
 
 
 class ClientError(Exception):
@@ -122,7 +123,9 @@ class PumpClient:
             wait = min(deadline - now, last + gap - now)
             if wait <= 0:
                 return None
-            self.serial.timeout = min(wait, 0.5)
+            step = POLL_S if wait > POLL_S else wait
+            if self.serial.timeout != step:  # pyserial reconfigures the port on each set
+                self.serial.timeout = step
             chunk = self.serial.read(max(1, self.serial.in_waiting))
             if chunk:
                 self._buf += chunk

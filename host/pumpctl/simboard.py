@@ -5,6 +5,7 @@ Never leaves a VM running: stop() kills the launcher's whole process group, and 
 is also tied to the launcher's life (PR_SET_PDEATHSIG)."""
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -42,10 +43,12 @@ class VirtualPico:
     """with VirtualPico(state_dir, firmware=FIRMWARE) as vp: vp.port ...
 
     firmware: a folder copied into the flash before boot (None: the flash as it is,
-    e.g. a bare board). board_config: copied as flash/board.json with the firmware."""
+    e.g. a bare board). board_config: copied as flash/board.json with the firmware.
+    Without state_dir, a fresh folder is made and removed again by stop()."""
 
     def __init__(self, state_dir=None, firmware=FIRMWARE, board_config=DEFAULT_BOARD,
                  heap=vpico.DEFAULT_HEAP, micropython=None):
+        self.temporary = state_dir is None
         self.state = Path(state_dir) if state_dir else fresh_state_dir()
         self.flash = self.state / "flash"
         self.log_path = self.state / "vpico.log"
@@ -120,6 +123,8 @@ class VirtualPico:
         if self.proc.stdout is not None:
             self.proc.stdout.close()
         self.proc = None
+        if self.temporary:
+            shutil.rmtree(self.state, ignore_errors=True)  # ours alone, and its VM is gone
 
     def log_text(self):
         try:

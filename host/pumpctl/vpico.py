@@ -244,9 +244,11 @@ class Launcher:
                 wl.append(self._mb)
         r, w, _ = select.select(rl, wl, [], timeout)
         if self._ma in r:
-            data = os.read(self._ma, 4096)
-            self._to_vm += data
-            self._input_since_boot = True
+            try:
+                self._to_vm += os.read(self._ma, 4096)
+                self._input_since_boot = True
+            except BlockingIOError:  # another reader of the master? none: spurious wakeup
+                pass
         if self._mb is not None and self._mb in r:
             try:
                 data = os.read(self._mb, 4096)
