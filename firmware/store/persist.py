@@ -1,0 +1,140 @@
+"""The pump's state on flash: the snapshot in A/B slots, the step lease, the event log.
+
+    p = Persist(flash)                     flash: DirFlash(board.flash_dir) on a board
+    pump = p.boot(rig, board.motor, now)   before anything else; the driver stays off
+    p.tick(pump, extra)                    at the end of every control-loop pass
+    p.save(pump, extra)                    at once, after a command changed something
+    p.log.last(n)                          the event log, for `log`
+
+boot() restores the last committed snapshot, charges the steps the lease allows beyond
+it, raises `restart` and `clock`, resumes basal by the drug's policy (pump/snapshot.py),
+and raises `memory` if a record was damaged, foreign or from the future, or if nothing
+could be restored from files that were there. It never raises on bad content.
+
+tick() saves when something a snapshot holds has changed (state, alarms, prescription,
+boluses, refill, clock) or when `every` steps have been issued since the last save; the
+lease bounds what a cut can lose in between. A bolus granted and not yet saved is saved
+before its first step: the motor asks first (before_move), so no bolus can be delivered
+and then forgotten whatever order the caller saves in.
+
+A save that fails raises `memory` in the pump and returns False; a power cut (the
+simulated flash's PowerCut) is not caught here."""
+from micropython import const
+from pump import snapshot
+from pump.pump import Pump
+from store import lease
+from store.record import StoreError
+from store.ring import EventLog, event_text
+from store.slots import Slots, ALARM_REPORTS, FRESH
+
+MAGIC = b"IPST"
+# docs/persistence.md: a lease committed before every move keeps the reservoir read back
+# within the move of the truth (one step on a board, whose passes are ms apart), for
+# ~650 writes of 18 bytes a day in case 1; a snapshot every 100 steps (140 uL on the
+# bench rig) keeps the totals in it fresh.
+LEASE_STEPS = const(0)
+EVERY_STEPS = const(100)
+
+
+class Persist:
+    def __init__(self, flash, chunk=LEASE_STEPS, every=EVERY_STEPS):
+        self.slots = Slots(flash, "state", MAGIC, snapshot.VERSION)
+        self.lease_slots = lease.slots(flash)
+        self.log = EventLog(flash)
+        self.chunk = chunk
+        self.every = every
+        self.pump = None
+        self.motor = None
+        self.extra = b""
+        self.reports = None  # (state report, lease report) from boot, for status and tests
+        self.failures = 0
+        self.log_failures = 0
+        self._key = None
+        self._steps = 0
+
+    def boot(self, rig, motor, now_ms):
+        payload, rep = self.slots.load()
+        lpay, lrep = self.lease_slots.load()
+        self.reports = (rep, lrep)
+        bound = 0 if lpay is None else lease.read_bound(lpay)
+        memory = rep in ALARM_REPORTS or lrep in ALARM_REPORTS or bound is None
+        self.motor = lease.LeaseMotor(motor, self.lease_slots, self.chunk)
+        pump = None
+        early = []  # notes made while restoring, logged once the wall clock is known
+
+        def hold(t, kind, values):
+            early.append((t, kind, values))
+        if payload is not None:
+            try:
+                pump, self.extra = snapshot.restore(payload, rig, self.motor, now_ms, bound,
+                                                    hold)
+            except snapshot.SnapshotError:
+                memory = True
+        if pump is None:
+            pump = Pump(rig, self.motor, log=hold, now_ms=now_ms)
+            if rep != FRESH:
+                pump.fault("restart", now_ms)
+        self.pump = pump
+        pump._log = self.note
+        for t, kind, values in early:
+            self.note(t, kind, values)
+        self.motor.issued = pump.steps_issued
+        self.motor.bound = bound or 0
+        self.motor.before_move = self._before_move
+        if memory:
+            pump.fault("memory", now_ms)
+        self.note(now_ms, "boot", (rep, lrep))
+        if rep != FRESH or pump.rx is not None:
+            self.save(pump)  # the charged state: a second cut must not charge it twice
+        return pump
+
+    def tick(self, pump, extra=None):
+        """Save if due; True if it saved."""
+        if extra is not None and extra != self.extra:
+            return self.save(pump, extra)
+        if _key(pump) != self._key or pump.steps_issued - self._steps >= self.every:
+            return self.save(pump)
+        return False
+
+    def save(self, pump, extra=None):
+        if extra is not None:
+            self.extra = extra
+        try:
+            self._commit(pump)
+        except StoreError:
+            self.failures += 1
+            pump.fault("memory", pump.t)
+            return False
+        return True
+
+    def note(self, t, kind, values):
+        """The pump's log hook: each note becomes one record of the event log."""
+        p = self.pump
+        wall = t + (p.wall_offset_ms if p is not None else 0)
+        try:
+            self.log.append(event_text(wall, kind, values))
+        except OSError:
+            self.log_failures += 1  # the log informs; losing a line must not stop a dose
+
+    def _commit(self, pump):
+        self.slots.commit(snapshot.save(pump, self.extra))
+        self._key = _key(pump)
+        self._steps = pump.steps_issued
+
+    def _before_move(self):
+        p = self.pump
+        if p is not None and _grants_key(p) != (self._key[1] if self._key else None):
+            self._commit(p)  # StoreError goes to the lease motor: no step, `memory`
+
+
+def _grants_key(pump):
+    g = pump.history.grants
+    return (len(g), g[-1] if g else None)
+
+
+def _key(pump):
+    """What a snapshot holds that changes only on events (not with every step)."""
+    res = pump.reservoir
+    alarms = tuple((n, e[1], e[2]) for n, e in sorted(pump.alarms.state.items()))
+    return (pump.sm.state, _grants_key(pump), id(pump.rx), res.fill_vu, res.concs,
+            alarms, pump.wall_offset_ms, pump.pending is None)
