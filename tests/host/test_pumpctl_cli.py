@@ -105,3 +105,11 @@ def test_a_port_that_does_not_exist_is_reported_with_a_hint(tmp_path):
     proc = pumpctl("status", "--port", str(tmp_path / "nope"))
     assert proc.returncode == 2
     assert "cannot open" in proc.stderr and "is the board or the virtual Pico" in proc.stderr
+
+
+def test_the_real_firmware_answers_status_on_a_fresh_sim():
+    proc = pumpctl("status", "--sim")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    keys = [line.split()[0] for line in proc.stdout.splitlines()]
+    for key in ("time", "state", "reservoir_nl", "delivered_ng", "step_nl", "alarms"):
+        assert key in keys

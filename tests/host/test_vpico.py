@@ -177,3 +177,11 @@ def test_a_soft_reset_runs_the_main_py_now_in_the_flash(vp, ser, tmp_path):
     with open_port(vp.port) as again:
         again.write(b"\r\x04")  # ctrl-D at the friendly REPL mpremote left: soft reset
         assert b"fake firmware v2 (boot 2)" in read_until(again, READY_2)
+
+
+def test_mpremote_connects_through_the_stable_link(vp, ser):
+    ser.close()
+    proc = mpremote(vp.link, "resume", "exec", "import os; print(os.getcwd() == %r)"
+                    % str(vp.flash.resolve()))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip() == "True"
