@@ -59,6 +59,7 @@ MESSAGES = (
     (e.E_REFILL_CANCELLED, "refill cancelled",
      "refill cancelled, nothing filled: %s was not run"),
     (e.E_INTERNAL, "internal", "internal error: %s"),
+    (e.E_LINE_STALE, "line stale", "half a line, then %s ms of silence: dropped"),
 )
 
 

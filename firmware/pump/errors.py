@@ -77,3 +77,4 @@ E_PIN_FORMAT = const(79)  # a PIN is 4 to 8 digits
 E_NO_SIM = const(80)  # sim commands on a real board
 E_REFILL_CANCELLED = const(81)  # values: the word of the line that cancelled it
 E_INTERNAL = const(82)  # values: exception type; a console bug, never a pump refusal
+E_LINE_STALE = const(83)  # values: ms of silence after half a line

@@ -1,0 +1,115 @@
+"""Boot: the driver disabled first, the board config checked, the board built, then the
+control loop until Ctrl-C (while nothing may move) or a simulated power cut.
+
+On any exception the driver is disabled before the exception goes on; on a Pico the
+watchdog then resets the board. A refused board config leaves the motor disabled and says
+why on the console, then drops to the REPL so the config can be fixed with mpremote."""
+import sys
+
+from app.controller import Controller, PowerCut
+from hal import board_config
+
+CONFIG_FILE = "board.json"
+VERSION = "0.2.0"
+_PASS_MS = 10  # the longest a pass waits for a byte
+
+
+def _on_pico():
+    return sys.platform == "rp2"
+
+
+def _no_ctrl_c():
+    # Ctrl-C becomes a byte the loop reads and judges, not an exception in the middle of a
+    # step batch (micropython.kbd_intr; the unix port has it too).
+    try:
+        import micropython
+        micropython.kbd_intr(-1)
+    except (ImportError, AttributeError):
+        pass
+
+
+def _ctrl_c_back():
+    try:
+        import micropython
+        micropython.kbd_intr(3)
+    except (ImportError, AttributeError):
+        pass
+
+
+def _world_path():
+    import os
+    return os.getenv("PUMP_WORLD") if hasattr(os, "getenv") else None
+
+
+def _build(config, rig):
+    if _on_pico():
+        from hal.pico.board import PicoBoard
+        return PicoBoard(config), None
+    from hal.sim.board import SimBoard
+    from app.sim_hooks import SimHooks
+    board = SimBoard(config, rig, ".", real_time=True)
+    path = _world_path()
+    if path:
+        from app import world_file
+        why = world_file.load(board.world, path)
+        if why is not None and why != "no world file":
+            print("! world " + why)
+    return board, SimHooks(board)
+
+
+def _make_console(rig, motor, guard, clock, sim):
+    from console.console import Console
+    return Console(rig, motor, guard, clock, sim=sim)
+
+
+def run(port=None):
+    if port is None:
+        from app.port import StdioPort
+        port = StdioPort()
+    try:
+        with open(CONFIG_FILE) as f:
+            text = f.read()
+        config = board_config.load(text)
+        rig = board_config.rig(config)
+    except OSError:
+        port.write("! config missing: " + CONFIG_FILE + " (motor disabled)")
+        return
+    except board_config.ConfigError as err:
+        port.write("! config refused: " + err.field + ": " + err.reason + " (motor disabled)")
+        return
+    board, sim = _build(config, rig)
+    try:
+        ctl = Controller(board, rig, _make_console, port.write, sim)
+        if sim is not None:
+            sim.controller = ctl
+        port.write("! ready firmware=" + VERSION + " board=" + config.board
+                   + " driver=" + config.driver + " step_nl=" + str(rig.step_nl_ceil()))
+        _no_ctrl_c()
+        _loop(ctl, board, port)
+    except PowerCut:
+        board.motor.enable(False)
+        _save_world(sim)
+        sys.exit(0)  # the virtual Pico's launcher powers it up again from flash
+    finally:
+        board.motor.enable(False)
+        _ctrl_c_back()
+    _save_world(sim)
+
+
+def _loop(ctl, board, port):
+    clock = board.clock
+    while True:
+        b = port.read_byte(_PASS_MS)
+        now = clock.now_ms()
+        if b == -1:
+            raise PowerCut()  # no one can reach this board again: power it off
+        if b is not None and not ctl.byte(b, now):
+            return
+        ctl.service(now)
+
+
+def _save_world(sim):
+    path = _world_path()
+    if sim is not None and path:
+        from app import world_file
+        world_file.save(sim.world, path)

@@ -1,0 +1,109 @@
+"""The control loop's body: serial lines to the console, the bolus button, the battery,
+the alarm indicators and the watchdog, every pass.
+
+Never drives the motor itself: steps leave only through the pump, via the guard. The
+watchdog is armed the first time the motor may move, and is fed only by a pass whose checks
+hold (the driver is enabled only while the pump delivers or primes), so a stuck or confused
+loop resets the board. Ctrl-C drops to the REPL only while nothing may move."""
+from micropython import const
+
+from app import lines
+from app.battery import BatteryMonitor
+from hal.step_guard import GuardedMotor, StepGuard
+from console.messages import text
+from pump.alarms import row
+from pump.errors import E_LINE_STALE
+from pump.states import DELIVERING, PRIMING
+
+_BATTERY_EVERY_MS = const(1_000)
+
+
+class PowerCut(Exception):
+    """Raised after `sim power-cut` has been answered: the board loses power now."""
+
+
+class Controller:
+    def __init__(self, board, rig, make_console, write, sim=None):
+        board.motor.enable(False)
+        self.board = board
+        self.sim = sim
+        self.write = write  # one str, a whole line without its end
+        self.guard = StepGuard(0, 0)  # nothing may move until the console sets limits
+        self.motor = GuardedMotor(board.motor, self.guard, board.clock)
+        self.console = make_console(rig, self.motor, self.guard, board.clock, sim)
+        self.pump = self.console.pump
+        self.reader = lines.LineReader()
+        self.battery = BatteryMonitor()
+        self.battery_at = -_BATTERY_EVERY_MS
+        self.armed = False
+        self.cut = False
+        self.wdt_refused = 0  # passes whose checks failed: the watchdog went unfed
+
+    # ----- input -----
+    def byte(self, b, now_ms):
+        """One byte from the serial port. Returns False when the loop should end and
+        drop to the REPL (a Ctrl-C while nothing may move)."""
+        kind = self.reader.feed(b, now_ms)
+        if kind == lines.LINE:
+            self._reply(self.console.handle(self.reader.line()))
+        elif kind == lines.OVERLONG:
+            self._reply(self.console.handle(b"\xff" * (lines.MAX + 1)))
+        elif kind == lines.INTERRUPT:
+            state = self.pump.sm.state
+            if self.console.interruptible():
+                self.write("! repl: Ctrl-C while " + state)
+                return False
+            self.write("! ctrl-c ignored: the pump is " + state)
+        if self.cut:
+            raise PowerCut()
+        return True
+
+    def _reply(self, reply):
+        for line in reply:
+            self.write(line)
+
+    # ----- every pass -----
+    def service(self, now_ms):
+        if self.reader.check_silence(now_ms) == lines.STALE:
+            # Not a line, so not the console's: a pending refill waits for a real one.
+            self.write("ERR %d %s" % (E_LINE_STALE, text(E_LINE_STALE, (lines.SILENCE_MS,))))
+        self.console.tick()
+        if self.board.button.pressed(now_ms):
+            # No one typed a line, so no OK/ERR may appear: the console's answer goes out
+            # as an event, and a client waiting for a reply is not misled.
+            reply = self.console.press_bolus()
+            for line in reply[:-1]:
+                self.write(line)
+            self.write("! button " + reply[-1])
+        if now_ms - self.battery_at >= _BATTERY_EVERY_MS:
+            self.battery_at = now_ms
+            for name, on in self.battery.reading(self.board.battery.millivolts()):
+                if on:
+                    self.console.fault(name)
+                else:
+                    self.pump.cause_gone(name, now_ms)
+        if self.sim is not None:
+            self.sim.after_pass(self.pump)
+        for line in self.console.events():
+            self.write(line)
+        self.board.indicators.show(self._loudest(), now_ms)
+        self._watchdog()
+
+    def _loudest(self):
+        active = self.pump.alarms.active()
+        return row(active[0])[1] if active else 0
+
+    def _watchdog(self):
+        state = self.pump.sm.state
+        moving = state in DELIVERING or state == PRIMING
+        if moving:
+            self.armed = True
+        if not self.armed:
+            return
+        if self.board.motor.enabled and not moving:
+            # The driver is on while the pump says nothing may move: make it safe, and
+            # let the watchdog reset the board if this pass keeps finding it so.
+            self.board.motor.enable(False)
+            self.wdt_refused += 1
+            return
+        self.board.watchdog.feed()

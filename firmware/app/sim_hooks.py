@@ -1,0 +1,79 @@
+"""The `sim` commands' reach into the simulated world: the clock, the rig and the power.
+They act on the world, never on the pump; the pump learns of them only as a real one
+would, through its motor, sensors and clock.
+
+A jump of the clock is walked in CHUNK_MS pieces, each followed by a full control-loop
+pass, so the guard sees the steps at (nearly) the times they would really be issued, the
+battery and button are read, and alarms come out in the order they happen."""
+from micropython import const
+
+from pump.errors import PumpError, E_RANGE
+
+CHUNK_MS = const(60_000)
+_MAX_JUMP_MS = const(400 * 86_400_000)  # a simulated year and some, no more per command
+
+
+
+class SimHooks:
+    def __init__(self, board):
+        self.board = board
+        self.world = board.world
+        self.controller = None  # set once the controller exists
+        self.cut = False
+        self._last_volume = 0
+
+    def advance(self, ms):
+        if type(ms) is not int or ms < 0 or ms > _MAX_JUMP_MS:
+            raise PumpError(E_RANGE, ms)
+        clock = self.board.clock
+        while ms > 0:
+            step = CHUNK_MS if ms > CHUNK_MS else ms
+            clock.jump(step)
+            ms -= step
+            now = clock.now_ms()
+            self.world.tick(now)
+            self.controller.service(now)
+
+    def fault(self, name):
+        """Breaks the world; the pump finds out through its sensors (None: no alarm is
+        raised directly). A battery sag is seen after the monitor's repeated readings."""
+        w = self.world
+        if name == "occlusion":
+            w.occluded = True
+        elif name == "stall":
+            w.jammed = True
+        elif name == "end_stop":
+            w.travel = 0
+        elif name in ("battery", "battery-sag", "battery_eri"):
+            w.battery_mv = 4300  # below ERI (4400), above EOS (4000)
+        elif name in ("battery-eos", "battery_eos"):
+            w.battery_mv = 3900
+        else:
+            raise PumpError(E_RANGE, name)
+        return None
+
+    def clear(self, name):
+        w = self.world
+        if name == "occlusion" or name == "stall":
+            w.clear(name)
+        elif name.startswith("battery"):
+            w.battery_mv = 4800
+        else:
+            raise PumpError(E_RANGE, name)
+
+    def press(self):
+        self.board.button.press()
+
+    def power_cut(self):
+        self.cut = True
+        if self.controller is not None:
+            self.controller.cut = True
+
+    def after_pass(self, pump):
+        """A confirmed refill: the operator filled the syringe before confirming, so the
+        world's syringe now holds what the pump was told (a mismatch is what
+        `sim fault end_stop` is for)."""
+        v = pump.reservoir.volume_nl()
+        if v > self._last_volume:
+            self.world.fill(v)
+        self._last_volume = v
