@@ -1,4 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
+# `make demo` boots a virtual Pico (the real MicroPython VM on a pseudo-terminal) and plays
+# a day of DOMAIN.md case 1 through its serial console; `make console` attaches to one.
 # Each builds .venv from pyproject.toml on first use (python3 >= 3.10 and make only),
 # and re-installs only when pyproject.toml changes.
 
@@ -8,10 +10,16 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench clean
+.PHONY: demo demo-core console test bench clean
 
 demo: $(STAMP)
+	$(VENV)/bin/pumpctl run tools/scripts/case1_day.pump
+
+demo-core: $(STAMP)
 	$(VPY) tools/demo_day.py
+
+console: $(STAMP)
+	$(VENV)/bin/pumpctl console --sim
 
 test: $(STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
