@@ -91,6 +91,9 @@ def main():
           % mpy_bytes)
     import bench_occlusion  # beside this file: the simulated rig's occlusion figures
     bench_occlusion.main()
+    sys.argv[1:] = []
+    import bench_console  # the virtual Pico's console: round trip and a month advanced
+    bench_console.main()
     return 0 if same else 1
 
 
