@@ -134,6 +134,11 @@ def step_ratio(config):
     return num, den
 
 
+def uart_id(config):
+    """The RP2 UART (0 or 1) that a TMC2209 config's TX and RX pins belong to."""
+    return _UART_TX[config.pins.uart_tx]
+
+
 def rig(config):
     """The pump.rig.Rig of a loaded config: volumes in nL, the step volume exact."""
     num, den = step_ratio(config)

@@ -157,25 +157,23 @@ class Tmc2209:
         return got[len(out):]
 
     def read(self, register):
-        err = None
-        for _ in range(_ATTEMPTS):
-            read_request(self._req, self._node, register)
+        read_request(self._req, self._node, register)
+        for _ in range(_ATTEMPTS - 1):
             try:
                 return parse_reply(self._exchange(self._req, 8), register)
-            except Tmc2209Error as e:  # noise: retry; a dead chip fails every attempt
-                err = e
-        raise err
+            except Tmc2209Error:  # noise: retry; a dead chip fails here every time
+                pass
+        return parse_reply(self._exchange(self._req, 8), register)  # the last one raises
 
     def write(self, register, value):
         write_datagram(self._wr, self._node, register, value)
-        err = None
-        for _ in range(_ATTEMPTS):
+        for _ in range(_ATTEMPTS - 1):
             try:
                 self._exchange(self._wr, 0)
                 return
-            except Tmc2209Error as e:
-                err = e
-        raise err
+            except Tmc2209Error:  # as in read(): only the last attempt's error counts
+                pass
+        self._exchange(self._wr, 0)
 
     def configure(self, microsteps, irun, ihold, sgthrs):
         """Set up the chip for this rig and verify; raises Tmc2209Error or ValueError."""

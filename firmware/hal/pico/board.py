@@ -1,0 +1,148 @@
+"""The Pico board: builds every part of the board interface (hal/__init__.py) from a
+checked BoardConfig. The only module that knows which GPIO does what.
+
+Hazards first:
+- EN is the first pin built, driven inactive, and driven inactive again if anything
+  after it fails: a board that cannot be built raises with the driver disabled.
+- On a TMC2209 rig the chip is configured and verified over UART before the step
+  generator exists; a chip that does not answer stops the build (Tmc2209Error).
+- Switch inputs use the internal pull-up: a cut wire reads 1, which is "triggered" for
+  the active-high (NC) end stops and DIAG, and "not pressed" for the active-low button.
+- The watchdog is started last, once everything else was built: it cannot be stopped,
+  and from then on only a control loop whose checks hold may feed it.
+- Battery: millivolts = read_u16 * 3300 * divider // 65535, integers only; the divider
+  ratio (x1000) is a build() argument until it is a config field."""
+from micropython import const
+
+from hal.board_config import uart_id
+from hal.debounce import HoldButton
+from hal.indicators import Patterns
+from hal.pico.motor import FaultLine, Motor
+from hal.pico.step_pio import StepPio
+from hal.tmc2209 import Tmc2209
+
+SM_ID = const(0)  # PIO0, state machine 0
+SM_FREQ_HZ = const(1_000_000)  # 1 us per cycle: 125 MHz / 125 and 150 MHz / 150 exactly
+ADC_VREF_MV = const(3300)
+ADC_FULL = const(65535)
+BATTERY_DIVIDER_X1000 = const(3000)  # 2:1 resistors (200k over 100k), as VSYS/3
+WATCHDOG_MS = const(5000)  # under the RP2040's 8388 ms ceiling
+UART_BAUD = const(115200)  # the TMC2209 detects 9600..500k by itself
+UART_TIMEOUT_MS = const(20)  # a reply starts within ~1 ms; 20 ms means no chip
+# TMC2209 currents in 32ths of the VREF pot's ceiling, and the StallGuard threshold:
+# starting points to tune on the bench (docs/hardware.md), not measured values.
+TMC_IRUN = const(16)
+TMC_IHOLD = const(8)
+TMC_SGTHRS = const(0)  # 0: DIAG only at a full stall (SG_RESULT 0); raise after tuning
+DIAG_ACTIVE = const(1)  # DIAG is push-pull, high on a stall or driver error
+
+
+def kbd_intr(chr_):
+    """micropython.kbd_intr: -1 disables Ctrl-C, 3 restores it. The motor only ever
+    disables it; giving it back is the boot code's, once the driver is off for good."""
+    import micropython
+
+    micropython.kbd_intr(chr_)
+
+
+class Button:
+    def __init__(self, pin, active_level, hold_ms):
+        self._pin = pin
+        self._button = HoldButton(active_level, hold_ms)
+
+    def sample(self, now_ms):
+        self._button.sample(self._pin.value(), now_ms)
+
+    def pressed(self, now_ms):
+        self.sample(now_ms)
+        return self._button.pressed()
+
+
+class Indicators:
+    """An active buzzer (it sounds on a high level) and one LED."""
+
+    def __init__(self, buzzer, led):
+        buzzer.value(0)
+        led.value(0)
+        self._buzzer = buzzer
+        self._led = led
+        self._patterns = Patterns()
+
+    def show(self, priority, now_ms):
+        p = self._patterns
+        p.at(priority, now_ms)
+        self._buzzer.value(1 if p.buzzer else 0)
+        self._led.value(1 if p.led else 0)
+
+
+class Battery:
+    def __init__(self, adc, divider_x1000):
+        if type(divider_x1000) is not int or divider_x1000 < 1000:
+            raise ValueError("divider ratio x1000 must be an int >= 1000")
+        self._adc = adc
+        self._div = divider_x1000
+
+    def millivolts(self):
+        return self._adc.read_u16() * ADC_VREF_MV * self._div // (ADC_FULL * 1000)
+
+
+class Watchdog:
+    def __init__(self, wdt):
+        self._wdt = wdt
+
+    def feed(self):
+        self._wdt.feed()
+
+
+class PicoBoard:
+    """The parts, as attributes named in hal/__init__.py, built from a BoardConfig."""
+
+    flash_dir = "/"
+
+    def __init__(self, config, clock=None, watchdog_ms=WATCHDOG_MS,
+                 battery_divider_x1000=BATTERY_DIVIDER_X1000):
+        from machine import Pin
+
+        off = 1 - config.active_levels.en
+        en = Pin(config.pins.en, Pin.OUT, value=off)  # first: the driver disabled
+        try:
+            self._build(config, en, clock, watchdog_ms, battery_divider_x1000)
+        except BaseException:
+            en.value(off)
+            raise
+
+    def _build(self, config, en, clock, watchdog_ms, divider):
+        from machine import ADC, UART, WDT, Pin
+
+        pins, levels = config.pins, config.active_levels
+        dir_pin = Pin(pins.dir, Pin.OUT, value=levels.dir_forward)
+        if clock is None:
+            from hal.pico.clock import Clock
+
+            clock = Clock()
+        self.clock = clock
+        lines = [FaultLine("end_stop", Pin(pins.end_stop_max, Pin.IN, Pin.PULL_UP),
+                           levels.end_stop)]
+        if config.driver == "tmc2209":
+            uart = UART(uart_id(config), baudrate=UART_BAUD, tx=Pin(pins.uart_tx),
+                        rx=Pin(pins.uart_rx), timeout=UART_TIMEOUT_MS,
+                        timeout_char=UART_TIMEOUT_MS)
+            Tmc2209(uart).configure(config.microsteps, TMC_IRUN, TMC_IHOLD, TMC_SGTHRS)
+            lines.append(FaultLine("stall", Pin(pins.diag, Pin.IN, Pin.PULL_UP),
+                                   DIAG_ACTIVE))
+        else:  # the occlusion switch is wired like the end stops (one level in the config)
+            lines.append(FaultLine("occlusion", Pin(pins.occlusion, Pin.IN, Pin.PULL_UP),
+                                   levels.end_stop))
+        # Read by a future retract; no forward move stops on it.
+        self.end_stop_min = FaultLine("end_stop_min",
+                                      Pin(pins.end_stop_min, Pin.IN, Pin.PULL_UP),
+                                      levels.end_stop)
+        self.button = Button(Pin(pins.bolus_button, Pin.IN, Pin.PULL_UP), levels.button,
+                             config.button_hold_ms)
+        pio = StepPio(SM_ID, pins.step, SM_FREQ_HZ, config.max_step_hz)
+        self.motor = Motor(en, levels.en, dir_pin, levels.dir_forward, pio, SM_FREQ_HZ,
+                           clock, lines, kbd_intr=kbd_intr, on_wait=self.button.sample)
+        self.indicators = Indicators(Pin(pins.buzzer, Pin.OUT, value=0),
+                                     Pin(pins.led, Pin.OUT, value=0))
+        self.battery = Battery(ADC(Pin(pins.battery_adc)), divider)
+        self.watchdog = Watchdog(WDT(timeout=watchdog_ms))  # last: it cannot be stopped

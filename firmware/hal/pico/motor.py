@@ -1,0 +1,128 @@
+"""board.motor on the Pico: STEP pulses from StepPio, DIR and EN pins at the config's
+levels, and the fault lines (end stop, occlusion, TMC2209 DIAG) watched while it moves.
+
+Hazards first:
+- EN is driven inactive first thing in the constructor, on every fault, and on any
+  exception during a move (KeyboardInterrupt included) before anything else is tried.
+- A move never starts while a fault line is active or unread: the lines are sampled for
+  their settling time first, and an input not yet seen inactive counts as active.
+- A move never outlasts its planned time plus a margin: a PIO that does not finish is
+  stopped and reported as a stall, so move() cannot block forever.
+- The steps returned are the PIO's own count (StepPio.pulses, exact after a stop), never
+  an estimate from time.
+- Ctrl-C is disabled (kbd_intr(-1)) before EN goes active: an interrupt must not drop
+  to the REPL with the driver energised. The motor never gives Ctrl-C back; the boot
+  code does, after its last enable(False) (it keeps Ctrl-C off for its whole loop).
+- DIR is set once, to forward, before EN can be active: this motor only delivers."""
+from micropython import const
+
+from hal.debounce import Debounced
+
+FAULT_SETTLE_MS = const(2)  # short: at 5 kHz every ms of delay is 5 more microsteps
+_MARGIN_MS = const(50)  # on top of a move's planned time before it counts as stuck
+
+
+class FaultLine:
+    """An input that stops a move: the fault name the pump knows, a pin, a debouncer."""
+
+    def __init__(self, name, pin, active_level, settle_ms=FAULT_SETTLE_MS):
+        self.name = name
+        self._pin = pin
+        self._in = Debounced(active_level, settle_ms)
+
+    def active(self, now_ms):
+        return self._in.sample(self._pin.value(), now_ms)
+
+
+class Motor:
+    """`lines`: FaultLines checked during every move, in order; `on_wait(now_ms)` runs
+    while a move waits (the board samples the button there); `kbd_intr` is
+    micropython.kbd_intr on the Pico."""
+
+    def __init__(self, en, en_active, dir_pin, dir_forward, pio, sm_freq_hz, clock,
+                 lines, kbd_intr=None, on_wait=None):
+        self._off = 1 - en_active
+        en.value(self._off)  # first: the driver disabled, whatever follows
+        self._en = en
+        self._on = en_active
+        self.enabled = False
+        try:
+            dir_pin.value(dir_forward)
+            self._pio = pio
+            self._half = pio.min_half_period_cycles
+            self._freq = sm_freq_hz
+            self._clock = clock
+            self._lines = tuple(lines)
+            self._kbd = kbd_intr
+            self._on_wait = on_wait
+            self._fault = None
+        except BaseException:
+            en.value(self._off)
+            raise
+
+    def enable(self, on):
+        if on:
+            if self._kbd is not None:
+                self._kbd(-1)  # no Ctrl-C while the motor may move
+            self._en.value(self._on)
+            self.enabled = True
+        else:
+            self._en.value(self._off)
+            self.enabled = False
+
+    def fault(self):
+        f = self._fault
+        self._fault = None
+        return f
+
+    def _check(self, now_ms):
+        """Sample every line (each debouncer needs every sample); the first active one."""
+        found = None
+        for line in self._lines:
+            if line.active(now_ms) and found is None:
+                found = line.name
+        return found
+
+    def _fail(self, fault, issued):
+        self._fault = fault
+        self.enable(False)
+        return issued
+
+    def move(self, n):
+        """Issue n forward steps at the rig's rate; returns the steps that really left."""
+        if type(n) is not int or n < 0:
+            raise ValueError("steps must be an int >= 0")
+        if n == 0:
+            return 0
+        if not self.enabled:
+            return self._fail("stall", 0)  # as the simulated motor: disabled, it cannot move
+        clock = self._clock
+        start = clock.now_ms()
+        fault = self._check(start)
+        now = start
+        while now - start < FAULT_SETTLE_MS:  # until every line has had its settling time
+            clock.sleep_ms(1)
+            now = clock.now_ms()
+            fault = self._check(now)
+        if fault is not None:
+            return self._fail(fault, 0)
+        before = self._pio.pulses
+        try:
+            self._pio.move(n, self._half)
+            deadline = now + n * 2 * self._half * 1000 // self._freq + 1 + _MARGIN_MS
+            while self._pio.poll():
+                clock.sleep_ms(1)
+                now = clock.now_ms()
+                fault = self._check(now)
+                if fault is None and now > deadline:
+                    fault = "stall"  # the PIO never finished: treat it as a stalled motor
+                if fault is not None:
+                    self._pio.stop()
+                    return self._fail(fault, self._pio.pulses - before)
+                if self._on_wait is not None:
+                    self._on_wait(now)
+        except BaseException:
+            self.enable(False)  # EN first: a driver without EN ignores STEP
+            self._pio.stop()
+            raise
+        return self._pio.pulses - before
