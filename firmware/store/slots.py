@@ -62,7 +62,11 @@ class Slots:
         if not found:
             self.seq = None
             self.index = None
-            return None, (FRESH if not present else LOST)
+            if not present:
+                return None, FRESH
+            # One damaged file and no other is what a cut first commit leaves: nothing
+            # had been committed, so nothing is lost.
+            return None, (TORN if present == 1 and damaged == 1 else LOST)
         self.seq, self.index, payload = found[0]
         if odd:
             return payload, ODD

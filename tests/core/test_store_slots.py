@@ -146,3 +146,11 @@ def test_dir_flash_reads_what_it_wrote_and_none_for_a_missing_file():
     s.commit(b"on disk")
     s.commit(b"again")
     assert Slots(flash, "st", MAGIC, 1).load() == (b"again", CLEAN)
+
+
+def test_a_cut_first_commit_is_torn_not_lost():
+    # One damaged file and no other: nothing had been committed, so no memory alarm.
+    flash = SimFlash({"st.a": b"IPS"})
+    assert Slots(flash, "st", MAGIC, 1).load() == (None, TORN)
+    flash = SimFlash({"st.a": b"IPS", "st.b": b"junk"})
+    assert Slots(flash, "st", MAGIC, 1).load() == (None, LOST)
