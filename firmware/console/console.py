@@ -140,11 +140,15 @@ class Console:
             self.emit("session-ended reason=timeout")
             if self.pump.sm.state == REFILLING:
                 self.cancel_refill(now)
-        active = self.pump.alarms.active()
+        # Called on every tick: allocates only when the set of alarms has changed.
+        active = self.pump.alarms.state
+        changed = len(active) != len(self.alarms_seen)
         for name in self.alarms_seen:
             if name not in active:
                 self.emit("cleared name=%s" % name)
-        self.alarms_seen = active
+                changed = True
+        if changed:
+            self.alarms_seen = list(active)
         self.policy.update(self.pump, now)
 
     def cancel_refill(self, now):
