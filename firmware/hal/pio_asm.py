@@ -3,8 +3,9 @@ opcode (RP2040 datasheet section 3.4, "Instruction Set"). Never touches hardware
 never allocates a list, never uses floats; runs unchanged on CPython and MicroPython.
 
 Every opcode is  [15:13] major | [12:8] delay/side-set | [7:0] arguments.
-No side-set support: a program built here must be loaded with no side-set pins, so
-all five bits [12:8] are delay (0..31 extra idle cycles after the instruction).
+These functions treat all five bits [12:8] as delay (0..31 idle cycles). A program with
+side-set (hal/pico/step_pio.py drives STEP that way) ORs the side-set bit into the top
+of that field itself, and keeps its delays within the bits left over.
 A field out of range raises ValueError: a wrong opcode must never reach a PIO.
 """
 from micropython import const
