@@ -67,7 +67,7 @@ def test_every_shipped_config_builds_with_the_driver_disabled(rig, path):
     assert set(en_writes(config)) == {off}  # built inactive, and never anything else
     assert set(Pin.made[config.pins.dir].writes) == {config.active_levels.dir_forward}
     assert Pin.made[config.pins.step] is StateMachine.last.pin
-    assert WDT.started == [5000] and board.flash_dir == "/"
+    assert WDT.started == [] and board.flash_dir == "/"  # the WDT starts at the first feed
     assert not board.motor.enabled
     if config.driver == "tmc2209":
         assert UART.opened == [(1, 115200, config.pins.uart_tx, config.pins.uart_rx)]
@@ -222,5 +222,8 @@ def test_battery_is_integer_millivolts_through_the_divider(rig):
 def test_the_watchdog_is_fed_through(rig):
     clock, _, _ = rig
     board, _ = built(TMC, clock)
+    assert WDT.started == []  # not at boot: an idle board stays reachable for deploys
     board.watchdog.feed()
-    assert board.watchdog._wdt.fed == 1
+    board.watchdog.feed()
+    assert WDT.started == [5000]
+    assert board.watchdog._wdt.fed == 2

@@ -87,10 +87,19 @@ class Battery:
 
 
 class Watchdog:
-    def __init__(self, wdt):
-        self._wdt = wdt
+    """machine.WDT started at the first feed, not at boot: a WDT cannot be stopped, and a
+    board that reset every few seconds while idle could never be reached by mpremote.
+    The controller feeds only once the motor may move (app/controller.py)."""
+
+    def __init__(self, timeout_ms):
+        self.timeout_ms = timeout_ms
+        self._wdt = None
 
     def feed(self):
+        if self._wdt is None:
+            from machine import WDT
+
+            self._wdt = WDT(timeout=self.timeout_ms)
         self._wdt.feed()
 
 
@@ -112,7 +121,7 @@ class PicoBoard:
             raise
 
     def _build(self, config, en, clock, watchdog_ms, divider):
-        from machine import ADC, UART, WDT, Pin
+        from machine import ADC, UART, Pin
 
         pins, levels = config.pins, config.active_levels
         dir_pin = Pin(pins.dir, Pin.OUT, value=levels.dir_forward)
@@ -145,4 +154,4 @@ class PicoBoard:
         self.indicators = Indicators(Pin(pins.buzzer, Pin.OUT, value=0),
                                      Pin(pins.led, Pin.OUT, value=0))
         self.battery = Battery(ADC(Pin(pins.battery_adc)), divider)
-        self.watchdog = Watchdog(WDT(timeout=watchdog_ms))  # last: it cannot be stopped
+        self.watchdog = Watchdog(watchdog_ms)
