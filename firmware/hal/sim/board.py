@@ -8,7 +8,10 @@ from hal.sim.clock import SimClock
 from hal.sim.world import World
 
 
-class SimMotor:
+class RigMotor:
+    """The motor of the simulated rig: it moves the world's plunger (hal/sim/motor.py's
+    SimMotor is the bare step counter the core tests use)."""
+
     def __init__(self, world, clock):
         self.world = world
         self.clock = clock
@@ -102,7 +105,7 @@ class SimBoard:
                           config.syringe.model, config.syringe.inner_diameter_um, true_ppm,
                           config.max_step_hz)
         self.world = world
-        self.motor = SimMotor(world, self.clock)
+        self.motor = RigMotor(world, self.clock)
         self.button = SimButton()
         self.indicators = SimIndicators()
         self.battery = SimBattery(world)
