@@ -6,7 +6,7 @@ watchdog then resets the board. A refused board config leaves the motor disabled
 why on the console, then drops to the REPL so the config can be fixed with mpremote."""
 import sys
 
-from app.controller import Controller, PowerCut
+from app.controller import Controller, PowerCut, Reboot
 from hal import board_config
 
 CONFIG_FILE = "board.json"
@@ -59,7 +59,8 @@ def _build(config, rig):
 
 def _make_console(rig, motor, guard, clock, sim):
     from console.console import Console
-    return Console(rig, motor, guard, clock, sim=sim)
+    from app.config_file import ConfigFile
+    return Console(rig, motor, guard, clock, sim=sim, config_store=ConfigFile(CONFIG_FILE))
 
 
 def run(port=None):
@@ -90,6 +91,13 @@ def run(port=None):
         board.motor.enable(False)
         _save_world(sim)
         sys.exit(0)  # the virtual Pico's launcher powers it up again from flash
+    except Reboot:
+        board.motor.enable(False)
+        _save_world(sim)
+        if _on_pico():
+            import machine
+            machine.reset()
+        sys.exit(0)
     finally:
         board.motor.enable(False)
         _ctrl_c_back()

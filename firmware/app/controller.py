@@ -22,6 +22,11 @@ class PowerCut(Exception):
     """Raised after `sim power-cut` has been answered: the board loses power now."""
 
 
+class Reboot(Exception):
+    """Raised after a command that changed the rig (console.reboot) has been answered: the
+    board restarts so everything is built again from the new config."""
+
+
 class Controller:
     def __init__(self, board, rig, make_console, write, sim=None):
         board.motor.enable(False)
@@ -56,6 +61,9 @@ class Controller:
             self.write("! ctrl-c ignored: the pump is " + state)
         if self.cut:
             raise PowerCut()
+        if self.console.reboot:
+            self.write("! reboot reason=" + self.console.reboot)
+            raise Reboot(self.console.reboot)
         return True
 
     def _reply(self, reply):

@@ -33,6 +33,9 @@ class Console:
         returned string is an alarm the pump raises at once, e.g. battery_eri),
         sim.power_cut() asks for power to be cut after this reply is sent.
         `pin_store` has get() -> bytes|None and set(bytes); in RAM by default.
+        `config_store` is the board config on flash (app/config_file.py: read() -> str,
+        write(str) atomically), None where there is none; a command that changes the rig
+        sets `reboot` to a reason, and the loop then restarts the board.
     handle(line) -> [str]
         One line (bytes or str, without its line ending; anything at all). Advances the
         pump to now, runs the command, and returns the `! ` events that happened on the
@@ -55,8 +58,10 @@ class Console:
         True only while nothing can move (no prescription, or stopped by a clinician):
         then Ctrl-C may drop to the REPL."""
 
-    def __init__(self, rig, motor, guard, clock, sim=None, pin_store=None):
+    def __init__(self, rig, motor, guard, clock, sim=None, pin_store=None, config_store=None):
         self.rig = rig
+        self.config_store = config_store
+        self.reboot = None
         self.guard = guard
         self.clock = clock
         self.sim = sim
