@@ -36,9 +36,19 @@ def _ctrl_c_back():
         pass
 
 
-def _world_path():
+def _env(name):
     import os
-    return os.getenv("PUMP_WORLD") if hasattr(os, "getenv") else None
+    return os.getenv(name) if hasattr(os, "getenv") else None
+
+
+def _world_path():
+    return _env("PUMP_WORLD")
+
+
+def _real_time():
+    # PUMP_CLOCK=manual: time moves only with `sim advance`, so two runs of one script
+    # give the same replies to the millisecond (the differential tests need that).
+    return _env("PUMP_CLOCK") != "manual"
 
 
 def _build(config, rig):
@@ -47,7 +57,7 @@ def _build(config, rig):
         return PicoBoard(config), None
     from hal.sim.board import SimBoard
     from app.sim_hooks import SimHooks
-    board = SimBoard(config, rig, ".", real_time=True)
+    board = SimBoard(config, rig, ".", real_time=_real_time())
     path = _world_path()
     if path:
         from app import world_file
