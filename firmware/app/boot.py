@@ -10,6 +10,7 @@ from app.controller import Controller, PowerCut, Reboot
 from hal import board_config
 
 CONFIG_FILE = "board.json"
+STATE_DIR = "pumpstate"
 VERSION = "0.2.0"
 _PASS_MS = 10  # the longest a pass waits for a byte
 
@@ -67,10 +68,24 @@ def _build(config, rig):
     return board, SimHooks(board)
 
 
-def _make_console(rig, motor, guard, clock, sim):
+def _make_console(rig, motor, guard, clock, sim, store):
     from console.console import Console
     from app.config_file import ConfigFile
-    return Console(rig, motor, guard, clock, sim=sim, config_store=ConfigFile(CONFIG_FILE))
+    return Console(rig, motor, guard, clock, sim=sim, config_store=ConfigFile(CONFIG_FILE),
+                   store=store)
+
+
+def _store(board):
+    """The pump's state on flash, in its own folder (made on first boot)."""
+    import os
+    from store.flash import DirFlash
+    from store.persist import Persist
+    folder = board.flash_dir.rstrip("/") + "/" + STATE_DIR
+    try:
+        os.mkdir(folder)
+    except OSError:
+        pass  # there already; if it cannot be made, every save fails and says `memory`
+    return Persist(DirFlash(folder))
 
 
 def run(port=None):
@@ -90,7 +105,7 @@ def run(port=None):
         return
     board, sim = _build(config, rig)
     try:
-        ctl = Controller(board, rig, _make_console, port.write, sim)
+        ctl = Controller(board, rig, _make_console, port.write, sim, _store(board))
         if sim is not None:
             sim.controller = ctl
         port.write("! ready firmware=" + VERSION + " board=" + config.board

@@ -28,14 +28,16 @@ class Reboot(Exception):
 
 
 class Controller:
-    def __init__(self, board, rig, make_console, write, sim=None):
+    def __init__(self, board, rig, make_console, write, sim=None, store=None):
         board.motor.enable(False)
         self.board = board
         self.sim = sim
         self.write = write  # one str, a whole line without its end
         self.guard = StepGuard(0, 0)  # nothing may move until the console sets limits
         self.motor = GuardedMotor(board.motor, self.guard, board.clock)
-        self.console = make_console(rig, self.motor, self.guard, board.clock, sim)
+        # With a store the pump is restored from flash inside the console, before anything
+        # may move; the driver stays off until a pass finds the pump delivering.
+        self.console = make_console(rig, self.motor, self.guard, board.clock, sim, store)
         self.pump = self.console.pump
         self.reader = lines.LineReader()
         self.battery = BatteryMonitor()

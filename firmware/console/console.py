@@ -5,9 +5,9 @@ Hazards: a bad line must change nothing (a half-applied command can leave the pu
 prescription nobody wrote), and the console must never die (a pump that stops answering
 cannot be stopped). So every command parses and checks everything before it acts, the pump
 itself checks before it acts, and any unexpected exception becomes `ERR 82`."""
-from console import cmd_run, commands as cm
+from console import cmd_run, commands as cm, saved
 from console.auth import Auth
-from console.draft import Draft
+from console.draft import Draft, from_rx
 from console.guard_policy import GuardPolicy
 from console.messages import text
 from console.notes import Notes, pump_note
@@ -33,6 +33,10 @@ class Console:
         returned string is an alarm the pump raises at once, e.g. battery_eri),
         sim.power_cut() asks for power to be cut after this reply is sent.
         `pin_store` has get() -> bytes|None and set(bytes); in RAM by default.
+        `store` is the flash (store/persist.py's Persist), None to keep all in RAM: the
+        pump is then restored from it rather than built, the PIN, the lockout and the
+        guard's counts come back from the snapshot (console/saved.py), the event log is
+        its ring, and every change is saved before the reply goes out.
         `config_store` is the board config on flash (app/config_file.py: read() -> str,
         write(str) atomically), None where there is none; a command that changes the rig
         sets `reboot` to a reason, and the loop then restarts the board.
@@ -58,20 +62,29 @@ class Console:
         True only while nothing can move (no prescription, or stopped by a clinician):
         then Ctrl-C may drop to the REPL."""
 
-    def __init__(self, rig, motor, guard, clock, sim=None, pin_store=None, config_store=None):
+    def __init__(self, rig, motor, guard, clock, sim=None, pin_store=None, config_store=None,
+                 store=None):
         self.rig = rig
         self.config_store = config_store
         self.reboot = None
         self.guard = guard
         self.clock = clock
         self.sim = sim
-        self.notes = Notes()
+        self.store = store
+        self.notes = Notes(None if store is None else store.log)
         self.pump = None
         now = clock.now_ms()
-        self.pump = Pump(rig, motor, log=self._note, now_ms=now)
         self.auth = Auth(pin_store)
-        self.draft = Draft(rig)
         self.policy = GuardPolicy(guard, rig)
+        if store is None:
+            self.pump = Pump(rig, motor, log=self._note, now_ms=now)
+        else:
+            self.pump = store.boot(rig, motor, now, self._note)
+            if not saved.load(self, store.extra, now):
+                self.pump.fault("memory", now)
+            store.extra_of = self._saved
+        self.draft = Draft(rig) if self.pump.rx is None else from_rx(self.pump.rx, rig)
+        self._saved_key = self._console_key()
         self.alarms_seen = []
         self.out = []  # data lines of the reply being built
 
@@ -155,14 +168,34 @@ class Console:
         if changed:
             self.alarms_seen = list(active)
         self.policy.update(self.pump, now)
+        if self.store is not None:
+            key = self._console_key()
+            if key != self._saved_key:
+                self._saved_key = key
+                self.store.save(self.pump)
+            else:
+                self.store.tick(self.pump)
 
     def cancel_refill(self, now):
         self.pump.cancel(now)
         self.emit("refill-cancelled")
 
     # ----- inside -----
+    def _saved(self):
+        return saved.encode(self, self.clock.now_ms())
+
+    def _console_key(self):
+        """What console/saved.py keeps that changes on events (not the guard's counts,
+        which change with every step and ride along with the pump's own saves)."""
+        a = self.auth
+        p = self.policy
+        return (a.store.get(), a.wrong, a.lockouts, a.locked_until, self.guard.tripped,
+                p.held, p.hold_until)
+
     def _note(self, t, kind, values):
-        offset = self.pump.wall_offset_ms if self.pump is not None else 0
+        pump = self.pump if self.pump is not None else (
+            self.store.pump if self.store is not None else None)  # notes made while restoring
+        offset = pump.wall_offset_ms if pump is not None else 0
         self.notes.emit(pump_note(kind, values), t + offset)
 
     def _handle(self, line):

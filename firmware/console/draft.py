@@ -67,6 +67,19 @@ class Draft:
         return Prescription(drugs, schedule, bolus, self.capacity_nl, low, self.rig)
 
 
+def from_rx(rx, rig):
+    """The draft a restored pump's prescription was built from, so `basal` after a reset
+    changes one part and keeps the rest. A new mix that was waiting for a refill is not in
+    the snapshot: it must be said again."""
+    d = Draft(rig)
+    d.drugs = rx.drugs
+    d.schedule = rx.schedule
+    d.bolus = rx.bolus if rx.bolus is not None else OFF
+    d.low_nl = rx.low_nl
+    d.capacity_nl = rx.capacity_nl
+    return d
+
+
 def show_drugs(drugs):
     if drugs is None:
         return "-"

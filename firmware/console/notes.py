@@ -3,7 +3,12 @@ kept for the control loop to print and in a bounded ring for `log`.
 
 Both stores are bounded: a console nobody reads, or a month of simulated time, must not
 fill the heap. When the unread events overflow, the oldest go and the next line read says
-how many were dropped (the ring still holds the newest)."""
+how many were dropped (the ring still holds the newest).
+
+With a sink (store/ring.py's EventLog on flash) the ring is the sink: each entry is one
+record, "<wall seconds> <text>", so `log` reads back across resets. A line too long for a
+record is cut and ends in "~". A write that fails is counted, never raised: the log
+informs, and losing a line must not stop a dose."""
 from micropython import const
 from console.civil import format_iso
 from console.messages import name as code_name
@@ -39,7 +44,9 @@ def pump_note(kind, values):
 
 
 class Notes:
-    def __init__(self):
+    def __init__(self, sink=None):
+        self.sink = sink
+        self.sink_failures = 0
         self.ring = [None] * RING
         self.next = 0  # ring slot written next
         self.count = 0  # entries in the ring
@@ -48,8 +55,8 @@ class Notes:
 
     def emit(self, text, wall_ms):
         """An event: shown as a `! ` line and kept in the ring."""
+        self.keep(text, wall_ms)
         line = "%s time=%s" % (text, format_iso(wall_ms))
-        self.keep(line)
         if len(self.pending) >= PENDING:
             self.pending.pop(0)
             self.dropped += 1
@@ -57,10 +64,13 @@ class Notes:
 
     def record(self, text, wall_ms):
         """A change already shown in its reply: kept in the ring only."""
-        self.keep("%s time=%s" % (text, format_iso(wall_ms)))
+        self.keep(text, wall_ms)
 
-    def keep(self, line):
-        self.ring[self.next] = line
+    def keep(self, text, wall_ms):
+        if self.sink is not None:
+            self._to_sink(text, wall_ms)
+            return
+        self.ring[self.next] = "%s time=%s" % (text, format_iso(wall_ms))
         self.next = (self.next + 1) % RING
         if self.count < RING:
             self.count += 1
@@ -73,10 +83,33 @@ class Notes:
         self.pending = []
         return out
 
+    def _to_sink(self, text, wall_ms):
+        body = ("%d %s" % (wall_ms // 1000, text)).encode()
+        width = self.sink.width
+        if len(body) > width:
+            body = body[:width - 1] + b"~"
+        try:
+            self.sink.append(body)
+        except OSError:
+            self.sink_failures += 1
+
     def last(self, n):
         """The newest n ring entries, oldest first."""
+        if self.sink is not None:
+            return [_from_sink(p) for _, p in self.sink.last(n)]
         n = n if n < self.count else self.count
         out = []
         for i in range(n):
             out.append(self.ring[(self.next - n + i) % RING])
         return out
+
+
+def _from_sink(payload):
+    """A sink record back as a line: "<text> time=<ISO>"; one that does not parse (written
+    by another firmware) is shown as it is rather than dropped."""
+    try:
+        text = payload.decode()
+        cut = text.index(" ")
+        return "%s time=%s" % (text[cut + 1:], format_iso(int(text[:cut]) * 1000))
+    except (ValueError, UnicodeError):
+        return "unreadable " + repr(payload)

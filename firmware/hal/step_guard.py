@@ -63,6 +63,18 @@ class _Window:
         self._roll(now_ms)
         self.counts[self.last % self.n] += steps
 
+    def by_age(self, now_ms):
+        """The counts, newest bucket first."""
+        self._roll(now_ms)
+        return [self.counts[(self.last - k) % self.n] for k in range(self.n)]
+
+    def restore(self, now_ms, counts):
+        """Counts from by_age() put back at the same ages before now: time the board was
+        off counts as none, so steps stay in the window at least as long as they should."""
+        self._roll(now_ms)
+        for k in range(self.n):
+            self.counts[(self.last - k) % self.n] = counts[k] if k < len(counts) else 0
+
 
 class StepGuard:
     def __init__(self, max_steps_hour, max_steps_day):
@@ -91,6 +103,21 @@ class StepGuard:
     def reset(self):
         """A clinician's acknowledgement; the counts stay, so the windows still hold."""
         self.tripped = False
+
+    def dump(self, now_ms):
+        """(tripped, hour counts, day counts), newest first, for the snapshot on flash."""
+        return self.tripped, self.hour.by_age(now_ms), self.day.by_age(now_ms)
+
+    def load(self, now_ms, tripped, hour, day):
+        """Back from dump() after a reset. Counts beyond a window's length are refused."""
+        if len(hour) > self.hour.n or len(day) > self.day.n:
+            raise ValueError("guard counts")
+        for c in hour + day:
+            if not 0 <= c <= 0xFFFF_FFFF:  # what the buckets' array holds
+                raise ValueError("guard counts")
+        self.hour.restore(now_ms, hour)
+        self.day.restore(now_ms, day)
+        self.tripped = bool(tripped)
 
 
 class GuardedMotor:

@@ -124,14 +124,24 @@ def resumes(rx):
 def _restore(payload, rig, motor, now_ms, bound, log):
     r = Reader(payload)
     extra = r.bytes(1024)
-    if (r.int(), r.int(), r.int()) != (rig.step_num, rig.step_den, rig.dead_volume_nl):
-        raise Corrupt("rig")  # volumes are in this rig's units: meaningless on another
+    same_rig = (r.int(), r.int(), r.int()) == (rig.step_num, rig.step_den,
+                                                rig.dead_volume_nl)
     wall = r.int()
     state = r.text()
     if state not in STATES:
         raise Corrupt("state")
     pump = Pump(rig, motor, now_ms=now_ms)
     pump.wall_offset_ms = wall - now_ms
+    if not same_rig:
+        # Volumes are in the old rig's units: meaningless on this one. A pump that was
+        # never programmed holds none (a recalibrated rig, before any prescription), so it
+        # starts afresh; anything else is refused.
+        if state != UNPROGRAMMED:
+            raise Corrupt("rig")
+        pump._log = log
+        pump.fault("restart", now_ms)
+        pump.fault("clock", now_ms)
+        return pump, extra
     pump.steps_issued = _at_least(r.int(), 0)
     pump.steps_missed = _at_least(r.int(), 0)
     pump.rx = _read_rx(r, rig)

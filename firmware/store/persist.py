@@ -1,7 +1,8 @@
 """The pump's state on flash: the snapshot in A/B slots, the step lease, the event log.
 
     p = Persist(flash)                     flash: DirFlash(board.flash_dir) on a board
-    pump = p.boot(rig, board.motor, now)   before anything else; the driver stays off
+    pump = p.boot(rig, board.motor, now, log)   before anything else; the driver stays off
+    p.extra_of = fn                        fn() -> the caller's bytes, read at every save
     p.tick(pump, extra)                    at the end of every control-loop pass
     p.save(pump, extra)                    at once, after a command changed something
     p.log.last(n)                          the event log, for `log`
@@ -25,7 +26,7 @@ from pump.pump import Pump
 from store import lease
 from store.record import StoreError
 from store.ring import EventLog, event_text
-from store.slots import Slots, ALARM_REPORTS, FRESH
+from store.slots import Slots, ALARM_REPORTS, FRESH, REPORT_NAMES
 
 MAGIC = b"IPST"
 # docs/persistence.md: a lease committed before every move keeps the reservoir read back
@@ -34,25 +35,33 @@ MAGIC = b"IPST"
 # bench rig) keeps the totals in it fresh.
 LEASE_STEPS = const(0)
 EVERY_STEPS = const(100)
+# A snapshot at least every 10 min of pump time keeps the wall clock and the ages of
+# past doses read back after a cut close to the truth: 144 writes a day.
+EVERY_MS = const(600_000)
 
 
 class Persist:
-    def __init__(self, flash, chunk=LEASE_STEPS, every=EVERY_STEPS):
+    def __init__(self, flash, chunk=LEASE_STEPS, every=EVERY_STEPS, every_ms=EVERY_MS):
         self.slots = Slots(flash, "state", MAGIC, snapshot.VERSION)
         self.lease_slots = lease.slots(flash)
         self.log = EventLog(flash)
         self.chunk = chunk
         self.every = every
+        self.every_ms = every_ms
         self.pump = None
         self.motor = None
         self.extra = b""
+        self.extra_of = None  # set by the caller: its bytes as they are at each save
         self.reports = None  # (state report, lease report) from boot, for status and tests
         self.failures = 0
         self.log_failures = 0
         self._key = None
         self._steps = 0
+        self._t = 0
 
-    def boot(self, rig, motor, now_ms):
+    def boot(self, rig, motor, now_ms, log=None):
+        """The pump to run: restored, or fresh. `log` (t, kind, values) receives the
+        pump's notes, those made while restoring included; by default the event log."""
         payload, rep = self.slots.load()
         lpay, lrep = self.lease_slots.load()
         self.reports = (rep, lrep)
@@ -75,15 +84,16 @@ class Persist:
             if rep != FRESH:
                 pump.fault("restart", now_ms)
         self.pump = pump
-        pump._log = self.note
+        log = self.note if log is None else log
+        pump._log = log
         for t, kind, values in early:
-            self.note(t, kind, values)
+            log(t, kind, values)
         self.motor.issued = pump.steps_issued
         self.motor.bound = bound or 0
         self.motor.before_move = self._before_move
         if memory:
             pump.fault("memory", now_ms)
-        self.note(now_ms, "boot", (rep, lrep))
+        log(now_ms, "boot", ("state=" + REPORT_NAMES[rep], "lease=" + REPORT_NAMES[lrep]))
         if rep != FRESH or pump.rx is not None:
             self.save(pump)  # the charged state: a second cut must not charge it twice
         return pump
@@ -92,7 +102,8 @@ class Persist:
         """Save if due; True if it saved."""
         if extra is not None and extra != self.extra:
             return self.save(pump, extra)
-        if _key(pump) != self._key or pump.steps_issued - self._steps >= self.every:
+        if (_key(pump) != self._key or pump.steps_issued - self._steps >= self.every
+                or pump.t - self._t >= self.every_ms):
             return self.save(pump)
         return False
 
@@ -117,9 +128,12 @@ class Persist:
             self.log_failures += 1  # the log informs; losing a line must not stop a dose
 
     def _commit(self, pump):
+        if self.extra_of is not None:
+            self.extra = self.extra_of()
         self.slots.commit(snapshot.save(pump, self.extra))
         self._key = _key(pump)
         self._steps = pump.steps_issued
+        self._t = pump.t
 
     def _before_move(self):
         p = self.pump

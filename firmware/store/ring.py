@@ -12,7 +12,7 @@ from store.record import encode, decode, OK, DAMAGED, EMPTY, MAX_SEQ
 MAGIC = b"IPLG"
 VERSION = const(1)
 SIZE = const(64)  # records kept
-WIDTH = const(48)  # payload bytes per record
+WIDTH = const(120)  # payload bytes per record: a console event line with its time
 
 
 class EventLog:

@@ -22,6 +22,7 @@ ODD = const(3)  # a record from the future or of an unknown version was set asid
 LOST = const(4)  # files there, no good record
 
 ALARM_REPORTS = (ODD, LOST)
+REPORT_NAMES = ("fresh", "clean", "torn", "odd", "lost")
 
 
 class Slots:

@@ -12,8 +12,8 @@ from rigs import shipped
 MIN_MS = 60_000
 
 
-def _make_console(rig, motor, guard, clock, sim):
-    return Console(rig, motor, guard, clock, sim=sim)
+def _make_console(rig, motor, guard, clock, sim, store=None):
+    return Console(rig, motor, guard, clock, sim=sim, store=store)
 
 
 class Rig:

@@ -26,7 +26,7 @@ def test_a_reboot_restores_the_state_and_reports_clean():
     assert again.reservoir.volume_vu == pump.reservoir.volume_vu
     assert again.steps_issued == pump.steps_issued
     assert again.alarms.active() == ["clock", "restart"]
-    assert [m for _, m in p2.log.last(2)][-1].endswith(b"boot 1 1")
+    assert [m for _, m in p2.log.last(2)][-1].endswith(b"boot state=clean lease=clean")
 
 
 def test_unreadable_state_files_boot_unprogrammed_with_memory_and_restart():
@@ -65,7 +65,7 @@ def test_a_grant_reaches_flash_before_its_first_step_whoever_forgets_to_save():
 
 def test_saves_come_on_events_and_every_so_many_steps_not_every_pass():
     flash = SimFlash()
-    p, pump = persisted(case1_rx(), flash, {"every": 100})
+    p, pump = persisted(case1_rx(), flash, {"every": 100, "every_ms": 100 * HOUR_MS})
     before = p.slots.seq
     steps = pump.steps_issued
     run(p, pump, START_MS, START_MS + 12 * HOUR_MS)  # ~250 steps, no event
@@ -73,6 +73,18 @@ def test_saves_come_on_events_and_every_so_many_steps_not_every_pass():
     assert (pump.steps_issued - steps) // 100 <= made <= (pump.steps_issued - steps) // 100 + 1
     pump.suspend(pump.t)
     assert p.tick(pump) and not p.tick(pump)
+
+
+def test_a_quiet_pump_is_saved_every_ten_minutes_so_its_clock_reads_back_close():
+    flash = SimFlash()
+    p, pump = persisted(case1_rx(), flash)
+    pump.suspend(pump.t)  # no steps, no events: only time passes
+    p.tick(pump)
+    before = p.slots.seq
+    run(p, pump, pump.t, pump.t + HOUR_MS)
+    assert p.slots.seq - before == 6
+    _, again = reboot(SimFlash(flash.files))
+    assert pump.t + pump.wall_offset_ms - (again.t + again.wall_offset_ms) < 600_000
 
 
 def test_a_save_that_fails_raises_memory_and_stops_delivery():
