@@ -83,6 +83,9 @@ class Console:
             if not saved.load(self, store.extra, now):
                 self.pump.fault("memory", now)
             store.extra_of = self._saved
+        # The guard's limits follow the restored prescription before anything can move
+        # (a drug that resumes basal after a restart is already running).
+        self.policy.update(self.pump, now)
         self.draft = Draft(rig) if self.pump.rx is None else from_rx(self.pump.rx, rig)
         self._saved_key = self._console_key()
         self.alarms_seen = []

@@ -63,14 +63,14 @@ class FakeSim:
 class Board:
     """Everything a console test touches, built as main.py would build it."""
 
-    def __init__(self, rig=None, sim=True, store=None, t=0):
+    def __init__(self, rig=None, sim=True, store=None, t=0, persist=None):
         self.rig = bench_rig() if rig is None else rig
         self.clock = FakeClock(t)
         self.motor = FaultyMotor()
         self.guard = StepGuard(0, 0)
         self.sim = FakeSim(self.clock, self.motor) if sim else None
         self.con = Console(self.rig, GuardedMotor(self.motor, self.guard, self.clock),
-                           self.guard, self.clock, self.sim, store)
+                           self.guard, self.clock, self.sim, store, store=persist)
 
     def send(self, line):
         """Reply lines of one line; the last is asserted to be the one final line."""
