@@ -6,7 +6,7 @@ watchdog then resets the board. A refused board config leaves the motor disabled
 why on the console, then drops to the REPL so the config can be fixed with mpremote."""
 import sys
 
-from app.controller import Controller, PowerCut, Reboot
+from app.controller import Controller, PowerCut, Reboot, WatchdogReset
 from hal import board_config
 
 CONFIG_FILE = "board.json"
@@ -112,7 +112,7 @@ def run(port=None):
                    + " driver=" + config.driver + " step_nl=" + str(rig.step_nl_ceil()))
         _no_ctrl_c()
         _loop(ctl, board, port)
-    except PowerCut:
+    except (PowerCut, WatchdogReset):
         board.motor.enable(False)
         _save_world(sim)
         sys.exit(0)  # the virtual Pico's launcher powers it up again from flash

@@ -16,10 +16,17 @@ from pump.errors import E_LINE_STALE
 from pump.states import DELIVERING, PRIMING
 
 _BATTERY_EVERY_MS = const(1_000)
+_HANG_STEP_MS = const(100)
+_HANG_GIVE_UP_MS = const(600_000)  # an unarmed watchdog never fires: someone pulls the plug
 
 
 class PowerCut(Exception):
     """Raised after `sim power-cut` has been answered: the board loses power now."""
+
+
+class WatchdogReset(Exception):
+    """The simulated watchdog expired while the loop was stuck (`sim fault hang`): the
+    board resets. On a Pico the hardware does this; nothing raises it there."""
 
 
 class Reboot(Exception):
@@ -63,10 +70,26 @@ class Controller:
             self.write("! ctrl-c ignored: the pump is " + state)
         if self.cut:
             raise PowerCut()
+        if self.sim is not None and self.sim.hung:
+            self._hang()
         if self.console.reboot:
             self.write("! reboot reason=" + self.console.reboot)
             raise Reboot(self.console.reboot)
         return True
+
+    def _hang(self):
+        """`sim fault hang`: the loop stops here, as one caught in an endless loop would.
+        The world's time runs on without it, and the watchdog (hardware, on that time)
+        resets the board once it expires. Never returns."""
+        clock = self.board.clock
+        waited = 0
+        while not self.board.watchdog.expired():
+            clock.jump(_HANG_STEP_MS)
+            waited += _HANG_STEP_MS
+            self.sim.world.tick(clock.now_ms())
+            if waited >= _HANG_GIVE_UP_MS:
+                raise PowerCut()
+        raise WatchdogReset()
 
     def _reply(self, reply):
         for line in reply:

@@ -18,6 +18,7 @@ class SimHooks:
         self.world = board.world
         self.controller = None  # set once the controller exists
         self.cut = False
+        self.hung = False  # `sim fault hang`: the controller stops passing after the reply
         self._last_volume = 0
 
     def advance(self, ms):
@@ -46,6 +47,8 @@ class SimHooks:
             w.battery_mv = 4300  # below ERI (4400), above EOS (4000)
         elif name in ("battery-eos", "battery_eos"):
             w.battery_mv = 3900
+        elif name == "hang":
+            self.hung = True  # not the world: the firmware's own loop, as a bug would
         else:
             raise PumpError(E_RANGE, name)
         return None

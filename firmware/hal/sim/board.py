@@ -90,7 +90,8 @@ class SimWatchdog:
         self.feeds += 1
 
     def expired(self):
-        return self.clock.now_ms() - self.fed_at > self.timeout_ms
+        # Like machine.WDT as hal/pico starts it: running only from its first feed.
+        return self.feeds > 0 and self.clock.now_ms() - self.fed_at > self.timeout_ms
 
 
 class SimBoard:
