@@ -40,6 +40,16 @@ def do_status(con, args, now):
     if eta is not None:
         low = format_iso(_ceil_s(con.wall(pump.t) + eta) * 1000)
     alarms = s["alarms"]
+    # A data line, so the final line keeps exactly the keys the console promises; a
+    # delivery log (pumpctl record) differences these exact figures between readings.
+    from pump.status import delivery_of
+    d = delivery_of(pump)
+    conc, low_nl = d["conc_ng_ml"], d["low_nl"]
+    con.out.append("delivery uptime_ms=%d steps=%d step_nl_num=%d step_nl_den=%d ideal_pg=%d"
+                   " conc_ng_ml=%s low_nl=%s" % (
+                       d["uptime_ms"], d["steps"], d["step_nl_num"], d["step_nl_den"],
+                       d["ideal_pg"], "-" if conc is None else str(conc),
+                       "-" if low_nl is None else str(low_nl)))
     return ("time=%s state=%s reservoir_nl=%d delivered_ng=%d basal_ng_d=%d boluses_24h=%d"
             " next_bolus_s=%s step_nl=%d low_alarm_at=%s alarms=%s") % (
         format_iso(s["wall_ms"]), s["state"], s["reservoir_nl"], s["delivered_ng"],

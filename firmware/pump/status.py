@@ -24,3 +24,22 @@ def status_of(pump):
         "alarms": pump.alarms.active(),
         "steps": pump.steps_issued,
     }
+
+
+def delivery_of(pump):
+    """The exact figures a delivery log needs between two readings: monotonic time, steps
+    issued (priming included) and one step's volume as a ratio, so the host can difference
+    them without rounding; the ideal (programmed) dose of the primary drug in pg, the
+    concentration it leaves the tip at, and the low-reservoir threshold."""
+    rx = pump.rx
+    return {
+        "uptime_ms": pump.t,
+        "steps": pump.steps_issued,
+        "step_nl_num": pump.rig.step_num,
+        "step_nl_den": pump.rig.step_den,
+        # pg, not ng: a 2-minute window at 600 ug/day is ~830 ng, so a 1 ng floor on each
+        # reading would be a 0.2 % error in a trumpet curve; 1 pg is ~1e-6.
+        "ideal_pg": pump.ledger.cum_at(pump.t) * 1000 // pump.u_per_ng,
+        "conc_ng_ml": pump._exit_conc() if rx is not None else None,
+        "low_nl": rx.low_nl if rx is not None else None,
+    }

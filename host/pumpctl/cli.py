@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from pumpctl import script, simboard, vpico
+from pumpctl import record, script, simboard, vpico
+from pumpctl.progress import Progress
 from pumpctl.client import ClientError, PumpClient
 from pumpctl.deploy import DeployError, deploy
 
@@ -212,6 +213,49 @@ def _log_row(line):
     return row
 
 
+def do_record(args):
+    steps = []
+    if args.file:
+        try:
+            with open(args.file) as f:
+                steps = script.parse(f)
+        except OSError as e:
+            raise CommandError("cannot read %s: %s" % (args.file, e)) from e
+    then_ms = 0
+    if args.then:
+        then_ms = record.duration_ms(args.then)
+        if then_ms is None:
+            raise CommandError("--then %s: a duration such as 30m, 24h or 30d" % args.then)
+    sim = args.port is None
+    if sim:
+        # Time moves only with `sim advance`: two recordings of one script are the same.
+        os.environ["PUMP_CLOCK"] = "manual"
+    out_path = Path(args.output)
+    try:
+        out = open(out_path, "w")
+    except OSError as e:
+        raise CommandError("cannot write %s: %s" % (out_path, e)) from e
+    progress = Progress("record", enabled=False if args.quiet else None)
+    with out, Connection(args, sim_default=True) as client:
+        rec = record.Recorder(client, out, sim=sim, timeout=args.timeout, progress=progress,
+                              echo=None if args.quiet else _out)
+        rec.header(script=args.file, board=client.events[-1] if client.events else None)
+        try:
+            surprises = rec.play(steps, then_ms=then_ms)
+        finally:
+            progress.finish()
+    print("record: %d readings, %d events over %s of pump time -> %s" % (
+        rec.samples, rec.events_written, record.hms(rec.t_ms), out_path), file=sys.stderr)
+    if surprises:
+        print("record: %d line(s) did not answer as expected:" % len(surprises),
+              file=sys.stderr)
+        for step, why in surprises:
+            where = "%s:%d: %s" % (args.file, step.number, step.send) if step else "--then"
+            print("  %s: %s" % (where, why), file=sys.stderr)
+        return EXIT_ANSWER
+    return EXIT_OK
+
+
 def do_deploy(args):
     try:
         deploy(args.port, firmware=Path(args.firmware) if args.firmware else simboard.FIRMWARE,
@@ -270,6 +314,15 @@ def build_parser():
     p.add_argument("--csv", action="store_true", help="as CSV, one column per key")
     _board_args(p)
     p.set_defaults(func=do_log)
+
+    p = sub.add_parser("record", help="play a script and write a delivery log, reading "
+                       "status every 30 s of pump time (default: a fresh virtual Pico)")
+    p.add_argument("file", nargs="?", help="a .pump script (none: just record)")
+    p.add_argument("-o", "--output", required=True, help="the delivery log (JSON lines)")
+    p.add_argument("--then", help="keep recording this long after the script (30m, 24h...)")
+    p.add_argument("--quiet", action="store_true", help="no transcript, no progress line")
+    _board_args(p)
+    p.set_defaults(func=do_record)
 
     p = sub.add_parser("deploy", help="compile the firmware and copy it onto a board")
     p.add_argument("--port", required=True, help="the board's serial port")
