@@ -19,6 +19,8 @@ CTRL_C = b"\x03"  # ctrl-C: on a stopped pump, drops the firmware to the REPL
 EVENT_PREFIX = "! "
 READY_PREFIX = "! ready"
 POWER_CUT = "sim power-cut"
+# Commands after whose OK the board restarts: the next command waits for `! ready`.
+RESETS = (POWER_CUT.split(), ["sim", "fault", "hang"])
 POLL_S = 0.05  # longest single read; a deadline may be overrun by this much  # after its OK the board boots again: wait for ready
 
 
@@ -184,9 +186,11 @@ class PumpClient:
             if got.startswith(EVENT_PREFIX):
                 events.append(got)
                 self.events.append(got)
+                if got.startswith("! reboot"):
+                    self.reboot_pending = True  # a command changed the rig; it restarts
             elif is_final(got):
                 reply = Reply(line, lines, events, got, received)
-                if reply.ok and line.split() == POWER_CUT.split():
+                if reply.ok and line.split() in RESETS:
                     self.reboot_pending = True
                 return reply
             else:
