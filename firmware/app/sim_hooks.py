@@ -78,3 +78,19 @@ class SimHooks:
         if v > self._last_volume:
             self.world.fill(v)
         self._last_volume = v
+
+    def fill(self, volume_nl):
+        """Water drawn into the syringe by hand (a calibration's bench); the pump is not
+        told, as it would not be."""
+        if type(volume_nl) is not int or volume_nl <= 0:
+            raise PumpError(E_RANGE, volume_nl)
+        self.world.fill(volume_nl)
+
+    def tare(self, now_ms):
+        self.world.tick(now_ms)
+        self.world.tare()
+
+    def balance(self, now_ms):
+        """nL a balance under the outlet weighs (water: 1 mg = 1 uL) since the last tare."""
+        self.world.tick(now_ms)
+        return self.world.balance_nl()

@@ -5,11 +5,15 @@ on the pump directly, and need no login. A real board has no world to change: ER
 what is due after each one. One jump would hand the step guard a day of steps at a single
 instant, all counted in one of its one-minute buckets: a false "guard" alarm. Slices as
 long as a bucket keep its counts as the board's own ticks would. The clinician session
-counts this time like any other: a long advance ends it."""
+counts this time like any other: a long advance ends it.
+
+`sim fill` and `sim balance` are the bench around a calibration: water in the syringe, and
+a balance under the outlet that weighs what left the line since it was tared."""
 from micropython import const
+from console import cmd_calibrate
 from console.civil import format_iso
 from pump.errors import PumpError, E_INTERNAL, E_NO_SIM, E_USAGE
-from pump.units import parse_duration_ms
+from pump.units import parse_duration_ms, parse_volume_nl
 
 _SLICE_MS = const(60_000)  # one bucket of the guard's rolling hour
 
@@ -34,6 +38,17 @@ def do_sim(con, args, now):
     if what == "press" and len(args) == 1 and hasattr(sim, "press"):
         sim.press()  # the loop reads the button on its next pass: the answer is an event
         return "button=pressed"
+    if what == "fill" and len(args) == 2 and hasattr(sim, "fill"):
+        volume = parse_volume_nl(args[1])
+        sim.fill(volume)  # the syringe as the operator filled it; the pump is not told
+        con.record("sim fill volume_nl=%d" % volume)
+        return "fill_nl=%d" % volume
+    if what == "balance" and hasattr(sim, "balance"):
+        if len(args) == 2 and args[1].lower() == "tare":
+            sim.tare(con.clock.now_ms())
+            return "balance_nl=0 tare=1"
+        if len(args) == 1:
+            return "balance_nl=%d" % sim.balance(con.clock.now_ms())
     if what == "power-cut" and len(args) == 1:
         con.record("sim power-cut")
         sim.power_cut()  # the loop cuts the power once this reply is out
@@ -55,5 +70,6 @@ def _advance(con, sim, ms):
             raise PumpError(E_INTERNAL, "sim clock did not move")  # or this loops forever
         t = moved
         con.pump.advance(t)
+        cmd_calibrate.tick(con, t)  # a run goes on as a board's loop would run it
         con.after(t)
     return "advanced_ms=%d time=%s" % (t - start, format_iso(con.wall(t)))

@@ -6,7 +6,7 @@ read and ask for a bolus; whatever changes the prescription, the reservoir, the 
 the state needs a clinician session; `sim` acts on the simulated world, not the pump, and
 needs none (a real board has no sim)."""
 from micropython import const
-from console import cmd_access, cmd_read, cmd_run, cmd_rx, cmd_sim
+from console import cmd_access, cmd_calibrate, cmd_read, cmd_run, cmd_rx, cmd_sim
 from pump.errors import PumpError, E_USAGE
 
 ANYONE = const(0)
@@ -42,9 +42,12 @@ COMMANDS = (
     ("resume", CLINICIAN, 0, 0, cmd_run.do_resume, "resume"),
     ("prime", CLINICIAN, 1, 1, cmd_run.do_prime, "prime <volume>"),
     ("ack", CLINICIAN, 1, 1, cmd_run.do_ack, "ack <alarm name>"),
+    ("calibrate", CLINICIAN, 1, 2, cmd_calibrate.do_calibrate,
+     "calibrate run <steps> | calibrate weighed <volume> | calibrate cancel"
+     "  (unprogrammed only; outlet over a balance)"),
     ("sim", SIM, 1, 2, cmd_sim.do_sim,
      "sim advance <duration> | sim fault <name> | sim clear <name> | sim press"
-     " | sim power-cut"),
+     " | sim power-cut | sim fill <volume> | sim balance [tare]"),
 )
 
 ROLE_NAMES = ("anyone", "clinician", "sim")

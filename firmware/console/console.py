@@ -7,6 +7,7 @@ cannot be stopped). So every command parses and checks everything before it acts
 itself checks before it acts, and any unexpected exception becomes `ERR 82`."""
 from console import cmd_run, commands as cm, saved
 from console.auth import Auth
+from console.cmd_calibrate import tick as calibration_tick
 from console.draft import Draft, from_rx
 from console.guard_policy import GuardPolicy
 from console.messages import text
@@ -67,6 +68,7 @@ class Console:
         self.rig = rig
         self.config_store = config_store
         self.reboot = None
+        self.calibration = None  # a calibration run (console/cmd_calibrate.py)
         self.guard = guard
         self.clock = clock
         self.sim = sim
@@ -113,6 +115,7 @@ class Console:
         now = self.clock.now_ms()
         try:
             self.pump.advance(now)
+            calibration_tick(self, now)
             self.after(now)
         except PumpError as err:
             self.emit("error code=%d" % err.code)

@@ -9,13 +9,20 @@ module fixes them, never looser than the drug table allows for what can be in th
   limit of the mix (Prescription.limit_ng), at the primary drug's concentration;
 - after the mix changes (a refill at another concentration, another drug): the tighter of
   the old and the new limits, until the old mix has left the line and a day and an hour
-  more have passed (steps of the old mix stay in the guard's 24 h window that long).
+  more have passed (steps of the old mix stay in the guard's 24 h window that long);
+- a calibration run (console/cmd_calibrate.py, only before any prescription): the steps
+  asked are allowed on top, while the run lasts; afterwards exactly the steps it issued
+  stay allowed for as long as the guard still counts them. They are kept in a counter
+  with the guard's own buckets (`cal`), so the allowance leaves each window when those
+  very steps do: a runaway during a run is stopped at the run's end, and water pushed
+  into a beaker is never charged to a prescription programmed after it.
 Reads the pump, changes only the guard's limits."""
 from micropython import const
-from hal.step_guard import limits_for
+from hal.step_guard import StepGuard, limits_for
 from pump import drugs as dt
 
 _HOLD_MS = const(90_000_000)  # 25 h: the 24 h window plus its edge buckets, with room
+_MINUTE_MS = const(60_000)  # the guard's finest bucket: calibration steps roll out no faster
 
 
 def prime_only(rig):
@@ -41,9 +48,39 @@ class GuardPolicy:
         self.held = None  # limits of an older mix, kept while its steps may be counted
         self.hold_until = None
         self.limits = prime_only(rig)
+        self.cal = None  # a StepGuard used as a counter of calibration steps, once needed
+        self.cal_left = 0  # steps the calibration run in progress may still issue
+        self.cal_minute = -1  # the minute the allowance was last set for
         guard.set_limits(*self.limits)
 
+    # ----- calibration -----
+    def start_run(self, steps, now_ms):
+        if self.cal is None:
+            self.cal = StepGuard(0, 0)  # ~1.4 kB of buckets, only on a rig that calibrates
+        self.cal_left = steps
+        self._apply(now_ms)
+
+    def ran(self, now_ms, issued):
+        """Steps a calibration batch issued, counted as the guard counted them."""
+        self.cal.record(now_ms, issued)
+        self.cal_left = self.cal_left - issued if issued < self.cal_left else 0
+
+    def end_run(self, now_ms):
+        self.cal_left = 0
+        self._apply(now_ms)
+
+    def _apply(self, now_ms):
+        hour, day = self.limits
+        if self.cal is not None:
+            self.cal_minute = now_ms // _MINUTE_MS
+            extra = self.cal_left
+            hour += self.cal.hour.total(now_ms) + extra
+            day += self.cal.day.total(now_ms) + extra
+        self.guard.set_limits(hour, day)
+
     def update(self, pump, now_ms):
+        if self.cal is not None and now_ms // _MINUTE_MS != self.cal_minute:
+            self._apply(now_ms)  # calibration steps may have left a window
         rx = pump.rx
         if rx is None or (rx is self.rx and self.held is None):
             return  # nothing new: called after every command and every tick
@@ -59,7 +96,7 @@ class GuardPolicy:
             self.hold_until = None
         new = for_rx(rx, self.rig)
         self.limits = new if self.held is None else _tighter(new, self.held)
-        self.guard.set_limits(*self.limits)
+        self._apply(now_ms)
 
 
 def _flushed(pump):

@@ -60,6 +60,14 @@ MESSAGES = (
      "refill cancelled, nothing filled: %s was not run"),
     (e.E_INTERNAL, "internal", "internal error: %s"),
     (e.E_LINE_STALE, "line stale", "half a line, then %s ms of silence: dropped"),
+    (e.E_CAL_STATE, "calibration state",
+     "calibration only while unprogrammed (nothing attached); the pump is %s"),
+    (e.E_CAL_BUSY, "calibration running", "a calibration run is in progress: %s of %s steps"),
+    (e.E_CAL_NONE, "no calibration run", "no calibration run (calibrate run <steps>)"),
+    (e.E_CAL_SMALL, "calibration too small", "%s nL is under the %s nL a calibration must move"),
+    (e.E_CAL_FACTOR, "calibration factor",
+     "factor %s ppm is beyond +-10 %%: check bore, lead and microsteps; nothing stored"),
+    (e.E_CAL_CONFIG, "board config", "board config on flash: %s; nothing stored"),
 )
 
 

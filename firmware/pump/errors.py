@@ -78,3 +78,11 @@ E_NO_SIM = const(80)  # sim commands on a real board
 E_REFILL_CANCELLED = const(81)  # values: the word of the line that cancelled it
 E_INTERNAL = const(82)  # values: exception type; a console bug, never a pump refusal
 E_LINE_STALE = const(83)  # values: ms of silence after half a line
+
+# Calibration (console/cmd_calibrate.py; words in console/messages.py).
+E_CAL_STATE = const(90)  # values: the pump's state (calibration needs `unprogrammed`)
+E_CAL_BUSY = const(91)  # values: steps issued, steps asked (a run is in progress)
+E_CAL_NONE = const(92)  # no run to weigh or cancel
+E_CAL_SMALL = const(93)  # values: nL, least nL a calibration must move
+E_CAL_FACTOR = const(94)  # values: factor in ppm (beyond +-10 %: the rig is wrong)
+E_CAL_CONFIG = const(95)  # values: what failed (none, unreadable, changed, write)

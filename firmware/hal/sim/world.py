@@ -11,11 +11,18 @@ from hal.sim import physics
 # What outlives a power cut. Not `t`: the board's clock restarts at 0 with the firmware.
 _KEYS = ("travel", "pushed", "trapped_nl", "delivered_nl", "occluded", "jammed",
          "battery_mv")
+# Kept too, and optional in a file (older files lack them): the balance's tare, and the
+# mechanism's truth, so a world file can give a virtual Pico a bore its config does not
+# know (what a calibration finds).
+_OPTIONAL = ("tare_nl", "true_ppm")
+_PPM_RANGE = (500_000, 1_500_000)
 
 
 class World:
     def __init__(self, step_num, step_den, model, inner_diameter_um, true_ppm=1_000_000,
                  step_hz=2000):
+        self._num = step_num  # the drawing's step; true_ppm scales it to the truth
+        self.true_ppm = true_ppm
         self.step_num = step_num * true_ppm
         self.step_den = step_den * 1_000_000
         self.step_hz = step_hz  # a move runs at this rate, the open line draining meanwhile
@@ -26,6 +33,7 @@ class World:
         self.pushed = 0  # steps the plunger really moved, ever
         self.trapped_nl = 0  # pushed out of the syringe, not yet out of the catheter
         self.delivered_nl = 0  # out of the catheter tip: what a balance would weigh
+        self.tare_nl = 0  # delivered_nl when the balance was last tared
         self.occluded = False
         self.jammed = False
         self.battery_mv = 4800  # four NiMH cells, charged
@@ -38,6 +46,13 @@ class World:
 
     def contents_nl(self):
         return self.travel * self.step_num // self.step_den
+
+    def tare(self):
+        self.tare_nl = self.delivered_nl
+
+    def balance_nl(self):
+        """What a balance under the outlet weighs since its tare (water: 1 mg = 1 uL)."""
+        return self.delivered_nl - self.tare_nl
 
     # ----- what the sensors see -----
     def pressure_pa(self):
@@ -107,13 +122,20 @@ class World:
 
     def to_dict(self):
         d = {}
-        for k in _KEYS:
+        for k in _KEYS + _OPTIONAL:
             d[k] = getattr(self, k)
         return d
 
     def from_dict(self, d):
-        for k in _KEYS:
-            v = d[k]
-            if type(v) is not type(getattr(self, k)):
-                raise ValueError("world file: bad " + k)
-            setattr(self, k, v)
+        """Checked in full before anything changes: a bad file leaves the world as it was."""
+        for k in _KEYS + _OPTIONAL:
+            if k in d or k in _KEYS:
+                if type(d[k]) is not type(getattr(self, k)):
+                    raise ValueError("world file: bad " + k)
+        ppm = d.get("true_ppm", self.true_ppm)
+        if not _PPM_RANGE[0] <= ppm <= _PPM_RANGE[1]:
+            raise ValueError("world file: bad true_ppm")
+        for k in _KEYS + _OPTIONAL:
+            if k in d:
+                setattr(self, k, d[k])
+        self.step_num = self._num * ppm

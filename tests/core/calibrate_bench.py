@@ -1,0 +1,92 @@
+"""A calibration bench for console tests: a shipped rig on the simulated board whose bore is
+`true_ppm` of its drawing, the console over it with the board config in RAM, and the sim
+hooks a virtual Pico has (fill, balance, advance through a control-loop pass). Not a test
+module; runs under pytest and MicroPython alike."""
+from app.sim_hooks import SimHooks
+from console.console import Console
+from hal.board_config import load, rig as rig_of
+from hal.sim.board import SimBoard
+from hal.step_guard import GuardedMotor, StepGuard
+from rigs import DEFAULT, configs_dir
+
+PIN = "2468"
+
+
+class MemConfig:
+    """app/config_file.py's ConfigFile, in RAM; `fail` makes the next write fail."""
+
+    def __init__(self, text):
+        self.text = text
+        self.writes = 0
+        self.fail = False
+
+    def read(self):
+        return self.text
+
+    def write(self, text):
+        if self.fail:
+            raise OSError(28)  # ENOSPC
+        self.text = text
+        self.writes += 1
+
+
+class _Loop:
+    """The controller's part in a `sim advance` slice: one tick of the console."""
+
+    def __init__(self):
+        self.con = None
+
+    def service(self, now_ms):
+        self.con.tick()
+
+
+def config_text(name=DEFAULT):
+    with open(configs_dir() + "/" + name) as f:
+        return f.read()
+
+
+class Bench:
+    def __init__(self, true_ppm=1_023_000, name=DEFAULT, store=True):
+        text = config_text(name)
+        self.config = load(text)
+        self.rig = rig_of(self.config)
+        self.board = SimBoard(self.config, self.rig, ".", true_ppm=true_ppm)
+        self.world = self.board.world
+        self.clock = self.board.clock
+        self.guard = StepGuard(0, 0)
+        self.motor = GuardedMotor(self.board.motor, self.guard, self.clock)
+        self.sim = SimHooks(self.board)
+        loop = _Loop()
+        self.sim.controller = loop
+        self.store = MemConfig(text) if store else None
+        self.con = Console(self.rig, self.motor, self.guard, self.clock, sim=self.sim,
+                           config_store=self.store)
+        loop.con = self.con
+
+    def send(self, line):
+        reply = self.con.handle(line)
+        final = reply[-1]
+        assert final == "OK" or final.startswith("OK ") or final.startswith("ERR "), reply
+        return reply
+
+    def ok(self, line):
+        reply = self.send(line)
+        assert reply[-1].startswith("OK"), (line, reply)
+        return reply
+
+    def err(self, line, code):
+        reply = self.send(line)
+        assert reply[-1].startswith("ERR %d " % code), (line, code, reply)
+        return reply
+
+    def login(self):
+        if not self.con.auth.has_pin():
+            self.ok("pin " + PIN)
+        self.ok("login " + PIN)
+
+    def ready(self, fill="50mL"):
+        """Logged in, the syringe filled with water, the balance tared."""
+        self.login()
+        self.ok("sim fill " + fill)
+        self.ok("sim balance tare")
+        return self
