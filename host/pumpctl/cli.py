@@ -256,6 +256,39 @@ def do_record(args):
     return EXIT_OK
 
 
+def do_report(args):
+    from fractions import Fraction
+
+    from pumpctl import report
+    try:
+        density = Fraction(args.density)
+        offset = Fraction(args.balance_offset)
+    except (ValueError, ZeroDivisionError) as e:
+        raise CommandError("--density / --balance-offset: %s" % e) from e
+    if density <= 0:
+        raise CommandError("--density must be above 0 mg/mL")
+    progress = Progress("report", total=report.STEPS, enabled=False if args.quiet else None)
+    try:
+        with progress:
+            a = report.build(args.log, args.output, balance_path=args.balance,
+                             balance_offset_s=offset, density_mg_ml=density,
+                             progress=progress)
+    except report.ReportError as e:
+        print("pumpctl report: %s" % e, file=sys.stderr)
+        return EXIT_ANSWER
+    if not args.quiet:
+        for curve in a.curves:
+            print("trumpet (%s): %s" % (curve.source, "; ".join(
+                "%d min %s/%s" % (r.minutes, _pct(r.e_max), _pct(r.e_min))
+                for r in curve.rows)))
+        print("wrote %s" % args.output)
+    return EXIT_OK
+
+
+def _pct(x):
+    return "-" if x is None else "%+.2f%%" % float(x)
+
+
 def do_deploy(args):
     try:
         deploy(args.port, firmware=Path(args.firmware) if args.firmware else simboard.FIRMWARE,
@@ -323,6 +356,19 @@ def build_parser():
     p.add_argument("--quiet", action="store_true", help="no transcript, no progress line")
     _board_args(p)
     p.set_defaults(func=do_record)
+
+    p = sub.add_parser("report", help="draw a delivery log (from `record`) as an HTML, "
+                       "PNG or SVG report: dose, reservoir, trumpet curve, timeline")
+    p.add_argument("log", help="a delivery log written by `pumpctl record`")
+    p.add_argument("-o", "--output", required=True, help="report.html, .png or .svg")
+    p.add_argument("--balance", help="CSV of time_s,mass_mg from a balance, for a second "
+                   "trumpet curve")
+    p.add_argument("--balance-offset", default="0", help="seconds added to the balance's "
+                   "time_s to put it on the log's (t = 0 at the first reading)")
+    p.add_argument("--density", default="998.2", help="of the fluid weighed, mg/mL "
+                   "(default: %(default)s, water at 20 C)")
+    p.add_argument("--quiet", action="store_true", help="no progress line, no summary")
+    p.set_defaults(func=do_report)
 
     p = sub.add_parser("deploy", help="compile the firmware and copy it onto a board")
     p.add_argument("--port", required=True, help="the board's serial port")

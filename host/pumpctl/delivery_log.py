@@ -19,8 +19,9 @@ class LogError(Exception):
 class Sample:
     """One `status` reading. Numbers are ints (None where the board said `-`)."""
 
-    def __init__(self, row):
+    def __init__(self, row, seq=0):
         self.row = row
+        self.seq = seq  # its place in the file: the order things happened in
         self.t_ms = row["t_ms"]
         self.state = row.get("state", "?")
         self.reservoir_nl = _int(row.get("reservoir_nl"))
@@ -43,7 +44,8 @@ class Sample:
 
 
 class Event:
-    def __init__(self, row):
+    def __init__(self, row, seq=0):
+        self.seq = seq
         self.t_ms = row["t_ms"]
         self.kind = row["kind"]
         self.fields = row.get("fields", {})
@@ -93,16 +95,16 @@ def parse(lines):
                 raise LogError("line %d: not a %s" % (number, FORMAT))
             header = row
         elif kind == "sample":
-            samples.append(Sample(row))
+            samples.append(Sample(row, number))
         elif kind == "event":
-            events.append(Event(row))
+            events.append(Event(row, number))
         elif kind == "command":
             commands.append(row)
         # other types: from a newer recorder; skipped, so old readers still work
     if header is None:
         raise LogError("no header line: not a delivery log")
-    samples.sort(key=lambda s: s.t_ms)  # stable: readings at one time keep their order
-    events.sort(key=lambda e: e.t_ms)
+    samples.sort(key=lambda s: (s.t_ms, s.seq))
+    events.sort(key=lambda e: (e.t_ms, e.seq))
     return DeliveryLog(header, samples, events, commands)
 
 
