@@ -79,7 +79,7 @@ def _start(con, steps, now):
         raise PumpError(E_RANGE, steps)  # more than the syringe holds
     ms = -(-steps * rig.step_num * _MS_PER_MIN // (rig.prime_nl_per_min * rig.step_den))
     con.calibration = Run(steps, now)
-    con.policy.start_run(steps, now)
+    con.policy.run_left(steps, now)
     con.record("calibrate run steps=%d volume_nl=%d" % (steps, volume))
     return "steps=%d volume_nl=%d ms=%d" % (steps, volume, ms)
 
@@ -101,6 +101,7 @@ def tick(con, now):
     n = (due if due < run.steps else run.steps) - run.issued
     if n <= 0:
         return
+    con.policy.run_left(run.steps - run.issued, now)
     motor = con.pump.motor  # the guarded motor: the guard counts and may refuse these
     motor.enable(True)
     try:

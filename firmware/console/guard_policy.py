@@ -10,12 +10,14 @@ module fixes them, never looser than the drug table allows for what can be in th
 - after the mix changes (a refill at another concentration, another drug): the tighter of
   the old and the new limits, until the old mix has left the line and a day and an hour
   more have passed (steps of the old mix stay in the guard's 24 h window that long);
-- a calibration run (console/cmd_calibrate.py, only before any prescription): the steps
-  asked are allowed on top, while the run lasts; afterwards exactly the steps it issued
-  stay allowed for as long as the guard still counts them. They are kept in a counter
-  with the guard's own buckets (`cal`), so the allowance leaves each window when those
-  very steps do: a runaway during a run is stopped at the run's end, and water pushed
-  into a beaker is never charged to a prescription programmed after it.
+- during a calibration run (console/cmd_calibrate.py, only before any prescription):
+  what the guard has counted so far plus the steps the run may still issue, and nothing
+  else, set again before each batch, so a runaway is stopped at the run's end;
+- after a calibration run: the limits above, plus exactly the steps it issued for as
+  long as the guard still counts them. They are kept in a counter with the guard's own
+  buckets (`cal`), so the allowance leaves each window when those very steps do, and
+  water pushed into a beaker is never charged to a prescription programmed after it.
+  (`cal` must outlive a reset as the guard's counts do: cal.dump()/cal.load().)
 Reads the pump, changes only the guard's limits."""
 from micropython import const
 from hal.step_guard import StepGuard, limits_for
@@ -54,7 +56,9 @@ class GuardPolicy:
         guard.set_limits(*self.limits)
 
     # ----- calibration -----
-    def start_run(self, steps, now_ms):
+    def run_left(self, steps, now_ms):
+        """A calibration run may issue `steps` more from now, and nothing else may move.
+        Called when it starts and before each batch (old steps leave the windows)."""
         if self.cal is None:
             self.cal = StepGuard(0, 0)  # ~1.4 kB of buckets, only on a rig that calibrates
         self.cal_left = steps
@@ -70,13 +74,17 @@ class GuardPolicy:
         self._apply(now_ms)
 
     def _apply(self, now_ms):
+        g = self.guard
+        self.cal_minute = now_ms // _MINUTE_MS
+        if self.cal_left and self.rx is None:
+            g.set_limits(g.hour.total(now_ms) + self.cal_left,
+                         g.day.total(now_ms) + self.cal_left)
+            return
         hour, day = self.limits
         if self.cal is not None:
-            self.cal_minute = now_ms // _MINUTE_MS
-            extra = self.cal_left
-            hour += self.cal.hour.total(now_ms) + extra
-            day += self.cal.day.total(now_ms) + extra
-        self.guard.set_limits(hour, day)
+            hour += self.cal.hour.total(now_ms)
+            day += self.cal.day.total(now_ms)
+        g.set_limits(hour, day)
 
     def update(self, pump, now_ms):
         if self.cal is not None and now_ms // _MINUTE_MS != self.cal_minute:

@@ -165,12 +165,14 @@ def test_the_guard_allows_the_run_and_stops_a_runaway_past_it():
     base_h, base_d = prime_only(b.rig)
     assert (b.guard.max_hour, b.guard.max_day) == (base_h, base_d)
     b.ok("calibrate run 2000")
-    assert (b.guard.max_hour, b.guard.max_day) == (base_h + 2000, base_d + 2000)
+    assert (b.guard.max_hour, b.guard.max_day) == (2000, 2000)  # the run and nothing else
     b.ok("sim advance 10m")
-    # A runaway: every step the run may still issue, one prime, and one step more.
+    # A runaway: every step the run may still issue, and one step more.
     left = 2000 - b.world.pushed
+    now = b.clock.now_ms()
+    assert b.guard.allows(now, left) and not b.guard.allows(now, left + 1)
     b.motor.enable(True)
-    assert b.motor.move(left + base_h + 1) == 0
+    assert b.motor.move(left + 1) == 0
     assert b.guard.tripped and not b.board.motor.enabled
     reply = b.ok("sim advance 1m")
     assert events(reply, "calibrate-failed")[0].startswith("calibrate-failed alarm=guard")
@@ -199,6 +201,14 @@ def test_the_allowance_leaves_the_guard_windows_with_the_steps_it_covers():
     b.ok("sim advance 24h")
     assert b.guard.day.total(b.clock.now_ms()) == 0
     assert (b.guard.max_hour, b.guard.max_day) == (rx_h, rx_d)
+
+
+def test_a_run_after_a_reset_is_allowed_its_steps_over_what_the_guard_restored():
+    b = Bench().ready()
+    # Steps the guard counted before a reset, of which the fresh console knows nothing.
+    b.guard.record(b.clock.now_ms(), 3000)
+    _run_to_done(b)
+    assert b.world.pushed == STEPS
 
 
 def test_sim_fill_and_balance_are_refused_where_the_sim_lacks_them():
