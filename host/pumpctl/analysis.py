@@ -4,6 +4,7 @@ the totals, the trumpet curves, and the time series the plots draw.
 Pure: no matplotlib, no files written. The numbers in the summary stay exact (Fractions)
 until the report formats them; the plotted series are floats, which is all a picture
 needs."""
+from datetime import datetime, timezone
 from fractions import Fraction
 
 from pumpctl import delivery_log, resample, trumpet
@@ -155,6 +156,15 @@ def low_alarm_hours(log):
         if s.low_alarm_ms is not None and s.wall_ms is not None:
             return hours(s.low_alarm_ms - s.wall_ms + s.t_ms), hours(s.t_ms)
     return None
+
+
+def wall_text(log, at_h):
+    """An hour on the log's axis as the pump's wall clock, for people."""
+    offset = log.wall_offset_ms()
+    if offset is None:
+        return "at %.1f h" % at_h
+    d = datetime.fromtimestamp((offset + at_h * 3_600_000) / 1000, timezone.utc)
+    return d.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def percent(x, places=2):

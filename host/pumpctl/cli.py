@@ -353,7 +353,7 @@ def build_parser():
     p.add_argument("file", nargs="?", help="a .pump script (none: just record)")
     p.add_argument("-o", "--output", required=True, help="the delivery log (JSON lines)")
     p.add_argument("--then", help="keep recording this long after the script (30m, 24h...)")
-    p.add_argument("--quiet", action="store_true", help="no transcript, no progress line")
+    p.add_argument("-q", "--quiet", action="store_true", help="no transcript, no progress line")
     _board_args(p)
     p.set_defaults(func=do_record)
 
@@ -367,7 +367,7 @@ def build_parser():
                    "time_s to put it on the log's (t = 0 at the first reading)")
     p.add_argument("--density", default="998.2", help="of the fluid weighed, mg/mL "
                    "(default: %(default)s, water at 20 C)")
-    p.add_argument("--quiet", action="store_true", help="no progress line, no summary")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress line, no summary")
     p.set_defaults(func=do_report)
 
     p = sub.add_parser("deploy", help="compile the firmware and copy it onto a board")

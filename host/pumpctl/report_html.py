@@ -57,6 +57,11 @@ def summary_pairs(a):
         ("low-reservoir threshold", "-" if t["low_nl"] is None
          else "%.3f mL" % (t["low_nl"] / 1e6)),
     ]
+    predicted = analysis.low_alarm_hours(log)
+    if predicted is not None:
+        pairs.append(("low-reservoir alarm predicted (basal alone)",
+                      "%s, said at %.2f h" % (analysis.wall_text(log, predicted[0]),
+                                              predicted[1])))
     return pairs
 
 

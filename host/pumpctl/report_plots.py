@@ -7,6 +7,7 @@ computed and computes nothing of its own beyond placing marks."""
 import io
 from datetime import datetime, timezone
 
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from pumpctl import analysis
@@ -64,7 +65,7 @@ def draw_reservoir(ax, a):
     span = analysis.hours(log.span_ms())
     if predicted is not None and low is not None:
         at_h, said_h = predicted
-        when = _wall_text(log, at_h)
+        when = analysis.wall_text(log, at_h)
         if at_h <= span * 1.5 + 1:
             said_ml = ml[min(range(len(xs)), key=lambda i: abs(xs[i] - said_h))]
             ax.plot([said_h, at_h], [said_ml, low / 1e6], color=REFUSED, ls=":", lw=1)
@@ -80,14 +81,6 @@ def draw_reservoir(ax, a):
     ax.set_title("Reservoir volume")
     ax.legend(loc="lower left", fontsize=8)
     ax.grid(alpha=0.3)
-
-
-def _wall_text(log, at_h):
-    offset = log.wall_offset_ms()
-    if offset is None:
-        return "at %.1f h" % at_h
-    d = datetime.fromtimestamp((offset + at_h * 3_600_000) / 1000, timezone.utc)
-    return d.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def draw_trumpet(ax, a):
@@ -180,6 +173,11 @@ def combined(a, progress=None):
 def render(fig, fmt, dpi=80):
     """The figure as bytes: "png" or "svg"."""
     buf = io.BytesIO()
-    kwargs = {"metadata": {"Date": None}} if fmt == "svg" else {"dpi": dpi}
-    fig.savefig(buf, format=fmt, **kwargs)
+    if fmt == "svg":
+        # Text as text: smaller, and no glyph ids that repeat when several SVGs share
+        # one HTML page. No date: the same log gives the same file.
+        with rc_context({"svg.fonttype": "none"}):
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+    else:
+        fig.savefig(buf, format=fmt, dpi=dpi)
     return buf.getvalue()
