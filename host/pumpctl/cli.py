@@ -237,8 +237,12 @@ def do_record(args):
         raise CommandError("cannot write %s: %s" % (out_path, e)) from e
     progress = Progress("record", enabled=False if args.quiet else None)
     with out, Connection(args, sim_default=True) as client:
+        def echo(line):
+            progress.finish()  # the transcript line takes the progress line's place
+            _out(line)
+
         rec = record.Recorder(client, out, sim=sim, timeout=args.timeout, progress=progress,
-                              echo=None if args.quiet else _out)
+                              echo=None if args.quiet else echo)
         rec.header(script=args.file, board=client.events[-1] if client.events else None)
         try:
             surprises = rec.play(steps, then_ms=then_ms)
@@ -294,7 +298,8 @@ def do_deploy(args):
         deploy(args.port, firmware=Path(args.firmware) if args.firmware else simboard.FIRMWARE,
                board_config=Path(args.board), source=args.source, opt=args.opt,
                wait=not args.no_wait, out=Path(args.build) if args.build else
-               simboard.REPO / "build" / "pico")
+               simboard.REPO / "build" / "pico",
+               progress=Progress("deploy", enabled=False if args.quiet else None))
     except DeployError as e:
         raise CommandError(str(e)) from e
     return EXIT_OK
@@ -378,6 +383,7 @@ def build_parser():
     p.add_argument("--build", help="build folder (default: build/pico)")
     p.add_argument("--no-wait", action="store_true",
                    help="do not wait for the firmware's ready line after the reset")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     _board_args(p, port=False, sim=False)
     p.set_defaults(func=do_deploy)
     return ap

@@ -71,35 +71,45 @@ def tool(name):
     return found
 
 
-def build(firmware=FIRMWARE, out=BUILD, source=False, march="armv6m", opt=0, say=print):
+def build(firmware=FIRMWARE, out=BUILD, source=False, march="armv6m", opt=0, say=print,
+          progress=None):
     """Fill `out` (emptied first) with what goes onto the flash; returns the files as
     board-relative paths, sorted. opt: mpy-cross -O level; 0 keeps asserts and line
-    numbers in tracebacks."""
+    numbers in tracebacks. progress: a progress.Progress, told of each file (mpy-cross
+    takes most of a deploy's time and says nothing meanwhile)."""
     firmware, out = Path(firmware), Path(out)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     mpy_cross = None if source else tool("mpy-cross")
     files = []
-    for src in sorted(firmware.rglob("*.py")):
-        rel = src.relative_to(firmware)
-        if "__pycache__" in rel.parts:
-            continue
-        if source or rel == Path("main.py"):
-            dest = out / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest)
-        else:
-            dest = (out / rel).with_suffix(".mpy")
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            proc = subprocess.run(
-                [mpy_cross, "-march=" + march, "-O%d" % opt, "-s", rel.as_posix(),
-                 "-o", str(dest), str(src)],
-                stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                timeout=MPY_CROSS_S)
-            if proc.returncode != 0:
-                raise DeployError("mpy-cross failed on %s:\n%s" % (rel, proc.stderr))
-        files.append(dest.relative_to(out).as_posix())
+    sources = [src for src in sorted(firmware.rglob("*.py"))
+               if "__pycache__" not in src.relative_to(firmware).parts]
+    if progress is not None:
+        progress.total = len(sources)
+    try:
+        for done, src in enumerate(sources):
+            rel = src.relative_to(firmware)
+            if progress is not None:
+                progress.update(done, "compiling %s" % rel.as_posix())
+            if source or rel == Path("main.py"):
+                dest = out / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dest)
+            else:
+                dest = (out / rel).with_suffix(".mpy")
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                proc = subprocess.run(
+                    [mpy_cross, "-march=" + march, "-O%d" % opt, "-s", rel.as_posix(),
+                     "-o", str(dest), str(src)],
+                    stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                    timeout=MPY_CROSS_S)
+                if proc.returncode != 0:
+                    raise DeployError("mpy-cross failed on %s:\n%s" % (rel, proc.stderr))
+            files.append(dest.relative_to(out).as_posix())
+    finally:  # an error message must not land on a half-drawn progress line
+        if progress is not None:
+            progress.finish()
     say("built %d files in %s (%s)" % (len(files), out, "sources" if source else
                                        "mpy-cross -march=%s -O%d" % (march, opt)))
     return files
@@ -197,8 +207,8 @@ def soft_reset(port, wait=True, timeout=READY_S, say=print):
 
 
 def deploy(port, firmware=FIRMWARE, board_config=None, out=BUILD, source=False, opt=0,
-           wait=True, say=print):
-    files = build(firmware, out, source=source, opt=opt, say=say)
+           wait=True, say=print, progress=None):
+    files = build(firmware, out, source=source, opt=opt, say=say, progress=progress)
     if board_config is not None:
         files.append(add_board_config(out, board_config))
     stop_firmware(port)
