@@ -27,6 +27,14 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(VPY) tools/bench.py
 
+# Records case 1's day on a fresh virtual Pico and draws it (docs/reports.md).
+.PHONY: report
+report: $(STAMP)
+	mkdir -p build/report
+	$(VENV)/bin/pumpctl record tools/scripts/case1_day.pump -o build/report/case1_day.jsonl -q
+	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.html
+	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.png -q
+
 $(STAMP): pyproject.toml
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --disable-pip-version-check -q -e '.[dev]'

@@ -72,9 +72,9 @@ def draw_reservoir(ax, a):
             ax.axvline(at_h, color=REFUSED, ls=":", lw=1,
                        label="alarm predicted %s" % when)
         else:  # far beyond the plot: said in words, not squashed into a corner
-            ax.text(0.99, 0.95, "low-reservoir alarm predicted %s\n(%.1f days after the "
+            ax.text(0.99, 0.5, "low-reservoir alarm predicted %s\n(%.1f days after the "
                     "end of the recording)" % (when, (at_h - span) / 24),
-                    transform=ax.transAxes, ha="right", va="top", fontsize=8,
+                    transform=ax.transAxes, ha="right", va="center", fontsize=8,
                     color=REFUSED)
     ax.set_ylim(0, max(ml + [low / 1e6 if low else 0]) * 1.08 or 1)
     ax.set_ylabel("mL")
