@@ -53,6 +53,19 @@ _ALL_PINS = _COMMON_PINS + ("occlusion", "diag", "uart_tx", "uart_rx")
 
 _LEVEL_ROWS = (("en", _INT, 0, 1), ("dir_forward", _INT, 0, 1), ("end_stop", _INT, 0, 1),
                ("button", _INT, 0, 1))
+# A rig with an occlusion switch says its level: a force sensor's comparator may be
+# active high or low, whatever the end stops are.
+_OCCLUSION_LEVEL = (("occlusion", _INT, 0, 1),)
+_ALL_LEVELS = ("en", "dir_forward", "end_stop", "button", "occlusion")
+# TMC2209 (Trinamic datasheet rev 1.09): node is the UART address MS1/MS2 strap (0..3);
+# IRUN and IHOLD scale the current the VREF pot allows, (CS + 1)/32 of it (5.5: the pot
+# stays the ceiling, so no value here can overdrive the motor); SGTHRS is the StallGuard
+# threshold: DIAG fires when SG_RESULT <= 2 x SGTHRS (0: only at a full stall).
+_TMC_ROWS = (("node", _INT, 0, 3), ("irun", _INT, 0, 31), ("ihold", _INT, 0, 31),
+             ("sgthrs", _INT, 0, 255))
+# Top-level sections only some drivers have.
+_DRIVER_SECTIONS = {"tmc2209": (("tmc2209", _OBJ, _TMC_ROWS),)}
+_DRIVER_NAMES = ("a4988", "drv8825", "tmc2209")
 _SYRINGE_ROWS = (
     ("model", _STR, 1, 40),
     ("inner_diameter_um", _INT, 1_000, 35_000),  # 1 mm glass to a 60 mL bore (26.7 mm)
@@ -61,13 +74,16 @@ _SYRINGE_ROWS = (
 _ROWS = (
     ("name", _STR, 1, 80),
     ("board", _ONE_OF, ("pico", "pico2")),
-    ("driver", _ONE_OF, ("a4988", "drv8825", "tmc2209")),
+    ("driver", _ONE_OF, _DRIVER_NAMES),
     ("pins", _OBJ, None),  # rows depend on the driver (checked above): see _pin_rows
-    ("active_levels", _OBJ, _LEVEL_ROWS),
+    ("active_levels", _OBJ, None),  # rows depend on the driver: see _level_rows
     ("motor_steps_per_rev", _ONE_OF, (200, 400)),  # 1.8 and 0.9 degree steppers
     ("microsteps", _INT, 1, 256),
     ("lead_um", _INT, 200, 10_000),  # M1.6 rod (350 um) .. T8x8 (8 mm)
     ("syringe", _OBJ, _SYRINGE_ROWS),
+    # Battery volts / ADC pin volts, x1000: 3000 for 200k over 100k (as the Pico's VSYS/3).
+    # Measure it (a meter on the battery, the reading on the console) to calibrate.
+    ("battery_divider_x1000", _INT, 1_000, 20_000),
     ("max_step_hz", _INT, 1, 200_000),
     ("bolus_ul_per_min", _INT, 1, 1_000),  # pump.rig allows at most 1 mL/min
     ("prime_ul_per_min", _INT, 1, 1_000),
@@ -105,14 +121,18 @@ class BoardConfig:
         for key in _ALL_PINS:
             pins[key] = d["pins"].get(key)
         self.pins = Section(pins)
-        self.active_levels = Section(d["active_levels"])
+        levels = {}
+        for key in _ALL_LEVELS:
+            levels[key] = d["active_levels"].get(key)
+        self.active_levels = Section(levels)
         self.syringe = Section(d["syringe"])
+        self.tmc2209 = Section(d["tmc2209"]) if "tmc2209" in d else None
 
 
 def load(text):
     """Parse and check a config; returns a BoardConfig or raises ConfigError."""
     d = _parse(text)
-    _check_rows(d, _ROWS, "")
+    _check_rows(d, _ROWS + _driver_sections(d), "")
     for field, rule, reason in _RULES:
         bad = rule(d)
         if bad is not None:
@@ -216,6 +236,19 @@ def _pin_rows(driver):
     return tuple((key, _INT, 0, 29) for key in _COMMON_PINS + _DRIVERS[driver][3])
 
 
+def _level_rows(driver):
+    return _LEVEL_ROWS + (_OCCLUSION_LEVEL if "occlusion" in _DRIVERS[driver][3] else ())
+
+
+def _driver_sections(d):
+    """The top-level rows only this config's driver has. The driver is checked first: the
+    fields it decides cannot be judged without it."""
+    drv = d.get("driver")
+    if "driver" in d and (type(drv) is not str or drv not in _DRIVERS):
+        raise ConfigError("driver", "must be one of " + str(_DRIVER_NAMES))
+    return _DRIVER_SECTIONS.get(drv, ()) if "driver" in d else ()
+
+
 def _check_rows(d, rows, prefix):
     """Every row present with its type and range, and no key that is not a row."""
     if type(d) is not dict:
@@ -223,7 +256,9 @@ def _check_rows(d, rows, prefix):
     known = [row[0] for row in rows]
     for key in sorted(d):
         if key not in known:
-            other = key in _ALL_PINS and prefix == "pins."
+            other = ((prefix == "pins." and key in _ALL_PINS)
+                     or (prefix == "active_levels." and key in _ALL_LEVELS)
+                     or (prefix == "" and key in _DRIVER_SECTIONS))
             raise ConfigError(prefix + key, "not used by this driver" if other
                               else "unknown field")
     for row in rows:
@@ -232,8 +267,11 @@ def _check_rows(d, rows, prefix):
         if key not in d:
             raise ConfigError(field, "missing")
         v = d[key]
-        if kind == _OBJ:  # pins: rows of the driver, which the table checks before pins
-            _check_rows(v, _pin_rows(d["driver"]) if row[2] is None else row[2], field + ".")
+        if kind == _OBJ:  # pins, levels: rows of the driver, checked before them
+            sub = row[2]
+            if sub is None:
+                sub = _level_rows(d["driver"]) if key == "active_levels" else _pin_rows(d["driver"])
+            _check_rows(v, sub, field + ".")
         elif kind == _ONE_OF:
             if type(v) not in (int, str) or v not in row[2]:
                 raise ConfigError(field, "must be one of " + str(row[2]))
@@ -294,6 +332,13 @@ def _en_level(d):
     return None if d["active_levels"]["en"] == _DRIVERS[d["driver"]][2] else d["driver"]
 
 
+def _hold_current(d):
+    t = d.get("tmc2209")
+    if t is None or t["ihold"] <= t["irun"]:
+        return None
+    return str(t["ihold"]) + " > irun " + str(t["irun"])
+
+
 def _dead_volume(d):
     return None if d["dead_volume_ul"] < d["syringe"]["capacity_ul"] else (
         str(d["syringe"]["capacity_ul"]) + " uL")
@@ -318,6 +363,7 @@ _RULES = (
     ("max_step_hz", _max_step, "above the driver's limit of "),
     ("active_levels.en", _en_level, "EN is active low (0) on "),
     ("dead_volume_ul", _dead_volume, "not below the syringe capacity of "),
+    ("tmc2209.ihold", _hold_current, "hold current above the run current: "),
     ("bolus_ul_per_min", _reachable("bolus_ul_per_min"), "too fast: max_step_hz "),
     ("prime_ul_per_min", _reachable("prime_ul_per_min"), "too fast: max_step_hz "),
 )

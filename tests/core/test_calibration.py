@@ -63,3 +63,23 @@ def test_a_factor_the_config_would_refuse_is_never_written():
         assert err.field == "calibration_ppm"
     else:
         raise AssertionError("a config with a 20 % factor was produced")
+
+
+def test_the_new_factor_replaces_one_number_and_keeps_the_builders_layout():
+    text = _text()
+    new = with_factor(text, 1_023_000)
+    old_lines, new_lines = text.split("\n"), new.split("\n")
+    assert len(old_lines) == len(new_lines)
+    changed = [i for i in range(len(old_lines)) if old_lines[i] != new_lines[i]]
+    assert len(changed) == 1
+    assert new_lines[changed[0]].strip() == '"calibration_ppm": 1023000,'
+
+
+def test_only_the_key_is_changed_where_its_name_is_also_a_value_before_it():
+    import json
+    d = json.loads(_text())
+    model = d["syringe"]["model"]
+    text = _text().replace('"' + model + '"', '"calibration_ppm"')  # a value, before the key
+    assert text.index('"calibration_ppm"') < text.rindex('"calibration_ppm"')
+    new = board_config.load(with_factor(text, 1_023_000))
+    assert new.calibration_ppm == 1_023_000 and new.syringe.model == "calibration_ppm"

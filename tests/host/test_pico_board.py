@@ -2,6 +2,7 @@
 built first and stays inactive through every failure, a TMC2209 that does not answer
 stops the build, moves report the pulses really emitted when a fault line stops them,
 and the button, buzzer, LED, battery and watchdog reach their pins."""
+import json
 import sys
 from pathlib import Path
 
@@ -41,9 +42,10 @@ def config_of(path):
 def quiet_inputs(config):
     """Fault lines inactive and the button released, whatever their active levels."""
     p, lv = config.pins, config.active_levels
-    for gp in (p.end_stop_min, p.end_stop_max, p.occlusion):
-        if gp is not None:
-            Pin.inputs[gp] = lambda _t, v=1 - lv.end_stop: v
+    for gp in (p.end_stop_min, p.end_stop_max):
+        Pin.inputs[gp] = lambda _t, v=1 - lv.end_stop: v
+    if p.occlusion is not None:
+        Pin.inputs[p.occlusion] = lambda _t, v=1 - lv.occlusion: v
     if p.diag is not None:
         Pin.inputs[p.diag] = lambda _t: 0
     Pin.inputs[p.bolus_button] = lambda _t, v=1 - lv.button: v
@@ -134,7 +136,7 @@ def test_the_driver_specific_fault_line_stops_a_move(rig, path, line, name):
     clock, ticks, _ = rig
     board, config = built(path, clock)
     hit = ticks.t + 50
-    level = 1 if line == "diag" else config.active_levels.end_stop
+    level = 1 if line == "diag" else config.active_levels.occlusion
     Pin.inputs[getattr(config.pins, line)] = lambda now: level if now >= hit else 1 - level
     board.motor.enable(True)
     issued = board.motor.move(1000)
@@ -227,3 +229,43 @@ def test_the_watchdog_is_fed_through(rig):
     board.watchdog.feed()
     assert WDT.started == [5000]
     assert board.watchdog._wdt.fed == 2
+
+
+def test_the_configs_tmc2209_node_currents_and_stallguard_reach_the_chip(rig):
+    clock, _, _ = rig
+    d = json.loads(TMC.read_text())
+    d["tmc2209"] = {"node": 2, "irun": 20, "ihold": 6, "sgthrs": 55}
+    config = board_config.load(json.dumps(d))
+    quiet_inputs(config)
+    UART.chip = FakeChip(node=2)  # strapped MS1 = 0, MS2 = 1: answers node 2 only
+    PicoBoard(config, clock=clock)
+    regs = UART.chip.regs
+    assert regs[t.IHOLD_IRUN] == (t.IHOLDDELAY << 16) | (20 << 8) | 6
+    assert regs[t.SGTHRS] == 55
+
+
+def test_an_active_low_occlusion_switch_stops_a_move_when_low(rig):
+    clock, ticks, _ = rig
+    d = json.loads(A4988.read_text())
+    d["active_levels"]["occlusion"] = 0
+    config = board_config.load(json.dumps(d))
+    quiet_inputs(config)
+    assert Pin.inputs[config.pins.occlusion](0) == 1  # idle high: not an occlusion
+    board = PicoBoard(config, clock=clock)
+    hit = ticks.t + 50
+    Pin.inputs[config.pins.occlusion] = lambda now: 0 if now >= hit else 1
+    board.motor.enable(True)
+    assert 90 < board.motor.move(1000) < 130  # ~100 steps in 50 ms: not stopped at once
+    assert board.motor.fault() == "occlusion"
+
+
+def test_the_configs_battery_divider_scales_the_integer_millivolts(rig):
+    clock, _, _ = rig
+    d = json.loads(A4988.read_text())
+    d["battery_divider_x1000"] = 4_030
+    config = board_config.load(json.dumps(d))
+    quiet_inputs(config)
+    board = PicoBoard(config, clock=clock)
+    ADC.reading = 24824  # 1.25 V at the pin
+    mv = board.battery.millivolts()
+    assert type(mv) is int and mv == 24824 * 3300 * 4030 // (65535 * 1000) == 5037

@@ -10,8 +10,10 @@ Hazards first:
   the active-high (NC) end stops and DIAG, and "not pressed" for the active-low button.
 - The watchdog is started last, once everything else was built: it cannot be stopped,
   and from then on only a control loop whose checks hold may feed it.
-- Battery: millivolts = read_u16 * 3300 * divider // 65535, integers only; the divider
-  ratio (x1000) is a build() argument until it is a config field."""
+- Battery: millivolts = read_u16 * 3300 * divider // (65535 * 1000), integers only, with
+  the config's battery_divider_x1000.
+- Per rig, from the config: TMC2209 node, currents and StallGuard threshold, the
+  occlusion switch's level, the battery divider. Constants here are the Pico's own."""
 from micropython import const
 
 from hal.board_config import uart_id
@@ -25,16 +27,10 @@ SM_ID = const(0)  # PIO0, state machine 0
 SM_FREQ_HZ = const(1_000_000)  # 1 us per cycle: 125 MHz / 125 and 150 MHz / 150 exactly
 ADC_VREF_MV = const(3300)
 ADC_FULL = const(65535)
-BATTERY_DIVIDER_X1000 = const(3000)  # 2:1 resistors (200k over 100k), as VSYS/3
 WATCHDOG_MS = const(5000)  # under the RP2040's 8388 ms ceiling
 UART_BAUD = const(115200)  # the TMC2209 detects 9600..500k by itself
 UART_TIMEOUT_MS = const(20)  # a reply starts within ~1 ms; 20 ms means no chip
-# TMC2209 currents in 32ths of the VREF pot's ceiling, and the StallGuard threshold:
-# starting points to tune on the bench (docs/hardware.md), not measured values.
-TMC_IRUN = const(16)
-TMC_IHOLD = const(8)
-TMC_SGTHRS = const(0)  # 0: DIAG only at a full stall (SG_RESULT 0); raise after tuning
-DIAG_ACTIVE = const(1)  # DIAG is push-pull, high on a stall or driver error
+DIAG_ACTIVE = const(1)  # the chip's: DIAG is push-pull, high on a stall or driver error
 
 
 def kbd_intr(chr_):
@@ -108,19 +104,18 @@ class PicoBoard:
 
     flash_dir = "/"
 
-    def __init__(self, config, clock=None, watchdog_ms=WATCHDOG_MS,
-                 battery_divider_x1000=BATTERY_DIVIDER_X1000):
+    def __init__(self, config, clock=None, watchdog_ms=WATCHDOG_MS):
         from machine import Pin
 
         off = 1 - config.active_levels.en
         en = Pin(config.pins.en, Pin.OUT, value=off)  # first: the driver disabled
         try:
-            self._build(config, en, clock, watchdog_ms, battery_divider_x1000)
+            self._build(config, en, clock, watchdog_ms)
         except BaseException:
             en.value(off)
             raise
 
-    def _build(self, config, en, clock, watchdog_ms, divider):
+    def _build(self, config, en, clock, watchdog_ms):
         from machine import ADC, UART, Pin
 
         pins, levels = config.pins, config.active_levels
@@ -136,12 +131,14 @@ class PicoBoard:
             uart = UART(uart_id(config), baudrate=UART_BAUD, tx=Pin(pins.uart_tx),
                         rx=Pin(pins.uart_rx), timeout=UART_TIMEOUT_MS,
                         timeout_char=UART_TIMEOUT_MS)
-            Tmc2209(uart).configure(config.microsteps, TMC_IRUN, TMC_IHOLD, TMC_SGTHRS)
+            tmc = config.tmc2209
+            Tmc2209(uart, tmc.node).configure(config.microsteps, tmc.irun, tmc.ihold,
+                                              tmc.sgthrs)
             lines.append(FaultLine("stall", Pin(pins.diag, Pin.IN, Pin.PULL_UP),
                                    DIAG_ACTIVE))
-        else:  # the occlusion switch is wired like the end stops (one level in the config)
+        else:
             lines.append(FaultLine("occlusion", Pin(pins.occlusion, Pin.IN, Pin.PULL_UP),
-                                   levels.end_stop))
+                                   levels.occlusion))
         # Read by a future retract; no forward move stops on it.
         self.end_stop_min = FaultLine("end_stop_min",
                                       Pin(pins.end_stop_min, Pin.IN, Pin.PULL_UP),
@@ -153,5 +150,5 @@ class PicoBoard:
                            clock, lines, kbd_intr=kbd_intr, on_wait=self.button.sample)
         self.indicators = Indicators(Pin(pins.buzzer, Pin.OUT, value=0),
                                      Pin(pins.led, Pin.OUT, value=0))
-        self.battery = Battery(ADC(Pin(pins.battery_adc)), divider)
+        self.battery = Battery(ADC(Pin(pins.battery_adc)), config.battery_divider_x1000)
         self.watchdog = Watchdog(watchdog_ms)
