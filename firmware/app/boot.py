@@ -65,6 +65,7 @@ def _build(config, rig):
         why = world_file.load(board.world, path)
         if why is not None and why != "no world file":
             print("! world " + why)
+        board.cause = _sim_cause()
     return board, SimHooks(board)
 
 
@@ -112,13 +113,13 @@ def run(port=None):
                    + " driver=" + config.driver + " step_nl=" + str(rig.step_nl_ceil()))
         _no_ctrl_c()
         _loop(ctl, board, port)
-    except (PowerCut, WatchdogReset):
+    except (PowerCut, WatchdogReset) as cut:
         board.motor.enable(False)
-        _save_world(sim)
+        _save_world(sim, "watchdog" if isinstance(cut, WatchdogReset) else "power")
         sys.exit(0)  # the virtual Pico's launcher powers it up again from flash
     except Reboot:
         board.motor.enable(False)
-        _save_world(sim)
+        _save_world(sim, "reset")
         if _on_pico():
             import machine
             machine.reset()
@@ -141,8 +142,22 @@ def _loop(ctl, board, port):
         ctl.service(now)
 
 
-def _save_world(sim):
+def _save_world(sim, cause="power"):
     path = _world_path()
     if sim is not None and path:
         from app import world_file
         world_file.save(sim.world, path)
+        with open(path + ".cause", "w") as f:
+            f.write(cause)  # what a Pico's machine.reset_cause() would say at the next boot
+
+
+def _sim_cause():
+    path = _world_path()
+    if not path:
+        return "power"
+    try:
+        with open(path + ".cause") as f:
+            cause = f.read().strip()
+    except OSError:
+        return "power"
+    return cause if cause in ("power", "watchdog", "reset") else "power"

@@ -45,6 +45,7 @@ class Controller:
         # With a store the pump is restored from flash inside the console, before anything
         # may move; the driver stays off until a pass finds the pump delivering.
         self.console = make_console(rig, self.motor, self.guard, board.clock, sim, store)
+        self.console.record("reset cause=%s" % board.reset_cause())
         self.pump = self.console.pump
         self.reader = lines.LineReader()
         self.battery = BatteryMonitor()

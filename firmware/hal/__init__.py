@@ -17,6 +17,7 @@ both provide exactly these, and the controller in `app/` uses nothing else):
                                      (0 none, else pump.alarms LOW 1, HIGH 2, CRITICAL 3)
   board.battery.millivolts() -> int  supply voltage now
   board.watchdog.feed()              only from a control loop whose checks hold
+  board.reset_cause() -> str         "power", "watchdog" or "reset": why it last started
   board.flash_dir -> str             folder that survives resets ("/" on a Pico)
 
 Every constructor leaves the motor driver disabled; a board that cannot be built leaves

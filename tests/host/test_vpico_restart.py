@@ -45,6 +45,7 @@ def test_a_power_cut_restores_status_alarms_and_log():
         log = ok(c, "log 64").lines
         assert any(l.startswith("bolus dose_ng=30000 by=patient") for l in log), log
         assert any(l.startswith("boot state=clean") for l in log), log
+        assert any(l.startswith("reset cause=power") for l in log), log
         # The PIN survived; confirming the time ends the clock alarm.
         ok(c, "login 2468")
         ok(c, "time 2026-01-01T12:20:00")
@@ -57,6 +58,8 @@ def test_a_stuck_loop_is_reset_by_the_watchdog_and_recovers():
         ok(c, "sim fault hang")
         after = ok(c, "status").fields  # waits for the reset board's ready line
         check_restored(before, after, int(before["step_nl"]))
+        log = ok(c, "log 8").lines
+        assert any(l.startswith("reset cause=watchdog") for l in log), log
 
 
 def test_damaged_state_files_are_reported_and_the_console_still_answers():

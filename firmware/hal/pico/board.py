@@ -104,6 +104,18 @@ class PicoBoard:
 
     flash_dir = "/"
 
+    def reset_cause(self):
+        """Why the board last started, for the event log: a watchdog reset means the
+        loop was stuck, which the log must say."""
+        import machine
+
+        cause = machine.reset_cause()
+        if cause == machine.WDT_RESET:
+            return "watchdog"
+        if cause == machine.PWRON_RESET:
+            return "power"
+        return "reset"
+
     def __init__(self, config, clock=None, watchdog_ms=WATCHDOG_MS):
         from machine import Pin
 

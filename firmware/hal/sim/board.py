@@ -95,6 +95,9 @@ class SimWatchdog:
 
 
 class SimBoard:
+    def reset_cause(self):
+        return self.cause
+
     def __init__(self, config, rig, flash_dir, real_time=False, true_ppm=1_000_000,
                  world=None):
         self.clock = SimClock(real=real_time)
@@ -112,3 +115,4 @@ class SimBoard:
         self.battery = SimBattery(world)
         self.watchdog = SimWatchdog(self.clock)
         self.flash_dir = flash_dir
+        self.cause = "power"  # set by whoever powers the simulated board up
