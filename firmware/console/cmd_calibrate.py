@@ -12,7 +12,10 @@ Hazards first:
 - A fault (end stop, stall, occlusion, guard) ends the run with `! calibrate-failed` and
   no factor. A factor beyond +-10 %, a board config that is missing, unreadable or not the
   one the rig was built from, or a write that fails: ERR, and nothing is stored.
-- The factor is computed from the steps really issued, never the steps asked."""
+- The factor is computed from the steps really issued, never the steps asked.
+- The steps are water, not drug: they go to the guard, never to the pump's accounting or
+  to the store's lease (a lease charged with them would count them as dose after a
+  power cut)."""
 from micropython import const
 
 from hal import board_config
@@ -102,7 +105,9 @@ def tick(con, now):
     if n <= 0:
         return
     con.policy.run_left(run.steps - run.issued, now)
-    motor = con.pump.motor  # the guarded motor: the guard counts and may refuse these
+    # The guarded motor the console was given: the guard counts and may refuse these.
+    # Not the pump's (on a board with a store, the lease's), which counts steps of drug.
+    motor = con.motor
     motor.enable(True)
     try:
         issued = motor.move(n)

@@ -70,6 +70,7 @@ class Console:
         self.reboot = None
         self.calibration = None  # a calibration run (console/cmd_calibrate.py)
         self.guard = guard
+        self.motor = motor  # the guarded motor: a calibration run moves it, past the lease
         self.clock = clock
         self.sim = sim
         self.store = store

@@ -6,15 +6,19 @@ lock survive, the lock restarting its full remaining time), nor a way to a fresh
 guard (so its hour and day counts survive at their ages, and the steps the lease charged
 after the snapshot are added to them), nor a way to loosen the guard after a change of mix
 (so the held limits survive). Times are kept as what was left, restored as if the board
-had never been off: lost time always counts against the one asking.
+had never been off: lost time always counts against the one asking. The calibration
+counter (steps of water the guard still counts, console/guard_policy.py) is saved with
+the counts it excuses, in the same snapshot, so the two agree after a reset: without it
+a prescription programmed after a calibration's reboot would be charged for the water.
 
     encode(con, now_ms) -> bytes
     load(con, data, now_ms) -> True | False     False: unreadable, the console's defaults
                                                 stand and the caller raises `memory`"""
 from micropython import const
+from hal.step_guard import StepGuard
 from store.codec import Writer, Reader, Corrupt
 
-VERSION = const(1)
+VERSION = const(2)  # 2: the calibration counter; 1 (without it) is still read
 _MAX_COUNTS = const(400)  # the guard's day window has 289 buckets
 
 
@@ -40,6 +44,13 @@ def encode(con, now_ms):
         w.int(p.held[0])
         w.int(p.held[1])
         w.int(-1 if p.hold_until is None else max(p.hold_until - now_ms, 0))
+    if p.cal is None:
+        w.int(0)
+    else:
+        w.int(1)
+        _, hour, day = p.cal.dump(now_ms)
+        _counts(w, hour)
+        _counts(w, day)
     return w.result()
 
 
@@ -48,7 +59,8 @@ def load(con, data, now_ms):
         return True  # a first boot, or a snapshot from before any console state
     try:
         r = Reader(data)
-        if r.int() != VERSION:
+        version = r.int()
+        if version not in (1, VERSION):
             raise Corrupt("version")
         pin = r.bytes(64)
         wrong, lockouts, locked_left = r.int(), r.int(), r.int()
@@ -61,6 +73,10 @@ def load(con, data, now_ms):
         if r.int():
             held = (r.int(), r.int())
             hold_left = r.int()
+        cal = None
+        if version >= 2 and r.int():
+            cal = StepGuard(0, 0)
+            cal.load(now_ms, False, _read_counts(r), _read_counts(r))
         r.end()
         if min(wrong, lockouts, locked_left, steps_then) < 0 or hold_left < -1:
             raise Corrupt("range")
@@ -82,6 +98,7 @@ def load(con, data, now_ms):
     if held is not None:
         con.policy.held = held
         con.policy.hold_until = None if hold_left < 0 else now_ms + hold_left
+    con.policy.cal = cal  # the console applies the limits before anything moves
     return True
 
 

@@ -31,13 +31,15 @@ class MemConfig:
 
 
 class _Loop:
-    """The controller's part in a `sim advance` slice: one tick of the console."""
+    """The controller's part in a `sim advance` slice: one tick of the console, and the
+    sim's look at the pump after it (a confirmed refill fills the world's syringe)."""
 
     def __init__(self):
         self.con = None
 
     def service(self, now_ms):
         self.con.tick()
+        self.con.sim.after_pass(self.con.pump)
 
 
 def config_text(name=DEFAULT):
@@ -46,7 +48,7 @@ def config_text(name=DEFAULT):
 
 
 class Bench:
-    def __init__(self, true_ppm=1_023_000, name=DEFAULT, store=True):
+    def __init__(self, true_ppm=1_023_000, name=DEFAULT, store=True, persist=None):
         text = config_text(name)
         self.config = load(text)
         self.rig = rig_of(self.config)
@@ -60,7 +62,7 @@ class Bench:
         self.sim.controller = loop
         self.store = MemConfig(text) if store else None
         self.con = Console(self.rig, self.motor, self.guard, self.clock, sim=self.sim,
-                           config_store=self.store)
+                           config_store=self.store, store=persist)
         loop.con = self.con
 
     def send(self, line):

@@ -211,6 +211,37 @@ def test_a_run_after_a_reset_is_allowed_its_steps_over_what_the_guard_restored()
     assert b.world.pushed == STEPS
 
 
+def test_the_water_is_never_charged_as_drug_by_the_stores_lease():
+    from store.persist import Persist
+    from store.sim_flash import SimFlash
+    b = Bench(persist=Persist(SimFlash())).ready()
+    lease = b.con.pump.motor
+    _run_to_done(b)
+    assert b.world.pushed == STEPS and b.guard.day.total(b.clock.now_ms()) == STEPS
+    # The lease bounds the pump's own steps; a bound raised by water would be charged as
+    # delivered drug after a power cut.
+    assert b.con.pump.steps_issued == 0 and lease.issued == 0 and lease.bound == 0
+
+
+def test_after_a_reset_a_prescription_is_not_charged_for_the_calibrations_water():
+    from store.persist import Persist
+    from store.sim_flash import SimFlash
+    flash = SimFlash()
+    b = Bench(persist=Persist(flash)).ready()
+    _run_to_done(b)  # 57 min: the quiet pump is saved meanwhile, the guard's counts with it
+    b.ok("calibrate cancel")
+    b = Bench(persist=Persist(SimFlash(flash.files))).ready()  # a power cut: clock at 0
+    assert b.guard.day.total(0) > 0  # the water is still counted after the reset...
+    for line in CASE1_LINES + ("refill 40mL", "confirm", "prime 150uL"):
+        b.ok(line)
+    reply = b.ok("sim advance 10m")
+    assert events(reply, "primed") and not events(reply, "alarm"), reply
+    b.login()
+    b.ok("start")
+    reply = b.ok("sim advance 2h")
+    assert not events(reply, "alarm"), reply  # ...and excused, as before the reset
+
+
 def test_sim_fill_and_balance_are_refused_where_the_sim_lacks_them():
     from console_fakes import Board
     fake = Board()
