@@ -169,3 +169,10 @@ def test_nothing_is_sent_between_a_refill_and_its_confirm():
                                       ("0s", None)])
 def test_durations_are_read_as_the_console_reads_them(text, ms):
     assert record.duration_ms(text) == ms
+
+
+def test_board_times_are_read_as_utc_and_anything_else_is_none():
+    assert record.iso_ms("1970-01-02T00:00:01") == 86_401_000
+    assert record.iso_ms("2026-01-01T07:00:00") == ((56 * 365 + 14) * 24 + 7) * 3_600_000
+    for junk in ("-", "", None, "2026-02-30T00:00:00", "2026-01-01 07:00:00", "2026-1-01T7:00:00"):
+        assert record.iso_ms(junk) is None
