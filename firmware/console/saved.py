@@ -20,6 +20,7 @@ from store.codec import Writer, Reader, Corrupt
 
 VERSION = const(2)  # 2: the calibration counter; 1 (without it) is still read
 _MAX_COUNTS = const(400)  # the guard's day window has 289 buckets
+_CAL_GROUPS = const(6)  # per window: the counter in a few bytes, beside the guard's counts
 
 
 def encode(con, now_ms):
@@ -49,8 +50,8 @@ def encode(con, now_ms):
     else:
         w.int(1)
         _, hour, day = p.cal.dump(now_ms)
-        _counts(w, hour)
-        _counts(w, day)
+        _groups(w, hour)
+        _groups(w, day)
     return w.result()
 
 
@@ -76,7 +77,7 @@ def load(con, data, now_ms):
         cal = None
         if version >= 2 and r.int():
             cal = StepGuard(0, 0)
-            cal.load(now_ms, False, _read_counts(r), _read_counts(r))
+            cal.load(now_ms, False, _read_groups(r), _read_groups(r))
         r.end()
         if min(wrong, lockouts, locked_left, steps_then) < 0 or hold_left < -1:
             raise Corrupt("range")
@@ -117,3 +118,40 @@ def _read_counts(r):
     for _ in range(r.count(_MAX_COUNTS)):
         out.append(r.int())
     return out
+
+
+def _groups(w, counts):
+    """The calibration counter, coarse: its buckets (newest first) in at most _CAL_GROUPS
+    runs, each written as its sum at the age of its oldest bucket. Restored, those steps
+    leave the window no later than the real ones, so the allowance never outlasts the
+    water it excuses (at worst the guard trips early); the snapshot's `extra` stays small
+    (it is refused above 1 KB) however long the calibration ran."""
+    n = len(counts)
+    while n and counts[n - 1] == 0:
+        n -= 1
+    per = -(-n // _CAL_GROUPS) if n else 1
+    out = []
+    for start in range(0, n, per):
+        end = start + per if start + per < n else n
+        total = 0
+        for i in range(start, end):
+            total += counts[i]
+        if total:
+            out.append((end - 1, total))
+    w.int(len(out))
+    for age, total in out:
+        w.int(age)
+        w.int(total)
+
+
+def _read_groups(r):
+    n = r.count(_CAL_GROUPS)
+    counts = []
+    for _ in range(n):
+        age, total = r.int(), r.int()
+        if not len(counts) <= age < _MAX_COUNTS or total < 0:
+            raise Corrupt("calibration")
+        while len(counts) < age:
+            counts.append(0)
+        counts.append(total)
+    return counts

@@ -251,3 +251,28 @@ def test_sim_fill_and_balance_are_refused_where_the_sim_lacks_them():
     b.err("sim balance tare now", E_USAGE)
     b.err("sim fill 0mL", E_RANGE)
     assert kv(b.ok("sim balance"))["balance_nl"] == "0"
+
+
+def test_the_saved_counter_is_small_and_never_outlasts_the_steps_it_excuses():
+    from console import saved
+    from hal.step_guard import StepGuard
+    from store.codec import Reader, Writer
+    real = StepGuard(0, 0)
+    t = 0
+    for minute in range(20 * 60):  # a 20 h calibration (56 mL at 50 uL/min), every minute
+        t = minute * MIN_MS + 7
+        real.record(t, 30 + minute % 7)
+    _, hour, day = real.dump(t)
+    w = Writer()
+    saved._groups(w, hour)
+    saved._groups(w, day)
+    data = w.result()
+    assert len(data) < 80  # beside ~700 bytes of the guard's own counts, under 1 KB
+    r = Reader(data)
+    back = StepGuard(0, 0)
+    back.load(t, False, saved._read_groups(r), saved._read_groups(r))
+    assert back.hour.total(t) == real.hour.total(t) and back.day.total(t) == real.day.total(t)
+    for later in range(0, 26 * 60, 7):
+        now = t + later * MIN_MS
+        assert back.hour.total(now) <= real.hour.total(now)
+        assert back.day.total(now) <= real.day.total(now)
