@@ -60,7 +60,12 @@ class Controller:
         drop to the REPL (a Ctrl-C while nothing may move)."""
         kind = self.reader.feed(b, now_ms)
         if kind == lines.LINE:
-            self._reply(self.console.handle(self.reader.line()))
+            reply = self.console.handle(self.reader.line())
+            if self.console.reboot:
+                # Before the final line, so a client waiting for it knows to wait for
+                # `! ready` next.
+                reply.insert(len(reply) - 1, "! reboot reason=" + self.console.reboot)
+            self._reply(reply)
         elif kind == lines.OVERLONG:
             self._reply(self.console.handle(b"\xff" * (lines.MAX + 1)))
         elif kind == lines.INTERRUPT:
@@ -74,7 +79,6 @@ class Controller:
         if self.sim is not None and self.sim.hung:
             self._hang()
         if self.console.reboot:
-            self.write("! reboot reason=" + self.console.reboot)
             raise Reboot(self.console.reboot)
         return True
 

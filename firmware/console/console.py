@@ -60,8 +60,8 @@ class Console:
         An alarm the loop detects itself (battery, memory, clock...); raises PumpError
         for a name the alarm table does not know.
     interruptible() -> bool
-        True only while nothing can move (no prescription, or stopped by a clinician):
-        then Ctrl-C may drop to the REPL."""
+        True only while nothing can move (no prescription, or stopped by a clinician,
+        and no calibration run): then Ctrl-C may drop to the REPL."""
 
     def __init__(self, rig, motor, guard, clock, sim=None, pin_store=None, config_store=None,
                  store=None):
@@ -144,7 +144,7 @@ class Console:
         self.after(now)
 
     def interruptible(self):
-        return self.pump.sm.state in (UNPROGRAMMED, STOPPED)
+        return self.pump.sm.state in (UNPROGRAMMED, STOPPED) and self.calibration is None
 
     # ----- for the command modules -----
     def now(self):

@@ -125,7 +125,7 @@ def _groups(w, counts):
     runs, each written as its sum at the age of its oldest bucket. Restored, those steps
     leave the window no later than the real ones, so the allowance never outlasts the
     water it excuses (at worst the guard trips early); the snapshot's `extra` stays small
-    (it is refused above 1 KB) however long the calibration ran."""
+    (it is refused above snapshot.MAX_EXTRA) however long the calibration ran."""
     n = len(counts)
     while n and counts[n - 1] == 0:
         n -= 1

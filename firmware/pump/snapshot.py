@@ -40,7 +40,10 @@ VERSION = const(1)
 # for a clinician, with the restart alarm telling why.
 RESUME_DRUGS = ("baclofen", "clonidine")
 
-_MAX_ITEMS = const(512)  # ledger pieces, grants, segments: far above a day's events
+_MAX_ITEMS = const(512)
+# The controller's bytes: the console's part is ~500 bytes of step-guard counts on the
+# bench rig, more on a rig of small steps (a Hamilton 250 uL counts ~100x the steps).
+MAX_EXTRA = const(4096)  # ledger pieces, grants, segments: far above a day's events
 
 
 class SnapshotError(Exception):
@@ -123,7 +126,7 @@ def resumes(rx):
 
 def _restore(payload, rig, motor, now_ms, bound, log):
     r = Reader(payload)
-    extra = r.bytes(1024)
+    extra = r.bytes(MAX_EXTRA)
     same_rig = (r.int(), r.int(), r.int()) == (rig.step_num, rig.step_den,
                                                 rig.dead_volume_nl)
     wall = r.int()

@@ -51,12 +51,15 @@ def test_a_wide_bore_is_found_stored_in_board_json_and_the_rebuilt_rig_agrees(
         weighed = weigh_a_run(c, STEPS)
         # The world pushed 2000 true steps: 2.3 % more than the drawing, to the nL.
         assert abs(weighed - STEPS * DRAWN_NL * TRUE_PPM / 1_000_000) <= 1
-        r = ok(c, "calibrate weighed %dnL" % weighed).fields
+        reply = ok(c, "calibrate weighed %dnL" % weighed)
+        r = reply.fields
         assert r["old_ppm"] == "1000000" and r["reboot"] == "calibrated", r
         found = int(r["new_ppm"])
         assert abs(found - TRUE_PPM) <= 1, found
+        # The reboot is announced before the final line, so the client knows to wait.
+        assert "! reboot reason=calibrated" in reply.events, reply.received
+        assert c.reboot_pending
         ready = c.wait_ready(timeout=20.0)
-        assert "! reboot reason=calibrated" in c.seen_before_ready, c.seen_before_ready
         assert ready.endswith("step_nl=1432"), ready  # 1399.76 x 1.023 = 1431.95
         assert ok(c, "status").fields["step_nl"] == "1432"
         stored = json.loads((vp.flash / "board.json").read_text())
