@@ -54,6 +54,9 @@ def test_the_run_goes_at_the_prime_speed_and_does_not_block_the_loop():
     b.err("calibrate weighed 0.5mL", E_CAL_BUSY)
     b.err("calibrate run 3000", E_CAL_BUSY)
     assert kv(b.ok("status"))["state"] == "unprogrammed"
+    assert not b.con.interruptible()  # unprogrammed, but the motor moves: no Ctrl-C
+    b.ok("calibrate cancel")
+    assert b.con.interruptible()
 
 
 def test_units_are_parsed_as_elsewhere_and_a_typo_can_be_weighed_again():
