@@ -159,6 +159,8 @@ def totals(log):
         reasons[why] = reasons.get(why, 0) + 1
     out["refused_by_reason"] = reasons
     out["alarms"] = [e.fields.get("name") for e in log.events_of("alarm")]
+    out["errors"] = [str(e.fields.get("type", e.fields.get("code", "?")))
+                     for e in log.events_of("error")]
     out["low_nl"] = last.low_nl
     out["low_alarm_ms"] = last.low_alarm_ms
     return out

@@ -52,6 +52,8 @@ def summary_pairs(a):
         ("requests refused", "%d %s" % (t["refused"], ", ".join(
             "%s x%d" % kv for kv in sorted(t["refused_by_reason"].items())))),
         ("alarms raised", ", ".join(str(x) for x in t["alarms"]) or "-"),
+        ("board errors (`! error`)", "%d %s" % (len(t["errors"]), ", ".join(
+            sorted(set(t["errors"]))))),
         ("reservoir at the end", "-" if t["reservoir_end_nl"] is None
          else "%.3f mL" % (t["reservoir_end_nl"] / 1e6)),
         ("low-reservoir threshold", "-" if t["low_nl"] is None

@@ -130,6 +130,11 @@ def draw_timeline(ax, a):
         xs = [analysis.hours(e.t_ms) for e in log.events_of(kind)]
         if xs:
             ax.scatter(xs, [y] * len(xs), color=colour, marker=marker, s=40, zorder=3)
+    errors = log.events_of("error")
+    if errors:  # a failure outside any command (a tick, the button): never hidden
+        rows.append("board errors")
+        ax.scatter([analysis.hours(e.t_ms) for e in errors], [len(rows)] * len(errors),
+                   color="black", marker="D", s=30, zorder=3)
     ax.set_yticks(range(1, len(rows) + 1), rows)
     ax.set_ylim(0.3, len(rows) + 0.7)
     used = [s for s in STATE_COLOURS if any(sp[0] == s for sp in analysis.state_spans(log))]

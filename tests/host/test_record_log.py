@@ -54,11 +54,13 @@ def test_totals_count_boluses_by_who_and_refusals_by_reason():
                  event(4, "refused", code=44, reason="lockout"),
                  event(5, "refused", code=45, reason="daily-max"),
                  event(6, "alarm", name="occlusion"),
+                 event(7, "error", code=82, type="MemoryError"),
                  sample(60_000, "alarm", 0, 0, delivered_ng=80_010))
     t = delivery_log.totals(log)
     assert (t["boluses"], t["boluses_patient"], t["bolus_ng"]) == (2, 1, 80_000)
     assert t["refused"] == 3 and t["refused_by_reason"] == {"lockout": 2, "daily-max": 1}
     assert t["alarms"] == ["occlusion"]
+    assert t["errors"] == ["MemoryError"]  # a failure outside any command is counted
     assert t["delivered_ng"] == 80_000  # the difference over the log, not the board's total
 
 
