@@ -10,7 +10,7 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-core console test bench clean
+.PHONY: demo demo-core console test soak bench clean
 
 demo: $(STAMP)
 	$(VENV)/bin/pumpctl run tools/scripts/case1_day.pump
@@ -23,6 +23,12 @@ console: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The long verification run (docs/verification.md): more hypothesis examples, a simulated
+# year on both interpreters; prints what it covered. SOAK_ARGS="--examples 5000" for more.
+SOAK_ARGS ?=
+soak: $(STAMP)
+	$(VPY) tools/soak.py $(SOAK_ARGS)
 
 bench: $(STAMP)
 	$(VPY) tools/bench.py

@@ -1,0 +1,131 @@
+"""The long verification run: `make soak` (or `.venv/bin/python tools/soak.py`).
+
+Runs the property, model-based, differential, adversarial, fuzz and power-cut tests with
+the hypothesis profile "soak" (PUMP_SOAK_EXAMPLES examples per property, 1000 unless
+--examples says otherwise), the clinical scenarios, and a simulated year of the delivery
+core on CPython and on MicroPython (tools/bench_core.py). Then prints what it covered:
+examples tried, invariants checked, power cuts made, bytes fuzzed, reply lines compared,
+PIN guesses, the year's worst gap between steps and the ideal. Exits 1 if anything
+failed: a soak that passes says nothing unless it also says how much it tried.
+
+A seed (--seed) makes a run repeatable; without one hypothesis picks new examples each
+time, which is the point of running it again."""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TESTS = [
+    "tests/host/test_model_based.py",
+    "tests/host/test_differential.py",
+    "tests/host/test_adversarial.py",
+    "tests/host/test_delivery_properties.py",
+    "tests/host/test_state_model.py",
+    "tests/host/test_units_properties.py",
+    "tests/host/test_board_config_fuzz.py",
+    "tests/host/test_flash_fuzz.py",
+    "tests/host/test_power_cut.py",
+    "tests/core/test_console_case1.py",
+    "tests/core/test_console_case2.py",
+    "tests/core/test_console_case3.py",
+    "tests/host/test_vpico_case1.py",
+]
+YEAR_KEYS = ("days", "boluses_granted", "boluses_refused", "refills", "steps",
+             "worst_gap_steps", "state")
+
+
+def run_tests(examples, seed):
+    tally_path = Path(tempfile.mkstemp(prefix="pump-tally-", suffix=".json")[1])
+    env = dict(os.environ, HYPOTHESIS_PROFILE="soak", PUMP_SOAK_EXAMPLES=str(examples),
+               PUMP_TALLY=str(tally_path))
+    cmd = [str(BIN / "pytest"), "-s", "-p", "no:cacheprovider",
+           "--hypothesis-show-statistics"] + TESTS
+    if seed is not None:
+        cmd.append("--hypothesis-seed=%d" % seed)
+    print("$ " + " ".join(cmd[:1] + ["..."]) + "  (HYPOTHESIS_PROFILE=soak, %d examples)"
+          % examples, flush=True)
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+    out = proc.stdout + proc.stderr
+    try:
+        counts = json.loads(tally_path.read_text() or "{}")
+    finally:
+        tally_path.unlink()
+    return proc.returncode, out, counts
+
+
+def run_year(days):
+    """The year on both interpreters; the same steps, boluses and worst gap on each."""
+    results = {}
+    for name, exe in (("CPython", sys.executable), ("MicroPython", str(BIN / "micropython"))):
+        args = [exe] + (["-X", "heapsize=512K"] if name == "MicroPython" else [])
+        proc = subprocess.run(args + ["tools/bench_core.py", str(days), "firmware"],
+                              cwd=REPO, capture_output=True, text=True, timeout=3600)
+        if proc.returncode:
+            return None, "%s: %s" % (name, proc.stdout + proc.stderr)
+        results[name] = dict(line.split("=", 1) for line in proc.stdout.split() if "=" in line)
+    return results, None
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--examples", type=int, default=1000,
+                    help="hypothesis examples per property (default 1000)")
+    ap.add_argument("--days", type=int, default=365, help="days of the core soak (365)")
+    ap.add_argument("--seed", type=int, default=None, help="hypothesis seed, to repeat a run")
+    a = ap.parse_args(argv)
+    started = time.monotonic()
+    status, out, counts = run_tests(a.examples, a.seed)
+    passing = sum(int(n) for n in re.findall(r"- (\d+) passing", out))
+    failing = sum(int(n) for n in re.findall(r", (\d+) failing", out))
+    cuts = sum(int(n) for n in re.findall(r"power cuts: (\d+)", out))
+    summary = re.findall(r"^(\d+ passed.*|.*\d+ failed.*)$", out, re.M)
+    pin = [line.strip() for line in out.splitlines()
+           if line.strip().startswith(("first hour:", "first day:", "a 4-digit PIN"))]
+    year, year_err = run_year(a.days)
+    elapsed = time.monotonic() - started
+
+    print()
+    print("soak: %s in %.0f s" % ("PASSED" if status == 0 and year else "FAILED", elapsed))
+    print("  tests: %s" % (summary[-1] if summary else "no summary (see above)"))
+    print("  hypothesis examples tried: %d passing, %d failing (%d per property asked)"
+          % (passing, failing, a.examples))
+    print("  model-based: %d examples, %d rule steps, %d invariant checks"
+          % (counts.get("model_based.examples", 0), counts.get("model_based.steps", 0),
+             counts.get("model_based.invariant_checks", 0)))
+    print("  differential: %d scripts, %d lines sent, %d reply lines identical on CPython "
+          "and MicroPython" % (counts.get("differential.scripts", 0),
+                               counts.get("differential.lines_sent", 0),
+                               counts.get("differential.reply_lines_compared", 0)))
+    print("  console fuzz: %d lines, %d bytes" % (counts.get("adversarial.lines", 0),
+                                                   counts.get("adversarial.bytes", 0)))
+    print("  PIN guessing: " + "; ".join(pin) if pin else "  PIN guessing: (not printed)")
+    print("  power cuts made: %d" % cuts)
+    if year:
+        for name, r in year.items():
+            print("  year on %s: %s" % (name, " ".join("%s=%s" % (k, r.get(k, "?"))
+                                                     for k in YEAR_KEYS + ("elapsed_ms",))))
+    else:
+        print("  year: FAILED " + (year_err or ""))
+    ok = status == 0 and year is not None
+    if year:
+        same = all(year["CPython"].get(k) == year["MicroPython"].get(k) for k in YEAR_KEYS)
+        gap = year["CPython"]["worst_gap_steps"]
+        whole, _, frac = gap.partition(".")
+        print("  year: both interpreters %s; worst gap %s steps (must be < 1)"
+              % ("identical" if same else "DIFFER", gap))
+        ok = ok and same and int(whole) == 0
+    if status != 0:
+        print("\n--- test output (failures) ---")
+        print(out[-20000:])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
