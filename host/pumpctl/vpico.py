@@ -43,7 +43,10 @@ CRASH_LIMIT = 5  # quick deaths in a row before the launcher stops restarting ma
 QUICK_S = 5.0  # a death within this many seconds of boot, with no host input, is quick
 RAW_BOOT_S = 5.0  # longest wait for a rebooted VM to reopen the raw REPL
 OUT_QUEUE_MAX = 64 * 1024  # output kept while nobody reads the port; oldest dropped
-DEFAULT_HEAP = "384K"  # ~2x a Pico's MicroPython heap: unix objects are 64-bit
+# Not a memory test (see docs/virtual_pico.md): the firmware runs here from source, which
+# the VM compiles on boot, with 64-bit objects. Booting from source needs ~320 KiB; at
+# 384 KiB a long run once hit a MemoryError, so there is room to spare.
+DEFAULT_HEAP = "512K"
 
 BOOT_NAME = "vpico_boot.py"
 # What the Pico's C runtime does before its REPL, as a script run by `micropython -i`
