@@ -121,8 +121,7 @@ def run(port=None):
         board.motor.enable(False)
         _save_world(sim, "reset")
         if _on_pico():
-            import machine
-            machine.reset()
+            board.reset()
         sys.exit(0)
     finally:
         board.motor.enable(False)

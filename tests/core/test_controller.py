@@ -3,44 +3,13 @@ the world's plunger moves exactly by the steps the pump counted; the button, an 
 a battery sag, Ctrl-C, the watchdog and a power cut each do what a board would. Runs
 under pytest and MicroPython."""
 from app import lines
-from app.controller import Controller, PowerCut
-from app.sim_hooks import SimHooks
-from console.console import Console
-from hal.sim.board import SimBoard
-from rigs import shipped
+from app.controller import PowerCut
+from loop_rig import LoopRig
 
 MIN_MS = 60_000
 
 
-def _make_console(rig, motor, guard, clock, sim, store=None):
-    return Console(rig, motor, guard, clock, sim=sim, store=store)
-
-
-class Rig:
-    def __init__(self):
-        self.config, self.rig = shipped()
-        self.board = SimBoard(self.config, self.rig, ".")
-        self.hooks = SimHooks(self.board)
-        self.out = []
-        self.ctl = Controller(self.board, self.rig, _make_console, self.out.append,
-                              self.hooks)
-        self.hooks.controller = self.ctl
-
-    def send(self, text):
-        """Types a line byte by byte; returns every line written meanwhile."""
-        self.out.clear()
-        now = self.board.clock.now_ms()
-        for b in text.encode() + b"\r\n":
-            self.ctl.byte(b, now)
-        self.ctl.service(now)
-        return list(self.out)
-
-    def ok(self, text):
-        reply = self.send(text)
-        finals = [r for r in reply if r.startswith("OK") or r.startswith("ERR ")]
-        assert len(finals) == 1 and finals[0].startswith("OK"), (text, reply)
-        return reply
-
+class Rig(LoopRig):
     def running(self):
         for line in ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
                      "drug hydromorphone 1000ug/mL", "basal 00:00=700ug/d",

@@ -1,12 +1,8 @@
 """A stuck control loop on the simulated board: the watchdog, fed only by passes whose
 checks hold, expires and resets the board, which restores its state from flash and goes
 on by the drug's policy with the restart alarm. Runs under pytest and MicroPython."""
-from app.controller import Controller, WatchdogReset
-from app.sim_hooks import SimHooks
-from console.console import Console
-from hal.sim.board import SimBoard
-from rigs import shipped
-from store.persist import Persist
+from app.controller import WatchdogReset
+from loop_rig import LoopRig
 from store.sim_flash import SimFlash
 
 CASE1 = ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
@@ -16,34 +12,9 @@ CASE1 = ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
          "sim advance 10m", "start")
 
 
-def _make_console(rig, motor, guard, clock, sim, store=None):
-    return Console(rig, motor, guard, clock, sim=sim, store=store)
-
-
-class Board:
+def Board(flash, world=None):
     """A power-up: a fresh loop, RAM and monotonic clock, on the flash and world given."""
-
-    def __init__(self, flash, world=None):
-        self.config, self.rig = shipped()
-        self.board = SimBoard(self.config, self.rig, ".", world=world)
-        self.hooks = SimHooks(self.board)
-        self.out = []
-        self.ctl = Controller(self.board, self.rig, _make_console, self.out.append,
-                              self.hooks, Persist(flash))
-        self.hooks.controller = self.ctl
-
-    def send(self, text):
-        self.out.clear()
-        now = self.board.clock.now_ms()
-        for b in text.encode() + b"\r\n":
-            self.ctl.byte(b, now)
-        self.ctl.service(now)
-        return list(self.out)
-
-    def ok(self, text):
-        reply = self.send(text)
-        assert reply[-1].startswith("OK"), (text, reply)
-        return reply
+    return LoopRig(flash, world)
 
 
 def test_a_stuck_loop_is_reset_by_the_watchdog_and_therapy_goes_on():

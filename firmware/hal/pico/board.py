@@ -104,6 +104,12 @@ class PicoBoard:
 
     flash_dir = "/"
 
+    def reset(self):
+        """Restart the board now (after a command changed the rig)."""
+        import machine
+
+        machine.reset()
+
     def reset_cause(self):
         """Why the board last started, for the event log: a watchdog reset means the
         loop was stuck, which the log must say."""

@@ -1,0 +1,43 @@
+"""The control loop on the simulated board with the real console, as boot.py builds it, for
+the loop's tests: lines typed byte by byte, everything written collected. With a flash, the
+console's state lives on it, and a new LoopRig on the same flash and world is a power-up.
+Not a test module (no test_ names); runs under pytest and MicroPython alike."""
+from app.controller import Controller
+from app.sim_hooks import SimHooks
+from console.console import Console
+from hal.sim.board import SimBoard
+from rigs import shipped
+
+
+def _make_console(rig, motor, guard, clock, sim, store=None):
+    return Console(rig, motor, guard, clock, sim=sim, store=store)
+
+
+class LoopRig:
+    def __init__(self, flash=None, world=None):
+        self.config, self.rig = shipped()
+        self.board = SimBoard(self.config, self.rig, ".", world=world)
+        self.hooks = SimHooks(self.board)
+        self.out = []
+        store = None
+        if flash is not None:
+            from store.persist import Persist
+            store = Persist(flash)
+        self.ctl = Controller(self.board, self.rig, _make_console, self.out.append,
+                              self.hooks, store)
+        self.hooks.controller = self.ctl
+
+    def send(self, text):
+        """Types a line byte by byte; returns every line written meanwhile."""
+        self.out.clear()
+        now = self.board.clock.now_ms()
+        for b in text.encode() + b"\r\n":
+            self.ctl.byte(b, now)
+        self.ctl.service(now)
+        return list(self.out)
+
+    def ok(self, text):
+        reply = self.send(text)
+        finals = [r for r in reply if r.startswith("OK") or r.startswith("ERR ")]
+        assert len(finals) == 1 and finals[0].startswith("OK"), (text, reply)
+        return reply
