@@ -7,9 +7,8 @@ from console.console import Console
 from hal.board_config import load, rig as rig_of
 from hal.sim.board import SimBoard
 from hal.step_guard import GuardedMotor, StepGuard
+from console_fakes import Lines
 from rigs import DEFAULT, configs_dir
-
-PIN = "2468"
 
 
 class MemConfig:
@@ -47,7 +46,7 @@ def config_text(name=DEFAULT):
         return f.read()
 
 
-class Bench:
+class Bench(Lines):
     def __init__(self, true_ppm=1_023_000, name=DEFAULT, store=True, persist=None):
         text = config_text(name)
         self.config = load(text)
@@ -64,27 +63,6 @@ class Bench:
         self.con = Console(self.rig, self.motor, self.guard, self.clock, sim=self.sim,
                            config_store=self.store, store=persist)
         loop.con = self.con
-
-    def send(self, line):
-        reply = self.con.handle(line)
-        final = reply[-1]
-        assert final == "OK" or final.startswith("OK ") or final.startswith("ERR "), reply
-        return reply
-
-    def ok(self, line):
-        reply = self.send(line)
-        assert reply[-1].startswith("OK"), (line, reply)
-        return reply
-
-    def err(self, line, code):
-        reply = self.send(line)
-        assert reply[-1].startswith("ERR %d " % code), (line, code, reply)
-        return reply
-
-    def login(self):
-        if not self.con.auth.has_pin():
-            self.ok("pin " + PIN)
-        self.ok("login " + PIN)
 
     def ready(self, fill="50mL"):
         """Logged in, the syringe filled with water, the balance tared."""

@@ -60,17 +60,8 @@ class FakeSim:
         self.cuts += 1
 
 
-class Board:
-    """Everything a console test touches, built as main.py would build it."""
-
-    def __init__(self, rig=None, sim=True, store=None, t=0, persist=None):
-        self.rig = bench_rig() if rig is None else rig
-        self.clock = FakeClock(t)
-        self.motor = FaultyMotor()
-        self.guard = StepGuard(0, 0)
-        self.sim = FakeSim(self.clock, self.motor) if sim else None
-        self.con = Console(self.rig, GuardedMotor(self.motor, self.guard, self.clock),
-                           self.guard, self.clock, self.sim, store, store=persist)
+class Lines:
+    """Sending lines to `self.con` with the reply's shape checked: for any test bench."""
 
     def send(self, line):
         """Reply lines of one line; the last is asserted to be the one final line."""
@@ -96,6 +87,18 @@ class Board:
             self.ok("pin " + PIN)
         self.ok("login " + PIN)
 
+
+class Board(Lines):
+    """Everything a console test touches, built as main.py would build it."""
+
+    def __init__(self, rig=None, sim=True, store=None, t=0, persist=None):
+        self.rig = bench_rig() if rig is None else rig
+        self.clock = FakeClock(t)
+        self.motor = FaultyMotor()
+        self.guard = StepGuard(0, 0)
+        self.sim = FakeSim(self.clock, self.motor) if sim else None
+        self.con = Console(self.rig, GuardedMotor(self.motor, self.guard, self.clock),
+                           self.guard, self.clock, self.sim, store, store=persist)
 
 def kv(reply):
     """The final OK line's key=value pairs as a dict (values as text)."""
