@@ -98,6 +98,23 @@ READ_X = a.mov(a.ISR, a.X)
 PUSH = a.push(block=False)
 
 
+class PIOASMEmit:
+    """rp2's PIO assembler, as far as the board code uses it: the list an empty program
+    gets, in the layout of MicroPython v1.26 and later (three load offsets)."""
+
+    def __init__(self, **_kw):
+        from array import array
+
+        self.prog = [array("H"), -1, -1, -1, 0, 0, None, None, None]
+
+
+def _check_layout(prog):
+    # As rp2_pio.c does (mp_obj_get_array_fixed_n): a list of another length is refused.
+    n = len(PIOASMEmit().prog)
+    if len(prog) != n:
+        raise ValueError("requested length %d but object has length %d" % (n, len(prog)))
+
+
 class StateMachine:
     """Runs moves in fake time: pulse k of a move (k = 0..N-1) rises at start + k * T,
     T = 2 * half period; the move's done flag comes a period after its last rise.
@@ -107,6 +124,7 @@ class StateMachine:
     freeze = False  # if set, moves never progress (a hung PIO)
 
     def __init__(self, sm_id, prog, freq=-1, *, sideset_base=None):
+        _check_layout(prog)
         self.freq, self.pin = freq, sideset_base
         self.tx, self.rx = [], []
         self.running = None  # (steps, half period, start ms)
@@ -168,6 +186,7 @@ class StateMachine:
             self.rx.append(self.isr)
 
     def init(self, prog, freq=-1, *, sideset_base=None):
+        _check_layout(prog)
         self.tx.clear()
         self.rx.clear()
         self.running = None
@@ -180,6 +199,7 @@ def fake_modules():
         setattr(machine, cls.__name__, cls)
     rp2 = types.ModuleType("rp2")
     rp2.StateMachine = StateMachine
+    rp2.PIOASMEmit = PIOASMEmit
     return machine, rp2
 
 

@@ -157,15 +157,37 @@ def test_encoder_refuses_out_of_range_fields(call):
         call()
 
 
-def test_program_list_carries_the_emulated_opcodes_and_wrap():
-    prog = step_pio.program()
+@pytest.mark.parametrize("blocks", [2, 3])
+def test_program_list_carries_the_emulated_opcodes_and_wrap(blocks):
+    """MicroPython before v1.26 had two load offsets (8 fields), from v1.26 three (9).
+    What rp2 itself builds is compared on the emulated Pico (tests/emu)."""
+    prog = step_pio.program(blocks)
     assert tuple(prog[0]) == OPCODES and prog[0].typecode == "H"
-    assert len(prog) == 8 and prog[1] == prog[2] == -1
-    assert (prog[3] >> 12) & 31 == WRAP_TOP == len(OPCODES) - 1
-    assert (prog[3] >> 7) & 31 == WRAP_TARGET
-    assert prog[6] is None  # no set pins
-    assert prog[7] == 2  # sideset_init = PIO.OUT_LOW: STEP output, driven low at init
-    assert not prog[3] & (1 << 30)  # SIDE_EN clear: every opcode carries its side bit
+    assert len(prog) == 6 + blocks and prog[1:1 + blocks] == [-1] * blocks
+    execctrl, shiftctrl, out_init, set_init, sideset_init = prog[1 + blocks:]
+    assert (execctrl >> 12) & 31 == WRAP_TOP == len(OPCODES) - 1
+    assert (execctrl >> 7) & 31 == WRAP_TARGET
+    assert shiftctrl == 0 and out_init is None and set_init is None  # no out or set pins
+    assert sideset_init == 2  # PIO.OUT_LOW: STEP output, driven low at init
+    assert not execctrl & (1 << 30)  # SIDE_EN clear: every opcode carries its side bit
+
+
+@pytest.mark.parametrize("template, blocks", [
+    ([None, -1, -1, 0, 0, None, None, None], 2),  # rp2.PIOASMEmit().prog before v1.26
+    ([None, -1, -1, -1, 0, 0, None, None, None], 3),  # from v1.26 (PIO2)
+])
+def test_the_layout_is_read_off_rp2s_own_empty_program(template, blocks):
+    assert step_pio.rp2_pio_blocks(template) == blocks
+
+
+@pytest.mark.parametrize("template", [
+    [None, 0, 0, None, None, None],  # no offsets
+    [None, -1, 5, 0, 0, None, None, None],  # an offset that is not "not loaded"
+    [None, -1, -1, -1, 0, 0, None, None, 2],  # a trailing field that is not empty
+])
+def test_an_unknown_layout_is_refused_not_guessed(template):
+    with pytest.raises(ValueError):
+        step_pio.rp2_pio_blocks(template)
 
 
 class FakeSm:

@@ -69,26 +69,46 @@ _PUSH = a.push(block=False)  # side 0: the ISR (X) to the RX FIFO
 _OUT_LOW = const(2)  # rp2.PIO.OUT_LOW: pindir 1, value 0
 
 
-def program():
+def program(pio_blocks=None):
     """The program in the form `rp2.StateMachine(prog=...)` takes, built from OPCODES.
 
-    Layout assumption, following micropython ports/rp2/modules/rp2.py (`PIOASMEmit`,
-    `self.prog = [array("H"), -1, -1, execctrl, shiftctrl, out_init, set_init,
-    sideset_init]`) and ports/rp2/rp2_pio.c (enum PROG_DATA .. PROG_MAX_FIELDS = 8):
-    [opcodes, offset in PIO0 (-1 = not loaded), offset in PIO1, EXECCTRL with wrap_top
-    at bit 12 and wrap_bottom at bit 7 (the C code adds the load offset), SIDE_EN bit
-    30 clear: side-set not optional), SHIFTCTRL (pull/push threshold 32 -> encoded as
-    0, no autopull, shift right), out_init, set_init, sideset_init]. An int
-    sideset_init means one side-set pin (PIOASMEmit: `sideset_count = 1`), and
-    rp2_pio.c then sets PINCTRL.SIDESET_COUNT to 1 from it. The C code stores the load
-    offset back into items 1/2, so keep the list returned here for the life of the
-    state machine.
+    The list is [opcodes, one load offset per PIO block (-1 = not loaded), EXECCTRL
+    (wrap_top at bit 12, wrap_bottom at bit 7; the C code adds the load offset; SIDE_EN
+    bit 30 clear: side-set not optional), SHIFTCTRL (thresholds 32 encoded as 0, no
+    autopull, shift left), out_init, set_init, sideset_init]. An int sideset_init means
+    one side-set pin, and rp2 then sets PINCTRL.SIDESET_COUNT to 1 from it.
+
+    The number of PIO blocks is rp2's, not ours: MicroPython v1.26 added a third load
+    offset (for the RP2350's PIO2), and a list of the old length stops the board at boot
+    ("requested length 9 but object has length 8"). So on the board it is asked of rp2
+    itself (pio_blocks=None: see rp2_pio_blocks); host tests pass it. The C code stores
+    the load offset back into the list, so keep the list for the life of the machine.
     """
     from array import array
 
+    if pio_blocks is None:
+        pio_blocks = rp2_pio_blocks()
     execctrl = (WRAP_TOP << 12) | (WRAP_TARGET << 7)
     shiftctrl = 0  # thresholds 32 (encoded 0), shift left bits 0: PIOASMEmit default
-    return [array("H", OPCODES), -1, -1, execctrl, shiftctrl, None, None, _OUT_LOW]
+    return [array("H", OPCODES)] + [-1] * pio_blocks + [execctrl, shiftctrl, None, None,
+                                                         _OUT_LOW]
+
+
+def rp2_pio_blocks(template=None):
+    """How many load offsets rp2's program list holds, read off an empty program that
+    rp2 builds itself (rp2.PIOASMEmit().prog, or `template` in tests): everything
+    between the opcodes and the five trailing fields. A layout that does not look like
+    [opcodes, -1 ..., execctrl, shiftctrl, None, None, None] raises ValueError, so a
+    future change stops the board at boot with a reason, with the driver disabled."""
+    if template is None:
+        import rp2  # Pico only
+
+        template = rp2.PIOASMEmit().prog
+    blocks = len(template) - 6
+    if (blocks < 1 or template[1:1 + blocks] != [-1] * blocks
+            or template[-3:] != [None, None, None]):
+        raise ValueError("unknown rp2 PIO program layout")
+    return blocks
 
 
 def half_period_floor(sm_freq_hz, max_step_rate_hz):
@@ -130,15 +150,18 @@ class StepPio:
     """One state machine that emits STEP pulses; Python only hands over counts.
     `pulses` counts every pulse known to have left since construction.
 
-    `sm` lets host tests pass a fake state machine; on the Pico leave it None."""
+    `sm` lets host tests pass a fake state machine (and `pio_blocks` the layout it
+    expects); on the Pico leave both None."""
 
-    def __init__(self, sm_id, step_pin, sm_freq_hz, max_step_rate_hz, sm=None):
+    def __init__(self, sm_id, step_pin, sm_freq_hz, max_step_rate_hz, sm=None,
+                 pio_blocks=None):
         self._min_half = half_period_floor(sm_freq_hz, max_step_rate_hz)
         self._queued = 0  # moves handed to the PIO and not reported finished (0..2)
         self._first = 0  # steps of the oldest of them
         self._second = 0  # steps of the next one
         self.pulses = 0
-        self._prog = program()
+        # On the board, rp2 says how many PIO blocks its list has; a fake takes v1.26's.
+        self._prog = program(pio_blocks if sm is None else (pio_blocks or 3))
         self._freq = sm_freq_hz
         self._pin = step_pin
         if sm is None:
