@@ -21,7 +21,7 @@ demo-core: $(STAMP)
 console: $(STAMP)
 	$(VENV)/bin/pumpctl console --sim
 
-test: $(STAMP)
+test: $(STAMP) $(EMU_STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The long verification run (docs/verification.md): more hypothesis examples, a simulated
@@ -41,12 +41,20 @@ report: $(STAMP)
 	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.html
 	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.png -q
 
+# The emulated Pico's runner needs rp2040js, pinned by its lock file (tests/emu; pumpctl
+# emu installs it the same way on first use).
+EMU_DIR := host/pumpctl/emu
+EMU_STAMP := $(EMU_DIR)/node_modules/.stamp
+$(EMU_STAMP): $(EMU_DIR)/package-lock.json
+	cd $(EMU_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(EMU_STAMP)
+
 $(STAMP): pyproject.toml
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --disable-pip-version-check -q -e '.[dev]'
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build host/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build host/*.egg-info .pytest_cache .hypothesis $(EMU_DIR)/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -name '*.mpy' -type f -delete

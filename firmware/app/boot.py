@@ -104,7 +104,14 @@ def run(port=None):
     except board_config.ConfigError as err:
         port.write("! config refused: " + err.field + ": " + err.reason + " (motor disabled)")
         return
-    board, sim = _build(config, rig)
+    try:
+        board, sim = _build(config, rig)
+    except OSError as err:
+        # The driver did not answer (a TMC2209 with no power or no UART wire): the board
+        # built its EN pin first and left it inactive; say why, in the user's words.
+        port.write("! driver failed: " + config.driver + ": " + _reason(err)
+                   + " (motor disabled)")
+        return
     try:
         ctl = Controller(board, rig, _make_console, port.write, sim, _store(board))
         if sim is not None:
@@ -127,6 +134,11 @@ def run(port=None):
         board.motor.enable(False)
         _ctrl_c_back()
     _save_world(sim)
+
+
+def _reason(err):
+    reason = getattr(err, "reason", None)
+    return reason if reason is not None else str(err)
 
 
 def _loop(ctl, board, port):
