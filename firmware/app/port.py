@@ -1,16 +1,24 @@
 """The serial console's byte stream: stdin/stdout, which is USB CDC on a Pico and the
 pseudo-terminal on the virtual Pico. Reads never block longer than asked, so the control
-loop keeps running between keystrokes."""
+loop keeps running between keystrokes. Bytes go both ways through the raw streams, so a
+line leaves as the same bytes on every port."""
 import select
 import sys
 
 
 class StdioPort:
-    def __init__(self):
+    def __init__(self, stdin=None, stdout=None):
+        stdin = sys.stdin if stdin is None else stdin  # the streams are the tests' to swap
+        stdout = sys.stdout if stdout is None else stdout
         self._poll = select.poll()
-        self._poll.register(sys.stdin, select.POLLIN)
-        self._in = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
-        self._out = sys.stdout
+        self._poll.register(stdin, select.POLLIN)
+        self._in = stdin.buffer if hasattr(stdin, "buffer") else stdin
+        # Out through the raw stream too, where there is one (MicroPython's unix and rp2
+        # ports, CPython): rp2's text stdout is "cooked", each "\n" becomes "\r\n", so a
+        # line's "\r\n" would reach the host as "\r\r\n". A stream without one is taken
+        # to write its text as it is given.
+        self._text = stdout
+        self._raw = getattr(stdout, "buffer", None)
 
     def read_byte(self, timeout_ms):
         """One byte as an int, None after timeout_ms without one, or -1 if the stream has
@@ -24,6 +32,21 @@ class StdioPort:
 
     def write(self, line):
         # CR LF as a board's REPL writes it, so a raw terminal shows lines, not stairs.
-        self._out.write(line + "\r\n")
-        if hasattr(self._out, "flush"):
-            self._out.flush()
+        data = line + "\r\n"
+        if self._raw is None:
+            _send(self._text, data)
+            return
+        # What print() left in the text layer goes first: CPython buffers it apart from
+        # the bytes (MicroPython buffers neither).
+        _flush(self._text)
+        _send(self._raw, data.encode())
+
+
+def _send(stream, data):
+    stream.write(data)
+    _flush(stream)
+
+
+def _flush(stream):
+    if hasattr(stream, "flush"):
+        stream.flush()

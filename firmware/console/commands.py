@@ -6,7 +6,7 @@ read and ask for a bolus; whatever changes the prescription, the reservoir, the 
 the state needs a clinician session; `sim` acts on the simulated world, not the pump, and
 needs none (a real board has no sim)."""
 from micropython import const
-from console import cmd_access, cmd_calibrate, cmd_read, cmd_run, cmd_rx, cmd_sim
+from console import cmd_access, cmd_calibrate, cmd_mem, cmd_read, cmd_run, cmd_rx, cmd_sim
 from pump.errors import PumpError, E_USAGE
 
 ANYONE = const(0)
@@ -20,6 +20,7 @@ COMMANDS = (
     ("alarms", ANYONE, 0, 0, cmd_read.do_alarms, "alarms"),
     ("log", ANYONE, 0, 1, cmd_read.do_log, "log [1-64]"),
     ("rx", ANYONE, 0, 0, cmd_read.do_rx, "rx  (the prescription and the draft)"),
+    ("mem", ANYONE, 0, 0, cmd_mem.do_mem, "mem  (heap bytes: free, used, largest block)"),
     ("whoami", ANYONE, 0, 0, cmd_access.do_whoami, "whoami"),
     ("session", ANYONE, 0, 0, cmd_access.do_whoami, "session"),
     ("bolus", ANYONE, 0, 1, cmd_run.do_bolus, "bolus | bolus <dose> (clinician, e.g. 50ug)"),

@@ -20,6 +20,7 @@ from pumpctl.deploy import DeployError, deploy
 
 EXIT_OK, EXIT_ANSWER, EXIT_UNREACHABLE = 0, 1, 2
 READY_S = 20.0
+EMU_READY_S = 180.0  # the emulated RP2040 boots in ~2 s of its time, ~10 s of ours
 
 
 class CommandError(Exception):
@@ -31,16 +32,37 @@ def _sim_from_args(args):
     return simboard.VirtualPico(firmware=firmware, board_config=Path(args.board))
 
 
+def _emu(args, **kw):
+    from pumpctl.emu.board import EmuPico
+    return EmuPico(getattr(args, "state", None), board_config=Path(args.board),
+                   firmware=Path(args.firmware) if args.firmware else simboard.FIRMWARE,
+                   uf2=getattr(args, "uf2", None), **kw)
+
+
 class Connection:
     """The client for --port, or for a fresh virtual Pico (--sim, or no --port where a
-    fresh one is the default); the virtual Pico ends with the connection."""
+    fresh one is the default) or emulated Pico (--emu); either ends with the
+    connection."""
 
     def __init__(self, args, sim_default=False):
         self.sim = None
         port = getattr(args, "port", None)
+        if getattr(args, "emu", False):
+            if port is not None:
+                raise CommandError("--emu starts its own board: leave out --port")
+            from pumpctl.emu.board import EmuError
+            from pumpctl.emu.assets import AssetError
+            try:
+                self.sim = _emu(args).start()
+                self.client = PumpClient(self.sim.port)
+                self.client.wait_ready(EMU_READY_S)
+            except (EmuError, AssetError, ClientError) as e:
+                self.close()
+                raise CommandError(str(e)) from e
+            return
         if port is None and not (getattr(args, "sim", False) or sim_default):
-            raise CommandError("say which board: --port PATH, or --sim for a fresh "
-                               "virtual Pico")
+            raise CommandError("say which board: --port PATH, --sim for a fresh "
+                               "virtual Pico or --emu for an emulated one")
         try:
             if port is None:
                 self.sim = _sim_from_args(args).start()
@@ -92,6 +114,34 @@ def do_sim(args):
         launcher.serve()
     finally:
         launcher.close()
+    return EXIT_OK
+
+
+def do_emu(args):
+    from pumpctl.emu.board import EmuError
+    from pumpctl.emu.assets import AssetError
+    if args.state is None:
+        args.state = str(simboard.fresh_state_dir())
+    try:
+        emu = _emu(args, pace=args.pace, reinstall=args.reinstall, say=print)
+        emu.start()
+    except (EmuError, AssetError) as e:
+        raise CommandError(str(e)) from e
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    try:
+        print("emulated Pico (MicroPython %s) on %s" % (emu.uf2.name, emu.port))
+        print("  stable link: %s" % emu.link)
+        print("  flash: %s (LittleFS, kept at power-off)" % emu.flash)
+        print("  connect: pumpctl console --port %s   (or mpremote connect %s)"
+              % (emu.link, emu.link))
+        print("Ctrl-C powers it off.", flush=True)
+        while not stop and emu.proc.poll() is None:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emu.stop()
     return EXIT_OK
 
 
@@ -311,6 +361,8 @@ def _board_args(p, port=True, sim=True):
         p.add_argument("--port", help="serial port of a board or a virtual Pico")
     if sim:
         p.add_argument("--sim", action="store_true", help="use a fresh virtual Pico")
+        p.add_argument("--emu", action="store_true", help="use a fresh emulated Pico "
+                       "(MicroPython's RP2040 build; see `pumpctl emu`)")
     p.add_argument("--firmware", help="firmware folder for a fresh virtual Pico or a "
                    "deploy (default: the repo's firmware/)")
     p.add_argument("--board", default=str(simboard.DEFAULT_BOARD),
@@ -332,6 +384,19 @@ def build_parser():
     p.add_argument("--heap", default=vpico.DEFAULT_HEAP, help="MicroPython heap size")
     _board_args(p, port=False, sim=False)
     p.set_defaults(func=do_sim)
+
+    p = sub.add_parser("emu", help="run an emulated Pico (MicroPython's RP2040 build in "
+                       "rp2040js) in the foreground")
+    p.add_argument("--state", help="state folder to use or resume (default: a fresh one)")
+    p.add_argument("--reinstall", action="store_true",
+                   help="put the firmware on an existing flash again (a fresh LittleFS)")
+    p.add_argument("--uf2", help="MicroPython RPI_PICO .uf2 (default: $PICO_UF2, else "
+                   "the one in ../shared/pico)")
+    p.add_argument("--pace", choices=("real", "free"), default="real",
+                   help="real: its clock never runs ahead of yours (default); free: idle "
+                   "time is skipped")
+    _board_args(p, port=False, sim=False)
+    p.set_defaults(func=do_emu)
 
     p = sub.add_parser("console", help="interactive console, with history")
     _board_args(p)

@@ -36,7 +36,7 @@ def test_without_a_session_every_clinician_command_is_refused_and_changes_nothin
 def test_the_patient_may_read_and_ask_for_a_bolus():
     b = running()
     b.ok("logout")
-    for line in ("status", "alarms", "help", "log 5", "rx", "whoami", "bolus"):
+    for line in ("status", "alarms", "help", "log 5", "rx", "mem", "whoami", "bolus"):
         b.ok(line)
 
 

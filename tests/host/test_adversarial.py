@@ -28,6 +28,7 @@ TYPING_MS = 1_000  # one guess a second when not locked out: faster than any per
 
 CORPUS = (
     b"status", b"alarms", b"rx", b"log 5", b"help", b"help basal", b"whoami", b"session",
+    b"mem", b"mem x", b"help mem",
     b"bolus", b"bolus 50ug", b"pin 1234", b"pin 73915049", b"login 1234", b"login", b"logout",
     b"time 2026-01-01T08:00:00", b"drug morphine 10mg/mL", b"drug hydromorphone 15mg/mL",
     b"basal 700ug/d", b"basal 00:00=9mg/d", b"ptm 50ug lockout=1h max=24", b"ptm off",

@@ -98,7 +98,7 @@ def test_console_plays_typed_lines_and_prints_the_replies(tmp_path):
 def test_without_a_port_or_sim_it_says_which_is_missing():
     proc = pumpctl("status")
     assert proc.returncode == 2
-    assert "--port PATH, or --sim" in proc.stderr
+    assert "--port PATH, --sim" in proc.stderr and "--emu" in proc.stderr
 
 
 def test_a_port_that_does_not_exist_is_reported_with_a_hint(tmp_path):

@@ -18,6 +18,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -84,6 +85,7 @@ class EmuPico:
     def __init__(self, state_dir=None, board_config=DEFAULT_BOARD, firmware=deploy.FIRMWARE,
                  uf2=None, bootrom=None, tmc="chip", pace="free", battery_mv=HEALTHY_MV,
                  reinstall=False, opt=0, no_fix=(), files=None, say=None):
+        self.temporary = state_dir is None  # removed again by stop()
         self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="emu-"))
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.flash = self.state_dir / "flash.bin"
@@ -115,6 +117,7 @@ class EmuPico:
         self._cond = threading.Condition()
         self._to_host = bytearray()
         self.seen = bytearray()  # everything the console sent, for tests (last SEEN_MAX)
+        self.seen_at = []  # (offset in seen, emulated ns) of each chunk, since start()
         self._thread = None
         self._stop = False
         self.cuts = 0
@@ -191,6 +194,8 @@ class EmuPico:
             self.link.unlink()
         except FileNotFoundError:
             pass
+        if self.temporary:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
 
     def _halt(self):
         self._stop = True
@@ -202,11 +207,12 @@ class EmuPico:
                 except (EmuError, subprocess.TimeoutExpired):
                     self.proc.kill()
                     self.proc.wait()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)  # before its pipe closes under it
+        self._thread = None
+        if self.proc is not None:
             self.proc.stdout.close()
             self.proc.stdin.close()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
-        self._thread = None
 
     # ----- power -----
     def power_cut(self, after_programs=None, timeout=REPLY_S):
@@ -259,12 +265,14 @@ class EmuPico:
         changes with times), flash erases and programs, the TMC2209's registers."""
         return self._ask({"op": "state"})
 
-    def rises(self, pin=None):
-        """Emulated times (ns) of every rising edge of the STEP pin since power-on."""
+    def rises(self, pin=None, edge="rise"):
+        """Emulated times (ns) of every rising (or, edge='fall', falling) edge of the
+        STEP pin since power-on."""
         pin = self.pins.step if pin is None else pin
         out, start = [], 0
         while True:
-            got = self._ask({"op": "rises", "pin": pin, "from": start})["times"]
+            got = self._ask({"op": "rises", "pin": pin, "from": start,
+                             "edge": edge})["times"]
             out += got
             if len(got) < 100000:
                 return out
@@ -283,6 +291,21 @@ class EmuPico:
                                    % (marker, timeout, bytes(self.seen[start:][-300:])))
                 self._cond.wait(min(left, 0.2))
             return bytes(self.seen[start:])
+
+    def ns_of(self, marker, start=0):
+        """Emulated ns at which the chunk holding the end of `marker` (bytes, at or
+        after offset `start` of self.seen) came out; None if it has not."""
+        with self._cond:
+            at = self.seen.find(marker, start)
+            if at < 0:
+                return None
+            end = at + len(marker) - 1
+            ns = None
+            for offset, when in self.seen_at:
+                if offset > end:
+                    break
+                ns = when
+            return ns
 
     def events(self, kind=None):
         with self._cond:
@@ -355,6 +378,8 @@ class EmuPico:
             chunk = os.read(fd, 65536)
         except BlockingIOError:
             return True
+        except OSError:
+            return False
         if not chunk:
             return False
         data = self._partial + chunk
@@ -366,9 +391,12 @@ class EmuPico:
                 data = bytes.fromhex(msg["hex"])
                 self._to_host += data
                 with self._cond:
+                    self.seen_at.append((len(self.seen), msg.get("ns", 0)))
                     self.seen += data
                     if len(self.seen) > SEEN_MAX:
-                        del self.seen[:len(self.seen) - SEEN_MAX]
+                        cut = len(self.seen) - SEEN_MAX
+                        del self.seen[:cut]
+                        self.seen_at = [(o - cut, t) for o, t in self.seen_at if o >= cut]
                     self._cond.notify_all()
                 if len(self._to_host) > OUT_QUEUE_MAX:
                     del self._to_host[:len(self._to_host) - OUT_QUEUE_MAX]

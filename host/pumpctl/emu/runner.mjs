@@ -94,7 +94,7 @@ const stats = {
   instructions: 0, idleSkips: 0,
 };
 const pins = {}; // pin -> {level, rises, falls, times: [] (rise times, ns), log: [[ns, level]]}
-for (const p of new Set([...watchPins, ...logPins])) pins[p] = { level: null, rises: 0, falls: 0, times: [], log: [] };
+for (const p of new Set([...watchPins, ...logPins])) pins[p] = { level: null, rises: 0, falls: 0, times: [], fallTimes: [], log: [] };
 const tmc = { regs: {}, writes: [], reads: 0, ifcnt: 0, buf: [] };
 const scheduled = []; // {at (ns), pin, value} | {afterPin, rises, pin, value}
 let cutAt = null; // {programs, path}: a power cut in the middle of the Nth page program
@@ -174,12 +174,12 @@ function onPin(p, rec, state) {
       if (s.afterPin === p && rec.rises >= s.rises) {
         scheduled.splice(i--, 1);
         setInput(s.pin, s.value);
-        s.firedAt = t;
-        if (s.id !== undefined) send({ ev: 'fired', id: s.id, ns: t });
+        send({ ev: 'fired', pin: s.pin, value: s.value, ns: t });
       }
     }
   } else if (level === 0 && rec.level === 1) {
     rec.falls++;
+    if (watchPins.includes(p)) rec.fallTimes.push(t);
   }
   rec.level = level;
   if (logPins.includes(p)) rec.log.push([t, level]);
@@ -329,7 +329,7 @@ function stepPio(until) {
 // ---------- fix: the USB host polls, and answers only when it has bytes ----------
 function setupCdc() {
   cdc = new USBCDC(mcu.usbCtrl);
-  cdc.onSerialData = (buf) => send({ ev: 'serial', hex: Buffer.from(buf).toString('hex') });
+  cdc.onSerialData = (buf) => send({ ev: 'serial', hex: Buffer.from(buf).toString('hex'), ns: clock.nanos });
   cdc.onDeviceConnected = () => send({ ev: 'usb', ns: clock.nanos });
   const read = mcu.usbCtrl.onEndpointRead;
   mcu.usbCtrl.onEndpointRead = (ep, size) => {
@@ -365,7 +365,7 @@ function fireTimed() {
     if (s.at !== undefined && s.at <= now) {
       scheduled.splice(i--, 1);
       setInput(s.pin, s.value);
-      if (s.id !== undefined) send({ ev: 'fired', id: s.id, ns: now });
+      send({ ev: 'fired', pin: s.pin, value: s.value, ns: now });
     }
   }
 }
@@ -456,7 +456,9 @@ function saveFs(path) {
 function powerCut(path, id) {
   stopped = true;
   if (path) saveFs(path);
-  send({ ev: 'cut', id, ns: clock.nanos, programs: stats.programs });
+  const rises = {};
+  for (const [p, r] of Object.entries(pins)) rises[p] = r.rises;
+  send({ ev: 'cut', id, ns: clock.nanos, programs: stats.programs, rises });
   process.stdout.write('', () => process.exit(0));
 }
 
@@ -496,7 +498,8 @@ function command(msg) {
       send({ ev: 'reply', id, ...stateReply() });
       break;
     case 'rises': {
-      const times = (pins[msg.pin] || { times: [] }).times;
+      const rec = pins[msg.pin] || { times: [], fallTimes: [] };
+      const times = msg.edge === 'fall' ? rec.fallTimes : rec.times;
       const from = msg.from || 0;
       send({ ev: 'reply', id, from, times: times.slice(from, from + 100000) });
       break;
