@@ -94,6 +94,9 @@ def main():
     sys.argv[1:] = []
     import bench_console  # the virtual Pico's console: round trip and a month advanced
     bench_console.main()
+    import bench_emu  # the real target: MicroPython's RP2040 build, emulated
+    sys.argv[1:] = []
+    bench_emu.main()
     return 0 if same else 1
 
 

@@ -121,6 +121,10 @@ def main(argv=None):
         print("  year: both interpreters %s; worst gap %s steps (must be < 1)"
               % ("identical" if same else "DIFFER", gap))
         ok = ok and same and int(whole) == 0
+    # An emulated hour on the real target: MicroPython's RP2040 build (tools/soak_emu.py).
+    import soak_emu  # beside this file
+    sys.argv[1:] = []
+    ok = soak_emu.main() == 0 and ok
     if status != 0:
         print("\n--- test output (failures) ---")
         print(out[-20000:])

@@ -12,7 +12,6 @@ from hal import board_config
 CONFIG_FILE = "board.json"
 STATE_DIR = "pumpstate"
 VERSION = "0.2.0"
-_PASS_MS = 10  # the longest a pass waits for a byte
 
 
 def _on_pico():
@@ -76,17 +75,17 @@ def _make_console(rig, motor, guard, clock, sim, store):
                    store=store)
 
 
-def _store(board):
+def _store(board, rig):
     """The pump's state on flash, in its own folder (made on first boot)."""
     import os
     from store.flash import DirFlash
-    from store.persist import Persist
+    from store.persist import Persist, lease_chunk
     folder = board.flash_dir.rstrip("/") + "/" + STATE_DIR
     try:
         os.mkdir(folder)
     except OSError:
         pass  # there already; if it cannot be made, every save fails and says `memory`
-    return Persist(DirFlash(folder))
+    return Persist(DirFlash(folder), chunk=lease_chunk(rig.step_nl_ceil()))
 
 
 def run(port=None):
@@ -113,7 +112,7 @@ def run(port=None):
                    + " (motor disabled)")
         return
     try:
-        ctl = Controller(board, rig, _make_console, port.write, sim, _store(board))
+        ctl = Controller(board, rig, _make_console, port.write, sim, _store(board, rig))
         if sim is not None:
             sim.controller = ctl
         port.write("! ready firmware=" + VERSION + " board=" + config.board
@@ -144,7 +143,7 @@ def _reason(err):
 def _loop(ctl, board, port):
     clock = board.clock
     while True:
-        b = port.read_byte(_PASS_MS)
+        b = port.read_byte(ctl.wait_ms())
         now = clock.now_ms()
         if b == -1:
             raise PowerCut()  # no one can reach this board again: power it off

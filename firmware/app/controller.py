@@ -16,6 +16,16 @@ from pump.errors import E_LINE_STALE
 from pump.states import DELIVERING, PRIMING
 
 _BATTERY_EVERY_MS = const(1_000)
+# How long a pass may wait for a byte. FAST while anything needs the loop's attention
+# soon (a step due, a sounding alarm's pattern, a calibration run, the button held down,
+# so its release is timed to 10 ms); IDLE otherwise, so an idle Pico sleeps ~10x longer
+# between passes (a pass costs ~1.5 ms of a 125 MHz M0+: less battery, and an emulated
+# hour in minutes). A byte ends the wait at once either way. IDLE still samples the
+# button well inside a press (a press must be held 1 s; its start is then known to
+# 100 ms, and a late start can only make a hold look shorter, never make a bolus), reads
+# the battery each second, feeds the 5 s watchdog, and shows the alive blink (60 ms).
+PASS_FAST_MS = const(10)
+PASS_IDLE_MS = const(100)
 _HANG_STEP_MS = const(100)
 _HANG_GIVE_UP_MS = const(600_000)  # an unarmed watchdog never fires: someone pulls the plug
 
@@ -126,6 +136,16 @@ class Controller:
             self.write(line)
         self.board.indicators.show(self._loudest(), now_ms)
         self._watchdog()
+
+    def wait_ms(self):
+        """How long the next pass may wait for a byte (PASS_FAST_MS..PASS_IDLE_MS)."""
+        if (self._loudest() or self.console.calibration is not None
+                or self.board.button.held()):
+            return PASS_FAST_MS
+        ms = self.pump.ms_to_next_step()
+        if ms is None or ms >= PASS_IDLE_MS:
+            return PASS_IDLE_MS
+        return ms if ms > PASS_FAST_MS else PASS_FAST_MS
 
     def _loudest(self):
         active = self.pump.alarms.active()

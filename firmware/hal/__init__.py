@@ -13,6 +13,8 @@ both provide exactly these, and the controller in `app/` uses nothing else):
                                      "stall", "occlusion", "end_stop" (syringe empty)
   board.button.pressed(now_ms) -> bool   one deliberate press (held button_hold_ms, then
                                      released) completed since the last call
+  board.button.held() -> bool        down now (debounced): the loop then samples it
+                                     often, so a hold is timed to a fast pass
   board.indicators.show(priority, now_ms) buzzer and LED for the loudest active alarm
                                      (0 none, else pump.alarms LOW 1, HIGH 2, CRITICAL 3)
   board.battery.millivolts() -> int  supply voltage now

@@ -198,6 +198,17 @@ class Pump(Guards):
             self._run(dt_ms)
             self._settle()
 
+    def ms_to_next_step(self):
+        """Least ms until the next motor step is due at today's rates, or None if none
+        is coming (stopped, suspended, in alarm, or a zero rate). Reads only: the control
+        loop uses it to sleep longer between passes when nothing will move soon."""
+        st = self.sm.state
+        if st in DELIVERING:
+            return self.integ.ms_until(1)
+        if st == PRIMING:
+            return self.prime_integ.ms_until(1)
+        return None
+
     def _next_event(self, limit):
         best = limit
         st = self.sm.state

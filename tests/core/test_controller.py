@@ -133,3 +133,45 @@ def test_half_a_line_then_silence_gets_an_error_and_changes_nothing():
     assert r.ctl.console.auth.store.get() is None if hasattr(r.ctl.console.auth, "store") \
         else True
     r.ok("pin 2468")  # the PIN was not half-set by the stale half
+
+
+def test_a_pass_waits_long_only_while_nothing_will_move_or_sound_soon():
+    from app.controller import PASS_FAST_MS, PASS_IDLE_MS
+    r = Rig()
+    assert r.ctl.wait_ms() == PASS_IDLE_MS  # unprogrammed: nothing can move
+    r.running()  # 700 ug/d of 1 mg/mL on the 60 mL rig: a step every ~3 minutes
+    assert r.ctl.pump.ms_to_next_step() > PASS_IDLE_MS
+    assert r.ctl.wait_ms() == PASS_IDLE_MS
+    r.ok("bolus")  # 30 ug at the rig's bolus speed: a step every few seconds at most
+    due = r.ctl.pump.ms_to_next_step()
+    assert due is not None and r.ctl.wait_ms() == max(PASS_FAST_MS, min(due, PASS_IDLE_MS))
+    r.ok("login 2468")
+    r.ok("stop")
+    assert r.ctl.pump.ms_to_next_step() is None and r.ctl.wait_ms() == PASS_IDLE_MS
+    r.board.button.held = lambda: True  # a finger on the button: its release is timed
+    assert r.ctl.wait_ms() == PASS_FAST_MS
+    r.board.button.held = lambda: False
+    r.ok("sim fault occlusion")  # an alarm sounding: its pattern needs the fast pass
+    r.board.world.occluded = True
+    r.ctl.pump.fault("occlusion", r.board.clock.now_ms())
+    r.ctl.service(r.board.clock.now_ms())
+    assert r.ctl._loudest() > 0 and r.ctl.wait_ms() == PASS_FAST_MS
+
+
+def test_while_priming_the_pass_comes_when_the_next_step_is_due():
+    from app.controller import PASS_FAST_MS, PASS_IDLE_MS
+    r = Rig()
+    for line in ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
+                 "drug hydromorphone 1000ug/mL", "basal 00:00=700ug/d",
+                 "ptm 30ug lockout=1h max=7", "capacity 40mL", "reservoir-alarm 2mL",
+                 "refill 40mL", "confirm", "prime 150uL"):
+        r.ok(line)
+    due = r.ctl.pump.ms_to_next_step()  # 50 uL/min of 1.4 uL steps: one every 1.7 s
+    assert due is not None and r.ctl.wait_ms() == min(due, PASS_IDLE_MS)
+    clock = r.board.clock
+    clock.jump(due - 20)
+    r.ctl.service(clock.now_ms())
+    assert r.ctl.pump.ms_to_next_step() == 20 == r.ctl.wait_ms()  # wakes when it is due
+    clock.jump(15)
+    r.ctl.service(clock.now_ms())
+    assert r.ctl.wait_ms() == PASS_FAST_MS  # 5 ms away: never a busier loop than before

@@ -94,3 +94,19 @@ def test_a_save_that_fails_raises_memory_and_stops_delivery():
     assert p.save(pump) is False
     assert pump.alarms.is_active("memory")
     assert p.failures == 1
+
+
+def test_a_boards_lease_runs_a_microlitre_ahead_on_small_steps_and_not_on_big_ones():
+    from store.persist import LEASE_NL, lease_chunk
+    assert LEASE_NL == 1000
+    assert lease_chunk(1400) == 0  # 60 mL syringe: every move commits, as before
+    assert lease_chunk(1000) == 0 and lease_chunk(999) == 0  # two steps would pass 1 uL
+    assert lease_chunk(5) == 199  # 1 mL on an M5 rod: (199 + 1) x 5 nL = 1 uL
+    for step in (1, 2, 5, 37, 333, 1000, 5000):
+        assert (lease_chunk(step) + 1) * step <= max(LEASE_NL, step)
+    for bad in (0, -1, 1.5, None):
+        try:
+            lease_chunk(bad)
+        except ValueError:
+            continue
+        raise AssertionError(bad)

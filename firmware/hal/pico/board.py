@@ -53,6 +53,9 @@ class Button:
         self.sample(now_ms)
         return self._button.pressed()
 
+    def held(self):
+        return self._button.held()
+
 
 class Indicators:
     """An active buzzer (it sounds on a high level) and one LED."""

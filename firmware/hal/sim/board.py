@@ -56,6 +56,9 @@ class SimButton:
             return True
         return False
 
+    def held(self):
+        return False  # a `sim press` is a whole press at once
+
 
 class SimIndicators:
     def __init__(self):
