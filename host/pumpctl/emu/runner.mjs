@@ -307,6 +307,7 @@ function refreshMachines(before, pio) {
 }
 function stepPio(until) {
   for (const m of machines) {
+    if (m.next > until) continue; // its next instruction is later: the common case
     const sm = m.sm;
     const period = clkdiv(sm) * CYCLE_NS;
     if (sm.waiting && sm.waitType === 3 && sm.txFIFO.empty) { // stalled on an empty pull
