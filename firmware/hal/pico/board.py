@@ -31,6 +31,15 @@ WATCHDOG_MS = const(5000)  # under the RP2040's 8388 ms ceiling
 UART_BAUD = const(115200)  # the TMC2209 detects 9600..500k by itself
 UART_TIMEOUT_MS = const(20)  # a reply starts within ~1 ms; 20 ms means no chip
 DIAG_ACTIVE = const(1)  # the chip's: DIAG is push-pull, high on a stall or driver error
+# Our own restart, told apart from a stuck loop. rp2's machine.reset() is a watchdog
+# reboot (pico-sdk watchdog_reboot sets WATCHDOG CTRL.TRIGGER) and its reset_cause() is
+# WDT_RESET for any watchdog REASON bit, so without this mark the reboot after
+# `calibrate weighed` was logged `reset cause=watchdog`, as if the loop had hung (seen on
+# the emulated Pico, tests/emu/test_reset_cause.py). A watchdog scratch register keeps
+# the mark across the watchdog reset; power-on clears it. SCRATCH0-3 are free (the
+# bootrom uses 4-7).
+_WD_SCRATCH3 = const(0x40058018)
+_OWN_RESET = const(0x0B007E57)
 
 
 def kbd_intr(chr_):
@@ -111,16 +120,20 @@ class PicoBoard:
         """Restart the board now (after a command changed the rig)."""
         import machine
 
+        machine.mem32[_WD_SCRATCH3] = _OWN_RESET  # so the next boot says "reset"
         machine.reset()
 
     def reset_cause(self):
         """Why the board last started, for the event log: a watchdog reset means the
-        loop was stuck, which the log must say."""
+        loop was stuck, which the log must say. Read once per boot: it consumes the
+        mark reset() leaves, so a later real watchdog reset is called one."""
         import machine
 
         cause = machine.reset_cause()
+        ours = machine.mem32[_WD_SCRATCH3] == _OWN_RESET
+        machine.mem32[_WD_SCRATCH3] = 0
         if cause == machine.WDT_RESET:
-            return "watchdog"
+            return "reset" if ours else "watchdog"
         if cause == machine.PWRON_RESET:
             return "power"
         return "reset"

@@ -110,8 +110,14 @@ let emuAtWallStart = 0;
 let stopped = false;
 let scratch = new Uint32Array(8);
 
+// Emulated time as the harness reports it: it runs on across a reset of the chip (whose
+// own clock starts again at zero), so pin logs never go back.
+let baseNs = 0;
 function nowNs() {
-  return pioTime >= 0 ? pioTime : clock.nanos;
+  return baseNs + (pioTime >= 0 ? pioTime : clock.nanos);
+}
+function atNs() {
+  return baseNs + clock.nanos;
 }
 
 function powerOn(flashImage, cause) {
@@ -140,8 +146,16 @@ function powerOn(flashImage, cause) {
   const wd = mcu.peripherals[0x40058];
   if (cause === 'power') scratch = new Uint32Array(8);
   wd.scratchData = scratch;
-  wd.reason = cause === 'watchdog' ? WATCHDOG_REASON_TIMER : 0;
-  wd.onWatchdogTrigger = () => { resetPending = true; };
+  wd.reason = cause === 'watchdog' ? watchdogReason || WATCHDOG_REASON_TIMER : 0;
+  // rp2040js re-arms its watchdog alarm with no delay once it fires, so stop it here;
+  // the reset itself happens in the loop, between instructions. The reason the chip
+  // will read (TIMER, or FORCE for machine.reset()) is kept for the next boot.
+  wd.onWatchdogTrigger = () => {
+    resetPending = true;
+    watchdogReason = wd.reason;
+    wd.alarm.enable = false;
+    wd.timer.enable = false;
+  };
   for (const p of Object.keys(pins)) {
     const rec = pins[p];
     mcu.gpio[p].addListener((state) => onPin(Number(p), rec, state));
@@ -158,6 +172,7 @@ function powerOn(flashImage, cause) {
 }
 
 let resetPending = false;
+let watchdogReason = 0;
 
 function onPin(p, rec, state) {
   let level;
@@ -330,8 +345,8 @@ function stepPio(until) {
 // ---------- fix: the USB host polls, and answers only when it has bytes ----------
 function setupCdc() {
   cdc = new USBCDC(mcu.usbCtrl);
-  cdc.onSerialData = (buf) => send({ ev: 'serial', hex: Buffer.from(buf).toString('hex'), ns: clock.nanos });
-  cdc.onDeviceConnected = () => send({ ev: 'usb', ns: clock.nanos });
+  cdc.onSerialData = (buf) => send({ ev: 'serial', hex: Buffer.from(buf).toString('hex'), ns: atNs() });
+  cdc.onDeviceConnected = () => send({ ev: 'usb', ns: atNs() });
   const read = mcu.usbCtrl.onEndpointRead;
   mcu.usbCtrl.onEndpointRead = (ep, size) => {
     if (fixed('usb') && ep === cdc.outEndpoint && cdc.txFIFO.empty) {
@@ -366,7 +381,7 @@ function fireTimed() {
     if (s.at !== undefined && s.at <= now) {
       scheduled.splice(i--, 1);
       setInput(s.pin, s.value);
-      send({ ev: 'fired', pin: s.pin, value: s.value, ns: now });
+      send({ ev: 'fired', pin: s.pin, value: s.value, ns: baseNs + now });
     }
   }
 }
@@ -393,7 +408,7 @@ function slice() {
     }
     const now = clock.nanos;
     if (now >= limitNs) {
-      send({ ev: 'limit', ns: now });
+      send({ ev: 'limit', ns: baseNs + now });
       limitNs = Infinity;
       return; // resumed by the next `run`
     }
@@ -445,8 +460,15 @@ function reboot(cause) {
   stats.resets++;
   const image = mcu.flash.slice();
   const ns = clock.nanos;
+  const rises = {};
+  for (const [p, r] of Object.entries(pins)) rises[p] = r.rises;
   powerOn(image, cause);
-  send({ ev: 'reset', cause, ns });
+  // The new chip's clock starts at zero: keep the harness's times running on.
+  baseNs += ns;
+  for (const s of scheduled) if (s.at !== undefined) s.at = Math.max(0, s.at - ns);
+  if (limitNs !== Infinity) limitNs = Math.max(0, limitNs - ns);
+  emuAtWallStart -= ns;
+  send({ ev: 'reset', cause, ns: baseNs, rises });
 }
 
 function saveFs(path) {
@@ -459,7 +481,7 @@ function powerCut(path, id) {
   if (path) saveFs(path);
   const rises = {};
   for (const [p, r] of Object.entries(pins)) rises[p] = r.rises;
-  send({ ev: 'cut', id, ns: clock.nanos, programs: stats.programs, rises });
+  send({ ev: 'cut', id, ns: atNs(), programs: stats.programs, rises });
   process.stdout.write('', () => process.exit(0));
 }
 
@@ -469,7 +491,7 @@ function stateReply() {
     out[p] = { level: r.level, rises: r.rises, falls: r.falls, log: r.log };
   }
   return {
-    ns: clock.nanos, pins: out, flash: { erases: stats.erases, programs: stats.programs,
+    ns: atNs(), pins: out, flash: { erases: stats.erases, programs: stats.programs,
       erase_bytes: stats.eraseBytes, program_bytes: stats.programBytes },
     resets: stats.resets, instructions: stats.instructions, idle_skips: stats.idleSkips,
     tmc: { writes: tmc.writes, reads: tmc.reads, regs: tmc.regs },
@@ -506,7 +528,7 @@ function command(msg) {
       break;
     }
     case 'run':
-      limitNs = msg.until_ns === undefined ? clock.nanos + msg.for_ns : msg.until_ns;
+      limitNs = msg.until_ns === undefined ? clock.nanos + msg.for_ns : msg.until_ns - baseNs;
       break;
     case 'pace':
       pace = msg.mode;
