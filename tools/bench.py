@@ -3,8 +3,11 @@
 - simulated days per second of a flex schedule with boluses, CPython and MicroPython;
 - the largest gap between steps issued and the ideal over a simulated year, in steps;
 - the smallest MicroPython heap (-X heapsize) in which that year runs, found by bisection,
-  with the firmware loaded as .mpy (mpy-cross -O3), as it is deployed;
-- total size of the compiled .mpy files.
+  with the delivery core (pump/ and the simulated motor) loaded as .mpy (mpy-cross -O3);
+- total size of the compiled .mpy files of pump/ and hal/;
+- the smallest heap in which the whole firmware, as deployed, boots and answers a
+  clinician session (tools/bench_heap.py), and the real target's figures
+  (tools/bench_emu.py).
 Usage: python tools/bench.py [days]"""
 import os
 import shutil
@@ -83,12 +86,14 @@ def main():
     same = all(cp[k] == up[k] for k in ("steps", "boluses_granted", "boluses_refused",
                                         "worst_gap_steps", "state"))
     print("same results on both interpreters: %s" % ("yes" if same else "NO"))
-    print("smallest MicroPython heap for %d days: %d KiB (unix port, 64-bit objects; "
-          "runs in 64 KiB: %s)" % (days, hi, "yes" if rc64 == 0 else "NO"))
+    print("smallest MicroPython heap for %d days of the delivery core: %d KiB (unix port, "
+          "64-bit objects; runs in 64 KiB: %s)" % (days, hi, "yes" if rc64 == 0 else "NO"))
     print("MicroPython heap in use after loading the core: %s bytes; live peak over the "
           "run: %s bytes" % (up["heap_after_import"], up["heap_live_peak"]))
     print("compiled .mpy total (mpy-cross -O3 -march=armv6m, pump/ + hal/): %d bytes"
           % mpy_bytes)
+    import bench_heap  # beside this file: the whole firmware, not the core alone
+    bench_heap.main()
     import bench_occlusion  # beside this file: the simulated rig's occlusion figures
     bench_occlusion.main()
     sys.argv[1:] = []

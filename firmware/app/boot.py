@@ -4,14 +4,25 @@ control loop until Ctrl-C (while nothing may move) or a simulated power cut.
 On any exception the driver is disabled before the exception goes on; on a Pico the
 watchdog then resets the board. A refused board config leaves the motor disabled and says
 why on the console, then drops to the REPL so the config can be fixed with mpremote."""
+import gc
 import sys
 
 from app.controller import Controller, PowerCut, Reboot, WatchdogReset
-from hal import board_config
 
 CONFIG_FILE = "board.json"
 STATE_DIR = "pumpstate"
 VERSION = "0.2.0"
+# The heap (docs/architecture.md, "Memory on the board"): a collection each time an
+# eighth of the heap has been allocated (~28.5 KiB on a Pico), not only when the heap is
+# full, so what lives stays packed at the bottom and a large block stays free above it.
+# Garbage then never climbs much further above the live data, so nothing long-lived is
+# left scattered up the heap (without it, the largest free block in steady basal was
+# ~4-6 KB of ~80 KB free; with it, ~95 KB of ~113 KB). A collection costs ~18 ms of a
+# Pico's time whatever the threshold, so the share is a trade: a collection every ~3 s
+# of steady basal, where 16 KiB gave a few KB more in one block and one every ~2 s.
+GC_SHARE = 8
+# Needed only to build the board: dropped once it is built (console/lazy.py).
+_BOOT_ONLY = ("hal.board_config", "hal.tmc2209", "hal.pio_asm")
 
 
 def _on_pico():
@@ -88,35 +99,61 @@ def _store(board, rig):
     return Persist(DirFlash(folder), chunk=lease_chunk(rig.step_nl_ceil()))
 
 
-def run(port=None):
-    if port is None:
-        from app.port import StdioPort
-        port = StdioPort()
+def _heap():
+    """Collect now, and from now on whenever 1/GC_SHARE of the heap has been allocated
+    (MicroPython; CPython has no such heap). A share, not a size: the virtual Pico's
+    512 KiB heap then collects half as often as a Pico, per byte of garbage."""
+    if hasattr(gc, "threshold"):
+        gc.collect()
+        gc.threshold((gc.mem_free() + gc.mem_alloc()) // GC_SHARE)
+
+
+def _config(port):
+    """(config, rig) from board.json, or None once the console has been told why (the
+    motor is still disabled). The loader and its tables are dropped again by run()."""
+    from hal import board_config
     try:
         with open(CONFIG_FILE) as f:
             text = f.read()
         config = board_config.load(text)
-        rig = board_config.rig(config)
+        return config, board_config.rig(config)
     except OSError:
         port.write("! config missing: " + CONFIG_FILE + " (motor disabled)")
-        return
     except board_config.ConfigError as err:
         port.write("! config refused: " + err.field + ": " + err.reason + " (motor disabled)")
+    return None
+
+
+def run(port=None):
+    _heap()
+    from console import lazy
+    keep = lazy.loaded(_BOOT_ONLY)  # imported before boot: not boot's to drop
+    if port is None:
+        from app.port import StdioPort
+        port = StdioPort()
+    loaded = _config(port)
+    if loaded is None:
         return
+    config, rig = loaded
+    name, driver = config.board, config.driver
     try:
         board, sim = _build(config, rig)
     except OSError as err:
         # The driver did not answer (a TMC2209 with no power or no UART wire): the board
         # built its EN pin first and left it inactive; say why, in the user's words.
-        port.write("! driver failed: " + config.driver + ": " + _reason(err)
-                   + " (motor disabled)")
+        port.write("! driver failed: " + driver + ": " + _reason(err) + " (motor disabled)")
         return
+    # The checked config's objects are the loader's classes: let them go with it.
+    config = loaded = None
+    lazy.drop(_BOOT_ONLY, keep)
+    _heap()
     try:
         ctl = Controller(board, rig, _make_console, port.write, sim, _store(board, rig))
         if sim is not None:
             sim.controller = ctl
-        port.write("! ready firmware=" + VERSION + " board=" + config.board
-                   + " driver=" + config.driver + " step_nl=" + str(rig.step_nl_ceil()))
+        _heap()  # what the console loaded to restore the pump is garbage now
+        port.write("! ready firmware=" + VERSION + " board=" + name
+                   + " driver=" + driver + " step_nl=" + str(rig.step_nl_ceil()))
         _no_ctrl_c()
         _loop(ctl, board, port)
     except (PowerCut, WatchdogReset) as cut:

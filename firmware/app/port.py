@@ -12,6 +12,9 @@ class StdioPort:
         stdout = sys.stdout if stdout is None else stdout
         self._poll = select.poll()
         self._poll.register(stdin, select.POLLIN)
+        # MicroPython's ipoll() answers without allocating (poll() builds a list every
+        # call, and this is every pass of the loop); CPython has only poll().
+        self._ipoll = getattr(self._poll, "ipoll", None)
         self._in = stdin.buffer if hasattr(stdin, "buffer") else stdin
         # Out through the raw stream too, where there is one (MicroPython's unix and rp2
         # ports, CPython): rp2's text stdout is "cooked", each "\n" becomes "\r\n", so a
@@ -23,7 +26,12 @@ class StdioPort:
     def read_byte(self, timeout_ms):
         """One byte as an int, None after timeout_ms without one, or -1 if the stream has
         ended (only a host can close it: the virtual Pico's terminal went away)."""
-        if not self._poll.poll(timeout_ms):
+        if self._ipoll is not None:
+            for _ in self._ipoll(timeout_ms):
+                break
+            else:
+                return None
+        elif not self._poll.poll(timeout_ms):
             return None
         b = self._in.read(1)
         if not b:

@@ -1,13 +1,16 @@
 """Commands that read and change nothing: help, status, alarms, log, rx.
 
 Anyone may use them (the patient included): they show the pump's state and never a PIN.
-Amounts are integers in base units; times are wall-clock ISO; `-` means "none"."""
+Amounts are integers in base units; times are wall-clock ISO; `-` means "none".
+
+Resident, with what `status` needs (a host polls it): what only `log <n>` and `help
+<command>` need is imported there, and dropped after the reply (console/lazy.py)."""
 from console.civil import format_iso
 from console.draft import show_bolus, show_drugs, show_int, show_schedule
 from pump import alarms as al
 from pump.errors import PumpError, E_UNKNOWN_COMMAND
 from pump.forecast import low_alarm_eta_ms
-from pump.units import parse_count
+from pump.status import delivery_of
 
 _PRIORITY = {al.CRITICAL: "critical", al.HIGH: "high", al.LOW: "low"}
 _EFFECT = {al.STOP: "stop", al.LIMIT: "limit", al.INFORM: "inform"}
@@ -18,12 +21,13 @@ def _ceil_s(ms):
 
 
 def do_help(con, args, now):
-    from console.commands import COMMANDS, ROLE_NAMES, find  # the table imports this module
+    from console.commands import COMMANDS, ROLE_NAMES, find
     if args:
         entry = find(args[0].lower())
         if entry is None:
             raise PumpError(E_UNKNOWN_COMMAND, args[0][:24])
-        con.out.append("%s  (%s)" % (entry[5], ROLE_NAMES[entry[1]]))
+        from console.usage import USAGE  # help text: loaded here only, dropped after
+        con.out.append("%s  (%s)" % (USAGE[entry[0]], ROLE_NAMES[entry[1]]))
         return "command=%s role=%s" % (entry[0], ROLE_NAMES[entry[1]])
     for role in range(len(ROLE_NAMES)):
         words = [e[0] for e in COMMANDS if e[1] == role]
@@ -42,7 +46,6 @@ def do_status(con, args, now):
     alarms = s["alarms"]
     # A data line, so the final line keeps exactly the keys the console promises; a
     # delivery log (pumpctl record) differences these exact figures between readings.
-    from pump.status import delivery_of
     d = delivery_of(pump)
     conc, low_nl = d["conc_ng_ml"], d["low_nl"]
     con.out.append("delivery uptime_ms=%d steps=%d step_nl_num=%d step_nl_den=%d ideal_pg=%d"
@@ -71,7 +74,11 @@ def do_alarms(con, args, now):
 
 
 def do_log(con, args, now):
-    n = parse_count(args[0], 1, 64) if args else 20
+    if args:
+        from pump.units import parse_count
+        n = parse_count(args[0], 1, 64)
+    else:
+        n = 20
     lines = con.notes.last(n)
     con.out.extend(lines)
     return "lines=%d" % len(lines)

@@ -1,9 +1,11 @@
 """Commands that change what the pump does now: start, stop, suspend, resume, prime,
 bolus, ack. The pump's state table and guards decide; these only ask and report the old
 and new state. `bolus` with no argument is the patient's request (anyone: it is the same
-press as the button); with a dose it is a clinician's bolus."""
+press as the button); with a dose it is a clinician's bolus.
+
+Resident (console.py imports it for the button), so the parsers it needs only for a
+typed amount are imported where they are used (console/lazy.py drops them again)."""
 from pump.errors import PumpError, E_ROLE
-from pump.units import parse_mass_ng, parse_volume_nl
 
 
 def _state_change(con, act, now):
@@ -30,6 +32,7 @@ def do_resume(con, args, now):
 
 
 def do_prime(con, args, now):
+    from pump.units import parse_volume_nl
     volume = parse_volume_nl(args[0])
     pump = con.pump
     old = pump.sm.state
@@ -44,6 +47,7 @@ def do_bolus(con, args, now):
     if args:
         if not con.auth.clinician(now):
             raise PumpError(E_ROLE, "bolus <dose>")
+        from pump.units import parse_mass_ng
         dose = parse_mass_ng(args[0])
         pump.clinician_bolus(dose, now)
         by = "clinician"

@@ -10,7 +10,6 @@ counts this time like any other: a long advance ends it.
 `sim fill` and `sim balance` are the bench around a calibration: water in the syringe, and
 a balance under the outlet that weighs what left the line since it was tared."""
 from micropython import const
-from console import cmd_calibrate
 from console.civil import format_iso
 from pump.errors import PumpError, E_INTERNAL, E_NO_SIM, E_USAGE
 from pump.units import parse_duration_ms, parse_volume_nl
@@ -70,6 +69,6 @@ def _advance(con, sim, ms):
             raise PumpError(E_INTERNAL, "sim clock did not move")  # or this loops forever
         t = moved
         con.pump.advance(t)
-        cmd_calibrate.tick(con, t)  # a run goes on as a board's loop would run it
+        con.calibration_tick(t)  # a run goes on as a board's loop would run it
         con.after(t)
     return "advanced_ms=%d time=%s" % (t - start, format_iso(con.wall(t)))

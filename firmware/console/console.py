@@ -4,10 +4,13 @@ its own, no hardware: the control loop (main.py) feeds it lines and reads its ev
 Hazards: a bad line must change nothing (a half-applied command can leave the pump with a
 prescription nobody wrote), and the console must never die (a pump that stops answering
 cannot be stopped). So every command parses and checks everything before it acts, the pump
-itself checks before it acts, and any unexpected exception becomes `ERR 82`."""
-from console import cmd_run, commands as cm, saved
+itself checks before it acts, and any unexpected exception becomes `ERR 82`.
+
+Memory: a command's module is imported when the command runs and dropped once its reply
+is built (console/lazy.py), so between commands the heap holds only what every pass, the
+bolus button and `status` need (cmd_run and cmd_read, imported here to stay resident)."""
+from console import cmd_read, cmd_run, commands as cm, lazy, saved  # noqa: F401
 from console.auth import Auth
-from console.cmd_calibrate import tick as calibration_tick
 from console.draft import Draft, from_rx
 from console.guard_policy import GuardPolicy
 from console.messages import text
@@ -18,6 +21,8 @@ from pump.pump import Pump
 from pump.states import REFILLING, UNPROGRAMMED, STOPPED
 
 MAX_LINE = 200  # bytes, without the line ending
+_NO_EVENTS = []  # events() when there are none: one list, shared, never changed
+_CALIBRATE = (lazy.CALIBRATE,)
 _SHOWN = 24  # characters of an unknown word echoed back
 
 
@@ -49,6 +54,8 @@ class Console:
     events() -> [str]
         The `! ` lines noted since the last call or reply (alarms, state changes,
         boluses, refusals, session ends...), for the loop to print between commands.
+        When there are none, one shared empty list (the loop asks every pass): read
+        the list, never change it.
     tick()
         Call often: delivers what is due by now, ends an idle clinician session, keeps
         the guard's limits current. Never raises; a failure becomes an `! error` event.
@@ -74,6 +81,7 @@ class Console:
         self.clock = clock
         self.sim = sim
         self.store = store
+        self._keep = lazy.loaded(lazy.AFTER_COMMAND + (lazy.CALIBRATE,))  # not ours to drop
         self.notes = Notes(None if store is None else store.log)
         self.pump = None
         now = clock.now_ms()
@@ -100,6 +108,8 @@ class Console:
             return self._handle(line)
         except Exception as exc:  # a console bug: answer, stay alive, say what it was
             return self._internal(exc)
+        finally:
+            self._unload()
 
     def _internal(self, exc):
         try:
@@ -110,13 +120,16 @@ class Console:
         return lines
 
     def events(self):
-        return self.notes.take()
+        n = self.notes
+        if not n.pending and not n.dropped:
+            return _NO_EVENTS  # asked every pass: nothing allocated when nothing is new
+        return n.take()
 
     def tick(self):
         now = self.clock.now_ms()
         try:
             self.pump.advance(now)
-            calibration_tick(self, now)
+            self.calibration_tick(now)
             self.after(now)
         except PumpError as err:
             self.emit("error code=%d" % err.code)
@@ -137,6 +150,8 @@ class Console:
             return self.notes.take() + [final]
         except Exception as exc:  # as in handle(): answer and stay alive
             return self._internal(exc)
+        finally:
+            self._unload()  # the words of a refusal, if it loaded them
 
     def fault(self, name):
         now = self.clock.now_ms()
@@ -147,6 +162,12 @@ class Console:
         return self.pump.sm.state in (UNPROGRAMMED, STOPPED) and self.calibration is None
 
     # ----- for the command modules -----
+    def calibration_tick(self, now):
+        """A calibration run's steps due by now (console/cmd_calibrate.py, loaded only
+        while a run exists)."""
+        if self.calibration is not None:
+            lazy.load(lazy.CALIBRATE).tick(self, now)
+
     def now(self):
         return self.clock.now_ms()
 
@@ -176,9 +197,8 @@ class Console:
             self.alarms_seen = list(active)
         self.policy.update(self.pump, now)
         if self.store is not None:
-            key = self._console_key()
-            if key != self._saved_key:
-                self._saved_key = key
+            if not self._same_key():
+                self._saved_key = self._console_key()
                 self.store.save(self.pump)
             else:
                 self.store.tick(self.pump)
@@ -198,6 +218,21 @@ class Console:
         p = self.policy
         return (a.store.get(), a.wrong, a.lockouts, a.locked_until, self.guard.tripped,
                 p.held, p.hold_until)
+
+    def _same_key(self):
+        """_console_key() == the saved one, without building a tuple (every pass)."""
+        k = self._saved_key
+        a = self.auth
+        p = self.policy
+        return (k[0] == a.store.get() and k[1] == a.wrong and k[2] == a.lockouts
+                and k[3] == a.locked_until and k[4] == self.guard.tripped
+                and k[5] == p.held and k[6] == p.hold_until)
+
+    def _unload(self):
+        """Drop the modules commands load (console/lazy.py); never raises."""
+        lazy.drop(lazy.AFTER_COMMAND, self._keep)
+        if self.calibration is None:
+            lazy.drop(_CALIBRATE, self._keep)
 
     def _note(self, t, kind, values):
         pump = self.pump if self.pump is not None else (
@@ -232,12 +267,13 @@ class Console:
         entry = cm.find(words[0])
         if entry is None:
             raise PumpError(E_UNKNOWN_COMMAND, words[0][:_SHOWN])
-        word, role, lo, hi, handler = entry[0], entry[1], entry[2], entry[3], entry[4]
+        word, role, lo, hi = entry[0], entry[1], entry[2], entry[3]
         if role == cm.CLINICIAN and not self.auth.clinician(now):
             raise PumpError(E_ROLE, word)
         args = words[1:]
         if not lo <= len(args) <= hi:
             cm.usage(word)
+        handler = getattr(lazy.load("console." + entry[4]), entry[5])
         tail = handler(self, args, now)
         return "OK " + tail if tail else "OK"
 

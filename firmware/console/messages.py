@@ -1,104 +1,43 @@
 """Words for every error code, with the numbers the logic raised beside them.
 
 The only place codes become text (STYLE habit 6): the logic raises PumpError(code,
-*values); the console prints `ERR <code> <text(code, values)>`. A code with no entry here
-still prints its values, never nothing, and the test suite fails until it has one."""
-from pump import errors as e
-
-# (code, short name, template over the error's values)
-MESSAGES = (
-    (e.E_BAD_NUMBER, "bad number", "not a number: %s"),
-    (e.E_BAD_UNIT, "bad unit", "missing, unknown or wrong unit: %s"),
-    (e.E_PRECISION, "precision", "not a whole number of nL, ng or ms: %s"),
-    (e.E_RANGE, "range", "out of range: %s"),
-    (e.E_OCCLUSION, "occlusion", "occlusion: flow blocked"),
-    (e.E_STALL, "stall", "motor stalled"),
-    (e.E_END_STOP, "end stop", "plunger at its end stop"),
-    (e.E_PLAN, "plan", "delivery plan failed its volume check"),
-    (e.E_LOCKOUT_RANGE, "lockout range", "%s lockout %s ms is shorter than the %s ms allowed"),
-    (e.E_UNKNOWN_DRUG, "unknown drug", "drug not in the drug table: %s"),
-    (e.E_CONC_LIMIT, "concentration limit", "%s at %s ng/mL is over the %s ng/mL limit"),
-    (e.E_DAILY_LIMIT, "daily limit", "%s: %s ng in 24 h would be over the %s ng limit"),
-    (e.E_HOURLY_LIMIT, "hourly limit", "%s: %s ng in an hour would be over the %s ng limit"),
-    (e.E_BOLUS_LIMIT, "bolus limit", "%s bolus of %s ng is over the %s ng limit"),
-    (e.E_BOLUS_COUNT_LIMIT, "bolus count limit", "%s: %s boluses a day is over the %s allowed"),
-    (e.E_SCHEDULE, "schedule", "basal steps must start at 00:00, in order, at most 24: %s"),
-    (e.E_TOO_MANY_DRUGS, "too many drugs", "%s drugs: one primary and at most 3 more"),
-    (e.E_DUPLICATE_DRUG, "duplicate drug", "drug named twice: %s"),
-    (e.E_RESERVOIR, "reservoir", "%s nL does not fit the reservoir (%s nL)"),
-    (e.E_NO_RX, "no prescription", "no prescription (or no patient bolus) programmed"),
-    (e.E_SUSPENDED, "suspended", "delivery is suspended"),
-    (e.E_CRITICAL, "alarm", "refused while alarm %s is active"),
-    (e.E_BOLUS_RUNNING, "bolus running", "a bolus is running, %s ms left"),
-    (e.E_LOCKOUT, "lockout", "lockout: next bolus in %s ms"),
-    (e.E_DAILY_MAX, "daily max", "%s boluses in the last 24 h, maximum %s"),
-    (e.E_DOSE_WINDOW, "dose window", "would put %s ng in a %s ms window, limit %s ng"),
-    (e.E_NOT_RUNNING, "not running", "the pump is %s, not running"),
-    (e.E_CLINICIAN_BOLUS_LIMIT, "clinician bolus limit", "clinician bolus %s ng, limit %s ng"),
-    (e.E_INVALID_EVENT, "invalid", "%s is not possible while %s"),
-    (e.E_GUARD, "refused", "refused: %s"),
-    (e.E_RESERVOIR_EMPTY, "reservoir empty", "not enough drug in the reservoir"),
-    (e.E_PRIME_LIMIT, "prime limit", "prime %s nL: the line has room for %s nL"),
-    (e.E_REFILL_OVER, "refill over capacity", "refill %s nL is over the %s nL capacity"),
-    (e.E_NO_PENDING, "nothing to confirm", "no refill is waiting for confirmation"),
-    (e.E_NOT_PRIMED, "not primed", "the line is not primed: %s of %s nL filled"),
-    (e.E_CONC_MISMATCH, "concentration mismatch",
-     "%s: a new concentration is set only by a confirmed refill"),
-    (e.E_TIME, "time", "time %s ms is before the pump's time %s ms"),
-    (e.E_UNKNOWN_COMMAND, "unknown command", "unknown command: %s (try help)"),
-    (e.E_USAGE, "usage", "wrong arguments for %s (see help)"),
-    (e.E_LINE_TOO_LONG, "line too long", "line of %s bytes is over the %s allowed"),
-    (e.E_NOT_ASCII, "not ascii", "byte %s of the line is not printable ASCII"),
-    (e.E_ROLE, "login required", "%s needs a clinician login"),
-    (e.E_NO_PIN, "no pin", "no clinician PIN is set yet (pin <4 to 8 digits>)"),
-    (e.E_PIN_SET, "pin set", "a PIN is set: log in to change it"),
-    (e.E_BAD_PIN, "wrong pin", "wrong PIN: %s more before login locks"),
-    (e.E_LOGIN_LOCKED, "login locked", "login locked for %s s after wrong PINs"),
-    (e.E_PIN_FORMAT, "pin format", "a PIN is 4 to 8 digits"),
-    (e.E_NO_SIM, "no sim", "sim commands exist only on the simulated board"),
-    (e.E_REFILL_CANCELLED, "refill cancelled",
-     "refill cancelled, nothing filled: %s was not run"),
-    (e.E_INTERNAL, "internal", "internal error: %s"),
-    (e.E_LINE_STALE, "line stale", "half a line, then %s ms of silence: dropped"),
-    (e.E_CAL_STATE, "calibration state",
-     "calibration only while unprogrammed (nothing attached); the pump is %s"),
-    (e.E_CAL_BUSY, "calibration running", "a calibration run is in progress: %s of %s steps"),
-    (e.E_CAL_NONE, "no calibration run", "no calibration run (calibrate run <steps>)"),
-    (e.E_CAL_SMALL, "calibration too small", "%s nL is under the %s nL a calibration must move"),
-    (e.E_CAL_FACTOR, "calibration factor",
-     "factor %s ppm is beyond +-10 %%: check bore, lead and microsteps; nothing stored"),
-    (e.E_CAL_CONFIG, "board config", "board config on flash: %s; nothing stored"),
-)
+*values); the console prints `ERR <code> <text(code, values)>`. The words are in
+message_text.py, loaded only when a reply needs them and dropped after it (console/lazy.py);
+this part stays resident, small, because the control loop imports it. Never raises: if
+the words cannot be loaded (no memory for them), the code and its values are printed,
+as for a code with no entry."""
+from pump.errors import E_DOSE_WINDOW
 
 
 def _entry(code):
-    for entry in MESSAGES:
-        if entry[0] == code:
-            return entry
-    return None
+    try:
+        from console.message_text import entry
+        return entry(code)
+    except Exception:  # MemoryError (or the file missing): the numbers still go out
+        return None
 
 
 def text(code, values):
     """`ERR` text for a code and its values; never raises."""
-    entry = _entry(code)
-    if entry is None:
+    row = _entry(code)
+    if row is None:
         return "error %d %s" % (code, " ".join(str(v) for v in values))
-    template = entry[2]
+    template = row[2]
     values = _reorder(code, values)
     try:
         return template % tuple(values)
     except TypeError:  # values did not match the template: show them all, lose nothing
-        return "%s: %s" % (entry[1], " ".join(str(v) for v in values))
+        return "%s: %s" % (row[1], " ".join(str(v) for v in values))
 
 
 def _reorder(code, values):
     # E_DOSE_WINDOW carries (window_ms, projected_ng, limit_ng); the sentence wants the
     # dose first. Kept here so the logic raises its numbers in its own order.
-    if code == e.E_DOSE_WINDOW and len(values) == 3:
+    if code == E_DOSE_WINDOW and len(values) == 3:
         return (values[1], values[0], values[2])
     return values
 
 
 def name(code):
-    entry = _entry(code)
-    return entry[1] if entry is not None else "error"
+    row = _entry(code)
+    return row[1] if row is not None else "error"

@@ -39,16 +39,27 @@ def row(name):
     raise PumpError(E_RANGE, name)
 
 
+def _order(name):
+    r = row(name)
+    return (-r[1], name)
+
+
 class AlarmSet:
     """Per alarm: [raised_at_ms, cause_present, acknowledged]."""
 
     def __init__(self):
         self.state = {}
+        self._sorted = []  # active(), kept until the set of names changes
+        self._sorted_of = self.state  # the dict it was sorted from (restore replaces it)
+        self._names = 0  # bumped when a name comes or goes
+        self._sorted_at = 0  # _names when it was sorted
 
     def raise_(self, name, now_ms):
         row(name)
         entry = self.state.get(name)
         if entry is None or not entry[1]:
+            if entry is None:
+                self._names += 1
             self.state[name] = [now_ms, True, False]
             return True
         return False
@@ -71,12 +82,20 @@ class AlarmSet:
         latching = row(name)[3]
         if not entry[1] and (entry[2] or not latching):
             del self.state[name]
+            self._names += 1
 
     def active(self):
-        """Active alarm names, highest priority first, then by name."""
-        # Fix: one sort on (priority, name). A sort by name, then by priority, counted on a
-        # stable sort, and MicroPython's is not: the board listed them in another order.
-        return sorted(self.state, key=lambda n: (-row(n)[1], n))
+        """Active alarm names, highest priority first, then by name. The loop asks every
+        pass, so the list is sorted only when the names change, and the same list is
+        returned until then: read it, never change it."""
+        if self._sorted_of is not self.state or self._sorted_at != self._names:
+            # Fix: one sort on (priority, name). A sort by name, then by priority, counted
+            # on a stable sort, and MicroPython's is not: the board listed them in another
+            # order.
+            self._sorted = sorted(self.state, key=_order)
+            self._sorted_of = self.state
+            self._sorted_at = self._names
+        return self._sorted
 
     def is_active(self, name):
         return name in self.state

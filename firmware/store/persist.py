@@ -118,7 +118,7 @@ class Persist:
         """Save if due; True if it saved."""
         if extra is not None and extra != self.extra:
             return self.save(pump, extra)
-        if (_key(pump) != self._key or pump.steps_issued - self._steps >= self.every
+        if (not _same_key(pump, self._key) or pump.steps_issued - self._steps >= self.every
                 or pump.t - self._t >= self.every_ms):
             return self.save(pump)
         return False
@@ -168,3 +168,26 @@ def _key(pump):
     alarms = tuple((n, e[1], e[2]) for n, e in sorted(pump.alarms.state.items()))
     return (pump.sm.state, _grants_key(pump), id(pump.rx), res.fill_vu, res.concs,
             alarms, pump.wall_offset_ms, pump.pending is None)
+
+
+def _same_key(pump, key):
+    """_key(pump) == key, read in place: tick() runs every pass of the control loop, and
+    building the key there was much of the loop's garbage on a Pico."""
+    if key is None:
+        return False
+    res = pump.reservoir
+    grants = key[1]
+    g = pump.history.grants
+    if (pump.sm.state != key[0] or len(g) != grants[0]
+            or (g[-1] if g else None) != grants[1] or id(pump.rx) != key[2]
+            or res.fill_vu != key[3] or res.concs != key[4]
+            or pump.wall_offset_ms != key[6] or (pump.pending is None) != key[7]):
+        return False
+    state = pump.alarms.state
+    if len(state) != len(key[5]):
+        return False
+    for name, cause, acked in key[5]:
+        e = state.get(name)
+        if e is None or e[1] != cause or e[2] != acked:
+            return False
+    return True

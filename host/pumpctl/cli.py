@@ -444,7 +444,8 @@ def build_parser():
     p.add_argument("--port", required=True, help="the board's serial port")
     p.add_argument("--source", action="store_true", help="copy .py sources, not .mpy")
     p.add_argument("--opt", type=int, default=0, choices=range(4),
-                   help="mpy-cross -O level (default 0: asserts and line numbers kept)")
+                   help="mpy-cross -O level (default 0: asserts and line numbers kept; "
+                        "3 leaves a Pico ~3 KB more heap, docs/virtual_pico.md)")
     p.add_argument("--build", help="build folder (default: build/pico)")
     p.add_argument("--no-wait", action="store_true",
                    help="do not wait for the firmware's ready line after the reset")

@@ -74,9 +74,10 @@ def tool(name):
 def build(firmware=FIRMWARE, out=BUILD, source=False, march="armv6m", opt=0, say=print,
           progress=None):
     """Fill `out` (emptied first) with what goes onto the flash; returns the files as
-    board-relative paths, sorted. opt: mpy-cross -O level; 0 keeps asserts and line
-    numbers in tracebacks. progress: a progress.Progress, told of each file (mpy-cross
-    takes most of a deploy's time and says nothing meanwhile)."""
+    board-relative paths, sorted. opt: mpy-cross -O level; 0 (the default) keeps asserts
+    and line numbers in tracebacks, 3 leaves a Pico ~3 KB more heap (docs/virtual_pico.md,
+    "The heap on the real target"). progress: a progress.Progress, told of each file
+    (mpy-cross takes most of a deploy's time and says nothing meanwhile)."""
     firmware, out = Path(firmware), Path(out)
     if out.exists():
         shutil.rmtree(out)

@@ -1,6 +1,7 @@
 """Every error code has words, and the words carry the numbers the logic raised.
 Runs under pytest and MicroPython."""
-from console.messages import MESSAGES, name, text
+from console.message_text import MESSAGES
+from console.messages import name, text
 from pump import errors
 from pump.drugs import lookup
 from pump.errors import E_DAILY_LIMIT, E_DOSE_WINDOW, E_LOCKOUT, PumpError

@@ -16,12 +16,10 @@ Hazards first:
   occlusion switch's level, the battery divider. Constants here are the Pico's own."""
 from micropython import const
 
-from hal.board_config import uart_id
 from hal.debounce import HoldButton
 from hal.indicators import Patterns
 from hal.pico.motor import FaultLine, Motor
 from hal.pico.step_pio import StepPio
-from hal.tmc2209 import Tmc2209
 
 SM_ID = const(0)  # PIO0, state machine 0
 SM_FREQ_HZ = const(1_000_000)  # 1 us per cycle: 125 MHz / 125 and 150 MHz / 150 exactly
@@ -162,6 +160,11 @@ class PicoBoard:
         lines = [FaultLine("end_stop", Pin(pins.end_stop_max, Pin.IN, Pin.PULL_UP),
                            levels.end_stop)]
         if config.driver == "tmc2209":
+            # Needed once, to set the chip up: imported here, and app/boot.py drops them
+            # again (console/lazy.py), so an A4988 rig never loads them at all.
+            from hal.board_config import uart_id
+            from hal.tmc2209 import Tmc2209
+
             uart = UART(uart_id(config), baudrate=UART_BAUD, tx=Pin(pins.uart_tx),
                         rx=Pin(pins.uart_rx), timeout=UART_TIMEOUT_MS,
                         timeout_char=UART_TIMEOUT_MS)

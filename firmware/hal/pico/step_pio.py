@@ -67,6 +67,7 @@ RISE_PC = const(3)  # the only instruction with side 1 that follows a side-0 one
 _READ_X = a.mov(a.ISR, a.X)  # side 0: STEP low, and X into the ISR
 _PUSH = a.push(block=False)  # side 0: the ISR (X) to the RX FIFO
 _OUT_LOW = const(2)  # rp2.PIO.OUT_LOW: pindir 1, value 0
+del a  # the encoder is needed only for the opcodes above: app/boot.py drops it after boot
 
 
 def program(pio_blocks=None):

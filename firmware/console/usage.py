@@ -1,0 +1,36 @@
+"""The usage line of every command, for `help <command>` only: loaded by help and
+dropped after its reply (console/lazy.py), so the text never stays in the heap.
+One entry per word of console/commands.py's table (tests check both agree)."""
+
+USAGE = {
+    "help": "help [command]",
+    "status": "status",
+    "alarms": "alarms",
+    "log": "log [1-64]",
+    "rx": "rx  (the prescription and the draft)",
+    "mem": "mem  (heap bytes: free, used, largest block)",
+    "whoami": "whoami",
+    "session": "session",
+    "bolus": "bolus | bolus <dose> (clinician, e.g. 50ug)",
+    "pin": "pin <4-8 digits>  (first PIN, or change one)",
+    "login": "login <pin>",
+    "logout": "logout",
+    "time": "time 2026-01-01T08:00:00",
+    "drug": "drug <name> <conc> [<name> <conc>]...  (primary first, e.g. 1000ug/mL)",
+    "basal": "basal 00:00=600ug/d 08:00=800ug/d ... | basal 700ug/d",
+    "ptm": "ptm <dose> lockout=<time> max=<n> | ptm off",
+    "reservoir-alarm": "reservoir-alarm <volume>",
+    "capacity": "capacity <volume>",
+    "refill": "refill <volume>  then confirm",
+    "confirm": "confirm",
+    "start": "start",
+    "stop": "stop",
+    "suspend": "suspend",
+    "resume": "resume",
+    "prime": "prime <volume>",
+    "ack": "ack <alarm name>",
+    "calibrate": ("calibrate run <steps> | calibrate weighed <volume> |"
+                  " calibrate cancel  (unprogrammed only; outlet over a balance)"),
+    "sim": ("sim advance <duration> | sim fault <name> | sim clear <name> | sim press"
+            " | sim power-cut | sim fill <volume> | sim balance [tare]"),
+}
