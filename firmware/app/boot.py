@@ -21,7 +21,7 @@ VERSION = "0.2.0"
 # Pico's time whatever the threshold, so the share is a trade: a collection every ~3 s
 # of steady basal, where 16 KiB gave a few KB more in one block and one every ~2 s.
 GC_SHARE = 8
-# Needed only to build the board: dropped once it is built (console/lazy.py).
+# Needed only to build the board: dropped once it is built (app/lazy.py).
 _BOOT_ONLY = ("hal.board_config", "hal.tmc2209", "hal.pio_asm")
 
 
@@ -79,13 +79,6 @@ def _build(config, rig):
     return board, SimHooks(board)
 
 
-def _make_console(rig, motor, guard, clock, sim, store):
-    from console.console import Console
-    from app.config_file import ConfigFile
-    return Console(rig, motor, guard, clock, sim=sim, config_store=ConfigFile(CONFIG_FILE),
-                   store=store)
-
-
 def _store(board, rig):
     """The pump's state on flash, in its own folder (made on first boot)."""
     import os
@@ -126,7 +119,7 @@ def _config(port):
 
 def run(port=None):
     _heap()
-    from console import lazy
+    from app import lazy
     keep = lazy.loaded(_BOOT_ONLY)  # imported before boot: not boot's to drop
     if port is None:
         from app.port import StdioPort
@@ -148,10 +141,12 @@ def run(port=None):
     lazy.drop(_BOOT_ONLY, keep)
     _heap()
     try:
-        ctl = Controller(board, rig, _make_console, port.write, sim, _store(board, rig))
+        from app.config_file import ConfigFile
+        ctl = Controller(board, rig, port.write, sim, _store(board, rig),
+                         ConfigFile(CONFIG_FILE))
         if sim is not None:
             sim.controller = ctl
-        _heap()  # what the console loaded to restore the pump is garbage now
+        _heap()  # what the device loaded to restore the pump is garbage now
         port.write("! ready firmware=" + VERSION + " board=" + name
                    + " driver=" + driver + " step_nl=" + str(rig.step_nl_ceil()))
         _no_ctrl_c()

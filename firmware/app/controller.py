@@ -9,9 +9,9 @@ from micropython import const
 
 from app import lines
 from app.battery import BatteryMonitor
-from hal.step_guard import GuardedMotor, StepGuard
+from app.device import Device
+from console.console import Console
 from console.messages import text
-from pump.alarms import row
 from pump.errors import E_LINE_STALE
 from pump.states import DELIVERING, PRIMING
 
@@ -40,23 +40,23 @@ class WatchdogReset(Exception):
 
 
 class Reboot(Exception):
-    """Raised after a command that changed the rig (console.reboot) has been answered: the
+    """Raised after a command that changed the rig (device.reboot) has been answered: the
     board restarts so everything is built again from the new config."""
 
 
 class Controller:
-    def __init__(self, board, rig, make_console, write, sim=None, store=None):
+    def __init__(self, board, rig, write, sim=None, store=None, config_store=None):
         board.motor.enable(False)
         self.board = board
         self.sim = sim
         self.write = write  # one str, a whole line without its end
-        self.guard = StepGuard(0, 0)  # nothing may move until the console sets limits
-        self.motor = GuardedMotor(board.motor, self.guard, board.clock)
-        # With a store the pump is restored from flash inside the console, before anything
-        # may move; the driver stays off until a pass finds the pump delivering.
-        self.console = make_console(rig, self.motor, self.guard, board.clock, sim, store)
-        self.console.record("reset cause=%s" % board.reset_cause())
-        self.pump = self.console.pump
+        # With a store the pump is restored from flash by the device, before anything may
+        # move; the driver stays off until a pass finds the pump delivering.
+        self.device = Device(rig, board.motor, board.clock, sim=sim,
+                             config_store=config_store, store=store)
+        self.console = Console(self.device)
+        self.device.record("reset cause=%s" % board.reset_cause())
+        self.pump = self.device.pump
         self.reader = lines.LineReader()
         self.battery = BatteryMonitor()
         self.battery_at = -_BATTERY_EVERY_MS
@@ -71,16 +71,16 @@ class Controller:
         kind = self.reader.feed(b, now_ms)
         if kind == lines.LINE:
             reply = self.console.handle(self.reader.line())
-            if self.console.reboot:
+            if self.device.reboot:
                 # Before the final line, so a client waiting for it knows to wait for
                 # `! ready` next.
-                reply.insert(len(reply) - 1, "! reboot reason=" + self.console.reboot)
+                reply.insert(len(reply) - 1, "! reboot reason=" + self.device.reboot)
             self._reply(reply)
         elif kind == lines.OVERLONG:
             self._reply(self.console.handle(b"\xff" * (lines.MAX + 1)))
         elif kind == lines.INTERRUPT:
             state = self.pump.sm.state
-            if self.console.interruptible():
+            if self.device.interruptible():
                 self.write("! repl: Ctrl-C while " + state)
                 return False
             self.write("! ctrl-c ignored: the pump is " + state)
@@ -88,8 +88,8 @@ class Controller:
             raise PowerCut()
         if self.sim is not None and self.sim.hung:
             self._hang()
-        if self.console.reboot:
-            raise Reboot(self.console.reboot)
+        if self.device.reboot:
+            raise Reboot(self.device.reboot)
         return True
 
     def _hang(self):
@@ -115,7 +115,8 @@ class Controller:
         if self.reader.check_silence(now_ms) == lines.STALE:
             # Not a line, so not the console's: a pending refill waits for a real one.
             self.write("ERR %d %s" % (E_LINE_STALE, text(E_LINE_STALE, (lines.SILENCE_MS,))))
-        self.console.tick()
+        dev = self.device
+        dev.tick()
         if self.board.button.pressed(now_ms):
             # No one typed a line, so no OK/ERR may appear: the console's answer goes out
             # as an event, and a client waiting for a reply is not misled.
@@ -127,29 +128,25 @@ class Controller:
             self.battery_at = now_ms
             for name, on in self.battery.reading(self.board.battery.millivolts()):
                 if on:
-                    self.console.fault(name)
+                    dev.fault(name)
                 else:
                     self.pump.cause_gone(name, now_ms)
         if self.sim is not None:
             self.sim.after_pass(self.pump)
-        for line in self.console.events():
+        for line in dev.events():
             self.write(line)
-        self.board.indicators.show(self._loudest(), now_ms)
+        self.board.indicators.show(dev.loudest(), now_ms)
         self._watchdog()
 
     def wait_ms(self):
         """How long the next pass may wait for a byte (PASS_FAST_MS..PASS_IDLE_MS)."""
-        if (self._loudest() or self.console.calibration is not None
+        if (self.device.loudest() or self.device.calibration is not None
                 or self.board.button.held()):
             return PASS_FAST_MS
         ms = self.pump.ms_to_next_step()
         if ms is None or ms >= PASS_IDLE_MS:
             return PASS_IDLE_MS
         return ms if ms > PASS_FAST_MS else PASS_FAST_MS
-
-    def _loudest(self):
-        active = self.pump.alarms.active()
-        return row(active[0])[1] if active else 0
 
     def _watchdog(self):
         state = self.pump.sm.state

@@ -19,7 +19,7 @@ _BLOCK = _WORDS * (8 if sys.maxsize > 0x7FFFFFFF else 4)
 _ONE = [None]
 
 
-def do_mem(con, args, now):
+def do_mem(dev, out, args, now):
     free, used, block = measure()
     return "heap_free=%d heap_used=%d heap_max_block=%d" % (free, used, block)
 

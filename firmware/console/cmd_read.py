@@ -4,9 +4,9 @@ Anyone may use them (the patient included): they show the pump's state and never
 Amounts are integers in base units; times are wall-clock ISO; `-` means "none".
 
 Resident, with what `status` needs (a host polls it): what only `log <n>` and `help
-<command>` need is imported there, and dropped after the reply (console/lazy.py)."""
+<command>` need is imported there, and dropped after the reply (app/lazy.py)."""
 from console.civil import format_iso
-from console.draft import show_bolus, show_drugs, show_int, show_schedule
+from console.show import show_bolus, show_drugs, show_int, show_schedule
 from pump import alarms as al
 from pump.errors import PumpError, E_UNKNOWN_COMMAND
 from pump.forecast import low_alarm_eta_ms
@@ -20,35 +20,35 @@ def _ceil_s(ms):
     return -(-ms // 1000)
 
 
-def do_help(con, args, now):
+def do_help(dev, out, args, now):
     from console.commands import COMMANDS, ROLE_NAMES, find
     if args:
         entry = find(args[0].lower())
         if entry is None:
             raise PumpError(E_UNKNOWN_COMMAND, args[0][:24])
         from console.usage import USAGE  # help text: loaded here only, dropped after
-        con.out.append("%s  (%s)" % (USAGE[entry[0]], ROLE_NAMES[entry[1]]))
+        out.append("%s  (%s)" % (USAGE[entry[0]], ROLE_NAMES[entry[1]]))
         return "command=%s role=%s" % (entry[0], ROLE_NAMES[entry[1]])
     for role in range(len(ROLE_NAMES)):
         words = [e[0] for e in COMMANDS if e[1] == role]
-        con.out.append("%s: %s" % (ROLE_NAMES[role], " ".join(words)))
+        out.append("%s: %s" % (ROLE_NAMES[role], " ".join(words)))
     return "commands=%d" % len(COMMANDS)
 
 
-def do_status(con, args, now):
-    pump = con.pump
+def do_status(dev, out, args, now):
+    pump = dev.pump
     s = pump.status()
     b = pump.rx.bolus if pump.rx is not None else None
     eta = low_alarm_eta_ms(pump)
     low = "-"
     if eta is not None:
-        low = format_iso(_ceil_s(con.wall(pump.t) + eta) * 1000)
+        low = format_iso(_ceil_s(dev.wall(pump.t) + eta) * 1000)
     alarms = s["alarms"]
     # A data line, so the final line keeps exactly the keys the console promises; a
     # delivery log (pumpctl record) differences these exact figures between readings.
     d = delivery_of(pump)
     conc, low_nl = d["conc_ng_ml"], d["low_nl"]
-    con.out.append("delivery uptime_ms=%d steps=%d step_nl_num=%d step_nl_den=%d ideal_pg=%d"
+    out.append("delivery uptime_ms=%d steps=%d step_nl_num=%d step_nl_den=%d ideal_pg=%d"
                    " conc_ng_ml=%s low_nl=%s" % (
                        d["uptime_ms"], d["steps"], d["step_nl_num"], d["step_nl_den"],
                        d["ideal_pg"], "-" if conc is None else str(conc),
@@ -61,40 +61,40 @@ def do_status(con, args, now):
         ",".join(alarms) if alarms else "-")
 
 
-def do_alarms(con, args, now):
-    pump = con.pump
+def do_alarms(dev, out, args, now):
+    pump = dev.pump
     names = pump.alarms.active()
     for name in names:
         r = al.row(name)
         raised, cause, acked = pump.alarms.state[name]
-        con.out.append("alarm name=%s priority=%s effect=%s since=%s cause=%d acked=%d" % (
-            name, _PRIORITY[r[1]], _EFFECT[r[2]], format_iso(con.wall(raised)),
+        out.append("alarm name=%s priority=%s effect=%s since=%s cause=%d acked=%d" % (
+            name, _PRIORITY[r[1]], _EFFECT[r[2]], format_iso(dev.wall(raised)),
             1 if cause else 0, 1 if acked else 0))
     return "alarms=%s" % (",".join(names) if names else "-")
 
 
-def do_log(con, args, now):
+def do_log(dev, out, args, now):
     if args:
         from pump.units import parse_count
         n = parse_count(args[0], 1, 64)
     else:
         n = 20
-    lines = con.notes.last(n)
-    con.out.extend(lines)
+    lines = dev.notes.last(n)
+    out.extend(lines)
     return "lines=%d" % len(lines)
 
 
-def do_rx(con, args, now):
-    d = con.draft
-    rx = con.pump.rx
+def do_rx(dev, out, args, now):
+    d = dev.draft
+    rx = dev.pump.rx
     dose, lockout, most = show_bolus(d.bolus)
-    con.out.append("drug %s" % show_drugs(d.drugs))
+    out.append("drug %s" % show_drugs(d.drugs))
     if d.next_drugs is not None:
-        con.out.append("drug-at-next-refill %s" % show_drugs(d.next_drugs))
-    con.out.append("basal %s" % show_schedule(d.schedule))
-    con.out.append("ptm dose_ng=%s lockout_ms=%s max=%s" % (dose, lockout, most))
-    con.out.append("reservoir-alarm %s" % show_int(d.low_nl))
-    con.out.append("capacity %s" % show_int(d.capacity_nl))
+        out.append("drug-at-next-refill %s" % show_drugs(d.next_drugs))
+    out.append("basal %s" % show_schedule(d.schedule))
+    out.append("ptm dose_ng=%s lockout_ms=%s max=%s" % (dose, lockout, most))
+    out.append("reservoir-alarm %s" % show_int(d.low_nl))
+    out.append("capacity %s" % show_int(d.capacity_nl))
     missing = d.missing()
     return "programmed=%d missing=%s" % (0 if rx is None else 1,
                                          ",".join(missing) if missing else "-")

@@ -4,48 +4,48 @@ and new state. `bolus` with no argument is the patient's request (anyone: it is 
 press as the button); with a dose it is a clinician's bolus.
 
 Resident (console.py imports it for the button), so the parsers it needs only for a
-typed amount are imported where they are used (console/lazy.py drops them again)."""
+typed amount are imported where they are used (app/lazy.py drops them again)."""
 from pump.errors import PumpError, E_ROLE
 
 
-def _state_change(con, act, now):
+def _state_change(dev, act, now):
     # The pump notes the change itself (a `state` event, kept in the log).
-    old = con.pump.sm.state
+    old = dev.pump.sm.state
     act(now)
-    return "old=%s new=%s" % (old, con.pump.sm.state)
+    return "old=%s new=%s" % (old, dev.pump.sm.state)
 
 
-def do_start(con, args, now):
-    return _state_change(con, con.pump.start, now)
+def do_start(dev, out, args, now):
+    return _state_change(dev, dev.pump.start, now)
 
 
-def do_stop(con, args, now):
-    return _state_change(con, con.pump.stop, now)
+def do_stop(dev, out, args, now):
+    return _state_change(dev, dev.pump.stop, now)
 
 
-def do_suspend(con, args, now):
-    return _state_change(con, con.pump.suspend, now)
+def do_suspend(dev, out, args, now):
+    return _state_change(dev, dev.pump.suspend, now)
 
 
-def do_resume(con, args, now):
-    return _state_change(con, con.pump.resume, now)
+def do_resume(dev, out, args, now):
+    return _state_change(dev, dev.pump.resume, now)
 
 
-def do_prime(con, args, now):
+def do_prime(dev, out, args, now):
     from pump.units import parse_volume_nl
     volume = parse_volume_nl(args[0])
-    pump = con.pump
+    pump = dev.pump
     old = pump.sm.state
     pump.prime(volume, now)
     steps = pump.prime_steps_left
-    con.record("prime volume_nl=%d steps=%d" % (volume, steps))
+    dev.record("prime volume_nl=%d steps=%d" % (volume, steps))
     return "volume_nl=%d steps=%d old=%s new=%s" % (volume, steps, old, pump.sm.state)
 
 
-def do_bolus(con, args, now):
-    pump = con.pump
+def do_bolus(dev, out, args, now):
+    pump = dev.pump
     if args:
-        if not con.auth.clinician(now):
+        if not dev.auth.clinician(now):
             raise PumpError(E_ROLE, "bolus <dose>")
         from pump.units import parse_mass_ng
         dose = parse_mass_ng(args[0])
@@ -57,14 +57,14 @@ def do_bolus(con, args, now):
     return "dose_ng=%d by=%s state=%s" % (dose, by, pump.sm.state)
 
 
-def do_ack(con, args, now):
+def do_ack(dev, out, args, now):
     name = args[0].lower()
-    pump = con.pump
+    pump = dev.pump
     old = pump.alarms.active()
     pump.ack(name, now)
     if name == "guard":
-        con.guard.reset()  # only a clinician's acknowledgement lifts a tripped guard
+        dev.safety.reset()  # only a clinician's acknowledgement lifts a tripped guard
     new = pump.alarms.active()
-    con.record("ack name=%s state=%s" % (name, pump.sm.state))
+    dev.record("ack name=%s state=%s" % (name, pump.sm.state))
     return "name=%s old=%s new=%s state=%s" % (
         name, ",".join(old) if old else "-", ",".join(new) if new else "-", pump.sm.state)

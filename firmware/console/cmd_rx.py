@@ -8,7 +8,8 @@ prescription in force. A new basal or bolus takes effect at once, also while run
 with no stop in delivery (Pump.program keeps the state). Each change is kept in the log
 and its reply shows the old and the new values."""
 from console.civil import format_iso, parse_iso
-from console.draft import OFF, show_bolus, show_drugs, show_schedule
+from app.draft import OFF
+from console.show import show_bolus, show_drugs, show_schedule
 from pump import drugs as dt, snapshot
 from pump.errors import PumpError, E_RESERVOIR, E_USAGE
 from pump.prescription import Bolus
@@ -18,13 +19,13 @@ from pump.units import (parse_concentration_ng_per_ml, parse_count,
                         parse_time_of_day_min, parse_volume_nl)
 
 
-def _apply(con, cand, now, what, old, new, reprogram=True):
+def _apply(dev, cand, now, what, old, new, reprogram=True):
     rx = cand.build() if reprogram else None
     if rx is not None:
-        con.pump.program(rx, now)
-    con.draft = cand
-    con.policy.update(con.pump, now)
-    con.record("set %s old=%s new=%s" % (what, old, new))
+        dev.pump.program(rx, now)
+    dev.draft = cand
+    dev.safety.follow(dev.pump, now)
+    dev.record("set %s old=%s new=%s" % (what, old, new))
     missing = cand.missing()
     if not reprogram:
         state = "at-refill"
@@ -36,7 +37,7 @@ def _apply(con, cand, now, what, old, new, reprogram=True):
                                                ",".join(missing) if missing else "-")
 
 
-def do_drug(con, args, now):
+def do_drug(dev, out, args, now):
     if len(args) % 2:
         raise PumpError(E_USAGE, "drug")
     pairs = []
@@ -45,34 +46,35 @@ def do_drug(con, args, now):
         dt.lookup(name)  # an unknown drug is refused by name
         pairs.append((name, parse_concentration_ng_per_ml(args[i + 1])))
     drugs = tuple(pairs)
-    d = con.draft
-    in_reservoir = con.pump.reservoir.concs
+    d = dev.draft
+    in_reservoir = dev.pump.reservoir.concs
     if in_reservoir is not None and drugs != in_reservoir:
         # What is in the reservoir changes only with a confirmed refill.
         cand = d.with_("next_drugs", drugs)
-        return _apply(con, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs), False)
+        return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs), False)
     cand = d.with_("next_drugs", None).with_("drugs", drugs)
-    return _apply(con, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
+    return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
 
 
-def do_basal(con, args, now):
+def do_basal(dev, out, args, now):
     if len(args) == 1 and "=" not in args[0]:
         steps = ((0, parse_dose_rate_ng_per_day(args[0])),)  # one rate all day
     else:
-        out = []
+        pairs = []
         for a in args:
             parts = a.split("=")
             if len(parts) != 2:
                 raise PumpError(E_USAGE, "basal")
-            out.append((parse_time_of_day_min(parts[0]), parse_dose_rate_ng_per_day(parts[1])))
-        steps = tuple(out)
-    d = con.draft
+            pairs.append((parse_time_of_day_min(parts[0]),
+                          parse_dose_rate_ng_per_day(parts[1])))
+        steps = tuple(pairs)
+    d = dev.draft
     cand = d.with_("schedule", BasalSchedule(steps))
-    return _apply(con, cand, now, "basal", show_schedule(d.schedule),
+    return _apply(dev, cand, now, "basal", show_schedule(d.schedule),
                   show_schedule(cand.schedule))
 
 
-def do_ptm(con, args, now):
+def do_ptm(dev, out, args, now):
     if len(args) == 1 and args[0].lower() == OFF:
         bolus = OFF
     else:
@@ -90,46 +92,46 @@ def do_ptm(con, args, now):
         if lockout is None or most is None:
             raise PumpError(E_USAGE, "ptm")
         bolus = Bolus(parse_mass_ng(args[0]), lockout, most)
-    d = con.draft
+    d = dev.draft
     cand = d.with_("bolus", bolus)
     old = show_bolus(d.bolus)
     new = show_bolus(bolus)
-    return _apply(con, cand, now, "ptm", "/".join(old), "/".join(new))
+    return _apply(dev, cand, now, "ptm", "/".join(old), "/".join(new))
 
 
-def do_low(con, args, now):
+def do_low(dev, out, args, now):
     low = parse_volume_nl(args[0])
-    d = con.draft
+    d = dev.draft
     cand = d.with_("low_nl", low)
-    return _apply(con, cand, now, "reservoir-alarm",
+    return _apply(dev, cand, now, "reservoir-alarm",
                   "-" if d.low_nl is None else str(d.low_nl), str(low))
 
 
-def do_capacity(con, args, now):
+def do_capacity(dev, out, args, now):
     cap = parse_volume_nl(args[0])
-    held = con.pump.reservoir.volume_nl()
+    held = dev.pump.reservoir.volume_nl()
     if cap < held:
         raise PumpError(E_RESERVOIR, held, cap)  # the reservoir already holds more
-    d = con.draft
+    d = dev.draft
     cand = d.with_("capacity_nl", cap)
-    return _apply(con, cand, now, "capacity", str(d.capacity_nl), str(cap))
+    return _apply(dev, cand, now, "capacity", str(d.capacity_nl), str(cap))
 
 
-def do_refill(con, args, now):
+def do_refill(dev, out, args, now):
     volume = parse_volume_nl(args[0])
-    pump = con.pump
+    pump = dev.pump
     old = pump.reservoir.volume_nl()
-    drugs = con.draft.next_drugs
+    drugs = dev.draft.next_drugs
     pump.refill(volume, drugs, now)
     shown = show_drugs(pump.pending[1].drugs)
-    con.out.append("refill %d nL of %s: confirm to fill, any other line cancels"
-                   % (volume, shown))
+    out.append("refill %d nL of %s: confirm to fill, any other line cancels"
+               % (volume, shown))
     return "volume_nl=%d old_nl=%d drugs=%s confirm=required" % (volume, old, shown)
 
 
-def do_confirm(con, args, now):
-    pump = con.pump
-    d = con.draft
+def do_confirm(dev, out, args, now):
+    pump = dev.pump
+    d = dev.draft
     cand = d
     if pump.pending is not None and d.next_drugs is not None \
             and pump.pending[1].drugs == d.next_drugs:
@@ -137,22 +139,22 @@ def do_confirm(con, args, now):
     old = pump.reservoir.volume_nl()
     old_drugs = show_drugs(pump.reservoir.concs)
     pump.confirm(now)
-    con.draft = cand
-    con.policy.update(pump, now)
+    dev.draft = cand
+    dev.safety.follow(pump, now)
     new_drugs = show_drugs(pump.reservoir.concs)
-    con.record("set reservoir old=%d new=%d old_drugs=%s new_drugs=%s"
+    dev.record("set reservoir old=%d new=%d old_drugs=%s new_drugs=%s"
                % (old, pump.reservoir.volume_nl(), old_drugs, new_drugs))
     return "old_nl=%d new_nl=%d old_drugs=%s drugs=%s" % (
         old, pump.reservoir.volume_nl(), old_drugs, new_drugs)
 
 
-def do_time(con, args, now):
+def do_time(dev, out, args, now):
     wall = parse_iso(args[0])
-    pump = con.pump
-    old = format_iso(con.wall(pump.t))
+    pump = dev.pump
+    old = format_iso(dev.wall(pump.t))
     # After a restart this is the clinician confirming the time: it ends the clock alarm,
     # and boluses follow the usual rules again from the history that survived.
     snapshot.confirm_time(pump, wall, now)
-    new = format_iso(con.wall(pump.t))
-    con.record("set time old=%s new=%s" % (old, new))
+    new = format_iso(dev.wall(pump.t))
+    dev.record("set time old=%s new=%s" % (old, new))
     return "old=%s new=%s" % (old, new)

@@ -17,22 +17,22 @@ from pump.units import parse_duration_ms, parse_volume_nl
 _SLICE_MS = const(60_000)  # one bucket of the guard's rolling hour
 
 
-def do_sim(con, args, now):
-    sim = con.sim
+def do_sim(dev, out, args, now):
+    sim = dev.sim
     if sim is None:
         raise PumpError(E_NO_SIM)
     what = args[0].lower()
     if what == "advance" and len(args) == 2:
-        return _advance(con, sim, parse_duration_ms(args[1]))
+        return _advance(dev, sim, parse_duration_ms(args[1]))
     if what == "fault" and len(args) == 2:
         alarm = sim.fault(args[1].lower())
         if alarm:
-            con.pump.fault(alarm, con.clock.now_ms())  # a fault the pump cannot see move
-        con.record("sim fault name=%s" % args[1])
+            dev.pump.fault(alarm, dev.clock.now_ms())  # a fault the pump cannot see move
+        dev.record("sim fault name=%s" % args[1])
         return "fault=%s" % args[1].lower()
     if what == "clear" and len(args) == 2 and hasattr(sim, "clear"):
         sim.clear(args[1].lower())  # the world is mended; the pump's alarms need an ack
-        con.record("sim clear name=%s" % args[1])
+        dev.record("sim clear name=%s" % args[1])
         return "clear=%s" % args[1].lower()
     if what == "press" and len(args) == 1 and hasattr(sim, "press"):
         sim.press()  # the loop reads the button on its next pass: the answer is an event
@@ -40,35 +40,34 @@ def do_sim(con, args, now):
     if what == "fill" and len(args) == 2 and hasattr(sim, "fill"):
         volume = parse_volume_nl(args[1])
         sim.fill(volume)  # the syringe as the operator filled it; the pump is not told
-        con.record("sim fill volume_nl=%d" % volume)
+        dev.record("sim fill volume_nl=%d" % volume)
         return "fill_nl=%d" % volume
     if what == "balance" and hasattr(sim, "balance"):
         if len(args) == 2 and args[1].lower() == "tare":
-            sim.tare(con.clock.now_ms())
+            sim.tare(dev.clock.now_ms())
             return "balance_nl=0 tare=1"
         if len(args) == 1:
-            return "balance_nl=%d" % sim.balance(con.clock.now_ms())
+            return "balance_nl=%d" % sim.balance(dev.clock.now_ms())
     if what == "power-cut" and len(args) == 1:
-        con.record("sim power-cut")
+        dev.record("sim power-cut")
         sim.power_cut()  # the loop cuts the power once this reply is out
         return "power=cut"
     raise PumpError(E_USAGE, "sim")
 
 
-def _advance(con, sim, ms):
+def _advance(dev, sim, ms):
     if ms <= 0:
         raise PumpError(E_USAGE, "sim")
-    start = con.clock.now_ms()
+    start = dev.clock.now_ms()
     end = start + ms
     t = start
     while t < end:
         step = end - t if end - t < _SLICE_MS else _SLICE_MS
         sim.advance(step)
-        moved = con.clock.now_ms()
+        moved = dev.clock.now_ms()
         if moved <= t:
             raise PumpError(E_INTERNAL, "sim clock did not move")  # or this loops forever
         t = moved
-        con.pump.advance(t)
-        con.calibration_tick(t)  # a run goes on as a board's loop would run it
-        con.after(t)
-    return "advanced_ms=%d time=%s" % (t - start, format_iso(con.wall(t)))
+        dev.advance(t)  # a calibration run goes on as a board's loop would run it
+        dev.settle(t)
+    return "advanced_ms=%d time=%s" % (t - start, format_iso(dev.wall(t)))

@@ -14,7 +14,7 @@ SIM = const(2)
 
 # (word, role, fewest arguments, most arguments, module in console/, handler). cmd_run
 # (the button's bolus) and cmd_read (`status`) are resident; any other module is imported
-# when its command runs and dropped after the reply (console/lazy.py). Usage lines, for
+# when its command runs and dropped after the reply (app/lazy.py). Usage lines, for
 # `help <command>`: console/usage.py.
 COMMANDS = (
     ("help", ANYONE, 0, 1, "cmd_read", "do_help"),

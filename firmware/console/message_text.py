@@ -1,5 +1,5 @@
 """The words for every error code: the table console/messages.py reads. Loaded when a
-reply needs words and dropped after it (console/lazy.py): most of this file is text, and
+reply needs words and dropped after it (app/lazy.py): most of this file is text, and
 it need not live in the heap between commands.
 
 (code, short name, template over the error's values); a code with no entry still prints

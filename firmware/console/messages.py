@@ -2,7 +2,7 @@
 
 The only place codes become text (STYLE habit 6): the logic raises PumpError(code,
 *values); the console prints `ERR <code> <text(code, values)>`. The words are in
-message_text.py, loaded only when a reply needs them and dropped after it (console/lazy.py);
+message_text.py, loaded only when a reply needs them and dropped after it (app/lazy.py);
 this part stays resident, small, because the control loop imports it. Never raises: if
 the words cannot be loaded (no memory for them), the code and its values are printed,
 as for a code with no entry."""

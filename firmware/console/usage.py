@@ -1,5 +1,5 @@
 """The usage line of every command, for `help <command>` only: loaded by help and
-dropped after its reply (console/lazy.py), so the text never stays in the heap.
+dropped after its reply (app/lazy.py), so the text never stays in the heap.
 One entry per word of console/commands.py's table (tests check both agree)."""
 
 USAGE = {

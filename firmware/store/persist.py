@@ -1,10 +1,12 @@
 """The pump's state on flash: the snapshot in A/B slots, the step lease, the event log.
 
     p = Persist(flash)                     flash: DirFlash(board.flash_dir) on a board
-    pump = p.boot(rig, board.motor, now, log)   before anything else; the driver stays off
-    p.extra_of = fn                        fn() -> the caller's bytes, read at every save
-    p.tick(pump, extra)                    at the end of every control-loop pass
-    p.save(pump, extra)                    at once, after a command changed something
+    lease = p.lease_motor(board.motor)     the lease, to sit between the safety channel
+                                           and the motor (safety/__init__.py)
+    pump = p.boot(rig, channel, now, log)  before anything else; the driver stays off
+    p.due(pump) -> bool                    a save is due (every pass asks; reads only)
+    p.save(pump, extra)                    with the caller's bytes as they are now
+    p.tick(pump, extra)                    save if due
     p.log.last(n)                          the event log, for `log`
 
 boot() restores the last committed snapshot, charges the steps the lease allows beyond
@@ -14,9 +16,10 @@ could be restored from files that were there. It never raises on bad content.
 
 tick() saves when something a snapshot holds has changed (state, alarms, prescription,
 boluses, refill, clock) or when `every` steps have been issued since the last save; the
-lease bounds what a cut can lose in between. A bolus granted and not yet saved is saved
-before its first step: the motor asks first (before_move), so no bolus can be delivered
-and then forgotten whatever order the caller saves in.
+lease bounds what a cut can lose in between. A bolus granted and not yet saved must be
+saved before its first step: the device (app/device.py) journals before every advance,
+so no bolus can be delivered and then forgotten. Nothing here calls back up into the
+device: what a save holds is handed down with it.
 
 A save that fails raises `memory` in the pump and returns False; a power cut (the
 simulated flash's PowerCut) is not caught here."""
@@ -67,7 +70,6 @@ class Persist:
         self.pump = None
         self.motor = None
         self.extra = b""
-        self.extra_of = None  # set by the caller: its bytes as they are at each save
         self.reports = None  # (state report, lease report) from boot, for status and tests
         self.failures = 0
         self.log_failures = 0
@@ -75,15 +77,24 @@ class Persist:
         self._steps = 0
         self._t = 0
 
+    def lease_motor(self, motor):
+        """The lease around the board's motor (store/lease.py); made once."""
+        if self.motor is None:
+            self.motor = lease.LeaseMotor(motor, self.lease_slots, self.chunk)
+        return self.motor
+
     def boot(self, rig, motor, now_ms, log=None):
-        """The pump to run: restored, or fresh. `log` (t, kind, values) receives the
-        pump's notes, those made while restoring included; by default the event log."""
+        """The pump to run: restored, or fresh. `motor` is what the pump moves through:
+        the safety channel above lease_motor(), or, if no lease was made, a motor the
+        lease is put around here. `log` (t, kind, values) receives the pump's notes,
+        those made while restoring included; by default the event log."""
         payload, rep = self.slots.load()
         lpay, lrep = self.lease_slots.load()
         self.reports = (rep, lrep)
         bound = 0 if lpay is None else lease.read_bound(lpay)
         memory = rep in ALARM_REPORTS or lrep in ALARM_REPORTS or bound is None
-        self.motor = lease.LeaseMotor(motor, self.lease_slots, self.chunk)
+        if self.motor is None:
+            motor = self.lease_motor(motor)
         pump = None
         early = []  # notes made while restoring, logged once the wall clock is known
 
@@ -91,12 +102,12 @@ class Persist:
             early.append((t, kind, values))
         if payload is not None:
             try:
-                pump, self.extra = snapshot.restore(payload, rig, self.motor, now_ms, bound,
+                pump, self.extra = snapshot.restore(payload, rig, motor, now_ms, bound,
                                                     hold)
             except snapshot.SnapshotError:
                 memory = True
         if pump is None:
-            pump = Pump(rig, self.motor, log=hold, now_ms=now_ms)
+            pump = Pump(rig, motor, log=hold, now_ms=now_ms)
             if rep != FRESH:
                 pump.fault("restart", now_ms)
         self.pump = pump
@@ -106,7 +117,6 @@ class Persist:
             log(t, kind, values)
         self.motor.issued = pump.steps_issued
         self.motor.bound = bound or 0
-        self.motor.before_move = self._before_move
         if memory:
             pump.fault("memory", now_ms)
         log(now_ms, "boot", ("state=" + REPORT_NAMES[rep], "lease=" + REPORT_NAMES[lrep]))
@@ -114,12 +124,16 @@ class Persist:
             self.save(pump)  # the charged state: a second cut must not charge it twice
         return pump
 
+    def due(self, pump):
+        """Something a snapshot holds has changed, or enough steps or time have passed."""
+        return (not _same_key(pump, self._key) or pump.steps_issued - self._steps >= self.every
+                or pump.t - self._t >= self.every_ms)
+
     def tick(self, pump, extra=None):
         """Save if due; True if it saved."""
         if extra is not None and extra != self.extra:
             return self.save(pump, extra)
-        if (not _same_key(pump, self._key) or pump.steps_issued - self._steps >= self.every
-                or pump.t - self._t >= self.every_ms):
+        if self.due(pump):
             return self.save(pump)
         return False
 
@@ -144,17 +158,10 @@ class Persist:
             self.log_failures += 1  # the log informs; losing a line must not stop a dose
 
     def _commit(self, pump):
-        if self.extra_of is not None:
-            self.extra = self.extra_of()
         self.slots.commit(snapshot.save(pump, self.extra))
         self._key = _key(pump)
         self._steps = pump.steps_issued
         self._t = pump.t
-
-    def _before_move(self):
-        p = self.pump
-        if p is not None and _grants_key(p) != (self._key[1] if self._key else None):
-            self._commit(p)  # StoreError goes to the lease motor: no step, `memory`
 
 
 def _grants_key(pump):

@@ -2,11 +2,11 @@
 `true_ppm` of its drawing, the console over it with the board config in RAM, and the sim
 hooks a virtual Pico has (fill, balance, advance through a control-loop pass). Not a test
 module; runs under pytest and MicroPython alike."""
+from app.device import Device
 from app.sim_hooks import SimHooks
 from console.console import Console
 from hal.board_config import load, rig as rig_of
 from hal.sim.board import SimBoard
-from hal.step_guard import GuardedMotor, StepGuard
 from console_fakes import Lines
 from rigs import DEFAULT, configs_dir
 
@@ -30,15 +30,15 @@ class MemConfig:
 
 
 class _Loop:
-    """The controller's part in a `sim advance` slice: one tick of the console, and the
+    """The controller's part in a `sim advance` slice: one pass of the device, and the
     sim's look at the pump after it (a confirmed refill fills the world's syringe)."""
 
     def __init__(self):
-        self.con = None
+        self.dev = None
 
     def service(self, now_ms):
-        self.con.tick()
-        self.con.sim.after_pass(self.con.pump)
+        self.dev.tick()
+        self.dev.sim.after_pass(self.dev.pump)
 
 
 def config_text(name=DEFAULT):
@@ -54,15 +54,15 @@ class Bench(Lines):
         self.board = SimBoard(self.config, self.rig, ".", true_ppm=true_ppm)
         self.world = self.board.world
         self.clock = self.board.clock
-        self.guard = StepGuard(0, 0)
-        self.motor = GuardedMotor(self.board.motor, self.guard, self.clock)
         self.sim = SimHooks(self.board)
         loop = _Loop()
         self.sim.controller = loop
         self.store = MemConfig(text) if store else None
-        self.con = Console(self.rig, self.motor, self.guard, self.clock, sim=self.sim,
-                           config_store=self.store, store=persist)
-        loop.con = self.con
+        self.dev = Device(self.rig, self.board.motor, self.clock, sim=self.sim,
+                          config_store=self.store, store=persist)
+        self.con = Console(self.dev)
+        self.guard = self.dev.safety.guard
+        loop.dev = self.dev
 
     def ready(self, fill="50mL"):
         """Logged in, the syringe filled with water, the balance tared."""

@@ -1,9 +1,9 @@
 """A console on a simulated board for the console tests: a clock the test moves, a sim
 that moves it and breaks the motor, the guarded SimMotor, and helpers to send lines.
 Not a test module (no test_ names); runs under pytest and MicroPython alike."""
+from app.device import Device
 from console.console import Console
 from hal.sim.motor import SimMotor
-from hal.step_guard import GuardedMotor, StepGuard
 from pump.rig import bench_rig
 
 PIN = "2468"
@@ -83,7 +83,7 @@ class Lines:
         return reply
 
     def login(self):
-        if not self.con.auth.has_pin():
+        if not self.dev.auth.has_pin():
             self.ok("pin " + PIN)
         self.ok("login " + PIN)
 
@@ -95,10 +95,10 @@ class Board(Lines):
         self.rig = bench_rig() if rig is None else rig
         self.clock = FakeClock(t)
         self.motor = FaultyMotor()
-        self.guard = StepGuard(0, 0)
         self.sim = FakeSim(self.clock, self.motor) if sim else None
-        self.con = Console(self.rig, GuardedMotor(self.motor, self.guard, self.clock),
-                           self.guard, self.clock, self.sim, store, store=persist)
+        self.dev = Device(self.rig, self.motor, self.clock, self.sim, store, store=persist)
+        self.con = Console(self.dev)
+        self.guard = self.dev.safety.guard
 
 def kv(reply):
     """The final OK line's key=value pairs as a dict (values as text)."""

@@ -4,13 +4,8 @@ console's state lives on it, and a new LoopRig on the same flash and world is a 
 Not a test module (no test_ names); runs under pytest and MicroPython alike."""
 from app.controller import Controller
 from app.sim_hooks import SimHooks
-from console.console import Console
 from hal.sim.board import SimBoard
 from rigs import shipped
-
-
-def _make_console(rig, motor, guard, clock, sim, store=None):
-    return Console(rig, motor, guard, clock, sim=sim, store=store)
 
 
 class LoopRig:
@@ -23,8 +18,7 @@ class LoopRig:
         if flash is not None:
             from store.persist import Persist
             store = Persist(flash)
-        self.ctl = Controller(self.board, self.rig, _make_console, self.out.append,
-                              self.hooks, store)
+        self.ctl = Controller(self.board, self.rig, self.out.append, self.hooks, store)
         self.hooks.controller = self.ctl
 
     def send(self, text):

@@ -1,6 +1,6 @@
 """Roles, the clinician PIN, the session and the login lockout, through console lines.
 Runs under pytest and MicroPython."""
-from console.auth import MemoryPinStore
+from app.auth import MemoryPinStore
 from console.commands import CLINICIAN, COMMANDS
 from console_fakes import PIN, Board, CASE1_LINES, events, kv, programmed, running
 from pump.errors import (E_BAD_PIN, E_LOGIN_LOCKED, E_NO_PIN, E_PIN_FORMAT, E_PIN_SET,
@@ -25,12 +25,12 @@ def test_every_clinician_command_is_listed_here_so_none_escapes_the_role_test():
 def test_without_a_session_every_clinician_command_is_refused_and_changes_nothing():
     b = running()
     b.ok("logout")
-    p = b.con.pump
-    before = (p.sm.state, p.rx, p.reservoir.volume_vu, p.wall_offset_ms, b.con.draft)
+    p = b.dev.pump
+    before = (p.sm.state, p.rx, p.reservoir.volume_vu, p.wall_offset_ms, b.dev.draft)
     for line in CLINICIAN_LINES:
         reply = b.err(line, E_ROLE)
         assert reply[-1].endswith("needs a clinician login"), reply
-    assert (p.sm.state, p.rx, p.reservoir.volume_vu, p.wall_offset_ms, b.con.draft) == before
+    assert (p.sm.state, p.rx, p.reservoir.volume_vu, p.wall_offset_ms, b.dev.draft) == before
 
 
 def test_the_patient_may_read_and_ask_for_a_bolus():
@@ -107,8 +107,8 @@ def test_setting_the_clock_does_not_end_the_session_and_tick_ends_an_idle_one():
     b.ok("time 2030-06-01T12:00:00")
     assert kv(b.ok("whoami"))["session_s"] == "900"
     b.clock.t += 15 * MIN_MS
-    b.con.tick()
-    assert events(b.con.events(), "session-ended")
+    b.dev.tick()
+    assert events(b.dev.events(), "session-ended")
     b.err("basal 700ug/d", E_ROLE)
 
 

@@ -4,7 +4,7 @@ the patient, with a prescription, with no config to write, beyond +-10 %, and en
 factor by a fault. The step guard allows the run and nothing more. Runs under pytest and
 MicroPython."""
 from calibrate_bench import Bench, config_text
-from console.guard_policy import prime_only
+from safety.limits import prime_only
 from console_fakes import CASE1_LINES, events, kv
 from hal.board_config import load
 from pump.errors import (E_CAL_BUSY, E_CAL_CONFIG, E_CAL_FACTOR, E_CAL_NONE, E_CAL_SMALL,
@@ -33,7 +33,7 @@ def test_a_bore_2_3_percent_wide_is_found_stored_and_a_reboot_asked_for():
     assert r["steps"] == str(STEPS) and r["reboot"] == "calibrated"
     assert r["step_nl"] == "1432"  # 1399.76 nL x 1.023, rounded up as `! ready` shows it
     assert abs(int(r["step_pl"]) - 1_431_951) <= 2  # 5061519/3616 nL x 1.023, in pL
-    assert b.con.reboot == "calibrated" and b.store.writes == 1
+    assert b.dev.reboot == "calibrated" and b.store.writes == 1
     assert load(b.store.text).calibration_ppm == int(r["new_ppm"])
     # One number changed, the builder's layout kept.
     old, new = config_text().split("\n"), b.store.text.split("\n")
@@ -54,9 +54,9 @@ def test_the_run_goes_at_the_prime_speed_and_does_not_block_the_loop():
     b.err("calibrate weighed 0.5mL", E_CAL_BUSY)
     b.err("calibrate run 3000", E_CAL_BUSY)
     assert kv(b.ok("status"))["state"] == "unprogrammed"
-    assert not b.con.interruptible()  # unprogrammed, but the motor moves: no Ctrl-C
+    assert not b.dev.interruptible()  # unprogrammed, but the motor moves: no Ctrl-C
     b.ok("calibrate cancel")
-    assert b.con.interruptible()
+    assert b.dev.interruptible()
 
 
 def test_units_are_parsed_as_elsewhere_and_a_typo_can_be_weighed_again():
@@ -65,7 +65,7 @@ def test_units_are_parsed_as_elsewhere_and_a_typo_can_be_weighed_again():
     b.err("calibrate weighed 2.8", 11)  # no unit
     b.err("calibrate weighed 0.5nL", 12)  # not a whole nL
     b.err("calibrate weighed 3.3mL", E_CAL_FACTOR)  # +18 %: a misassembled rig
-    assert b.store.writes == 0 and b.con.reboot is None
+    assert b.store.writes == 0 and b.dev.reboot is None
     r = kv(b.ok("calibrate weighed 2.7995mL"))  # 2000 x 1399.76 nL = 2.79951 mL
     assert abs(int(r["new_ppm"]) - 1_000_000) <= 10
 
@@ -114,10 +114,10 @@ def test_a_failed_write_or_a_changed_file_stores_nothing_and_asks_no_reboot():
     assert "changed" in b.err("calibrate weighed %dnL" % weighed, E_CAL_CONFIG)[-1]
     b.store.text = "{"
     assert "unreadable" in b.err("calibrate weighed %dnL" % weighed, E_CAL_CONFIG)[-1]
-    assert b.store.writes == 0 and b.con.reboot is None
+    assert b.store.writes == 0 and b.dev.reboot is None
     b.store.text = good
     b.ok("calibrate weighed %dnL" % weighed)
-    assert b.store.writes == 1 and b.con.reboot == "calibrated"
+    assert b.store.writes == 1 and b.dev.reboot == "calibrated"
 
 
 def test_the_end_stop_ends_the_run_with_an_event_and_no_factor():
@@ -174,8 +174,8 @@ def test_the_guard_allows_the_run_and_stops_a_runaway_past_it():
     left = 2000 - b.world.pushed
     now = b.clock.now_ms()
     assert b.guard.allows(now, left) and not b.guard.allows(now, left + 1)
-    b.motor.enable(True)
-    assert b.motor.move(left + 1) == 0
+    b.dev.safety.enable(True)
+    assert b.dev.safety.move_water(left + 1) == 0
     assert b.guard.tripped and not b.board.motor.enabled
     reply = b.ok("sim advance 1m")
     assert events(reply, "calibrate-failed")[0].startswith("calibrate-failed alarm=guard")
@@ -199,7 +199,7 @@ def test_the_allowance_leaves_the_guard_windows_with_the_steps_it_covers():
     b.login()
     for line in CASE1_LINES:
         b.ok(line)
-    rx_h, rx_d = b.con.policy.limits
+    rx_h, rx_d = b.dev.safety.limits.limits
     assert (b.guard.max_hour, b.guard.max_day) == (rx_h, rx_d + 2000)
     b.ok("sim advance 24h")
     assert b.guard.day.total(b.clock.now_ms()) == 0
@@ -218,12 +218,12 @@ def test_the_water_is_never_charged_as_drug_by_the_stores_lease():
     from store.persist import Persist
     from store.sim_flash import SimFlash
     b = Bench(persist=Persist(SimFlash())).ready()
-    lease = b.con.pump.motor
+    lease = b.dev.store.motor
     _run_to_done(b)
     assert b.world.pushed == STEPS and b.guard.day.total(b.clock.now_ms()) == STEPS
     # The lease bounds the pump's own steps; a bound raised by water would be charged as
     # delivered drug after a power cut.
-    assert b.con.pump.steps_issued == 0 and lease.issued == 0 and lease.bound == 0
+    assert b.dev.pump.steps_issued == 0 and lease.issued == 0 and lease.bound == 0
 
 
 def test_after_a_reset_a_prescription_is_not_charged_for_the_calibrations_water():
@@ -257,8 +257,8 @@ def test_sim_fill_and_balance_are_refused_where_the_sim_lacks_them():
 
 
 def test_the_saved_counter_is_small_and_never_outlasts_the_steps_it_excuses():
-    from console import saved
-    from hal.step_guard import StepGuard
+    from safety import counts as saved
+    from safety.step_guard import StepGuard
     from store.codec import Reader, Writer
     real = StepGuard(0, 0)
     t = 0

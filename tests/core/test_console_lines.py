@@ -6,9 +6,9 @@ from pump.errors import (E_INTERNAL, E_LINE_TOO_LONG, E_NOT_ASCII, E_REFILL_CANC
 
 
 def _snapshot(b):
-    p = b.con.pump
-    return (p.sm.state, p.reservoir.volume_vu, p.rx, b.con.draft, p.wall_offset_ms,
-            p.steps_issued, tuple(p.alarms.active()), b.con.auth.session_until,
+    p = b.dev.pump
+    return (p.sm.state, p.reservoir.volume_vu, p.rx, b.dev.draft, p.wall_offset_ms,
+            p.steps_issued, tuple(p.alarms.active()), b.dev.auth.session_until,
             b.guard.max_hour, b.guard.max_day)
 
 
@@ -52,11 +52,11 @@ def test_any_other_line_cancels_a_pending_refill_and_is_not_run():
     b.ok("refill 40mL")
     reply = b.err("status", E_REFILL_CANCELLED)
     assert events(reply, "refill-cancelled")
-    assert b.con.pump.sm.state == "stopped" and b.con.pump.reservoir.volume_nl() == 0
+    assert b.dev.pump.sm.state == "stopped" and b.dev.pump.reservoir.volume_nl() == 0
     b.err("confirm", 63)  # nothing left to confirm
     b.ok("refill 40mL")
     b.err(b"\xff", E_REFILL_CANCELLED)  # junk cancels too
-    assert b.con.pump.reservoir.volume_nl() == 0
+    assert b.dev.pump.reservoir.volume_nl() == 0
     b.ok("refill 40mL")
     b.ok("")  # an empty line is not a line that cancels
     assert kv(b.ok("confirm"))["new_nl"] == "40000000"
@@ -68,9 +68,9 @@ def test_an_unexpected_exception_becomes_err_82_and_the_console_answers_on():
     def broken(*_):
         raise ValueError("bug")
 
-    b.con.pump.status = broken  # a bug in the status view
+    b.dev.pump.status = broken  # a bug in the status view
     assert b.send("status")[-1] == "ERR %d internal error: ValueError" % E_INTERNAL
-    del b.con.pump.status
+    del b.dev.pump.status
     assert kv(b.ok("status"))["state"] == "stopped"
 
 

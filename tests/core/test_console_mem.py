@@ -36,7 +36,7 @@ def test_anyone_may_ask_on_any_board():
     b = running()
     b.ok("logout")  # the patient, on the simulated board
     figures(b.send("mem"))
-    b.con.sim = None  # a real board: no sim, and `mem` is still answered
+    b.dev.sim = None  # a real board: no sim, and `mem` is still answered
     figures(b.send("mem"))
     figures(Board(sim=False).send("MEM"))  # the command word is case-insensitive
 
@@ -44,16 +44,16 @@ def test_anyone_may_ask_on_any_board():
 def test_mem_with_an_argument_is_refused_and_changes_nothing():
     b = running()
     b.ok("logout")
-    p = b.con.pump
-    log = b.con.notes.last(64)
-    before = (p.sm.state, p.rx, p.reservoir.volume_vu, p.wall_offset_ms, b.con.draft,
+    p = b.dev.pump
+    log = b.dev.notes.last(64)
+    before = (p.sm.state, p.rx, p.reservoir.volume_vu, p.wall_offset_ms, b.dev.draft,
               b.motor.total, b.guard.max_hour, b.guard.max_day)
     for line in ("mem x", "mem 1 2", "mem status"):
         reply = b.err(line, E_USAGE)
         assert reply == ["ERR 71 wrong arguments for mem (see help)"], reply
-    assert (p.sm.state, p.rx, p.reservoir.volume_vu, p.wall_offset_ms, b.con.draft,
+    assert (p.sm.state, p.rx, p.reservoir.volume_vu, p.wall_offset_ms, b.dev.draft,
             b.motor.total, b.guard.max_hour, b.guard.max_day) == before
-    assert b.con.notes.last(64) == log
+    assert b.dev.notes.last(64) == log
 
 
 def test_help_lists_mem_for_anyone():

@@ -153,8 +153,7 @@ def test_damaged_console_state_in_a_good_record_raises_memory_and_the_console_an
     flash = SimFlash()
     b = board(flash)
     b.ok("pin " + PIN)
-    b.con.store.extra_of = lambda: b"\x02junk"
-    b.con.store.save(b.con.pump)
+    b.dev.store.save(b.dev.pump, b"\x02junk")
     b = reboot(flash)
     alarms = kv(b.ok("status"))["alarms"].split(",")
     assert "memory" in alarms

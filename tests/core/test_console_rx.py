@@ -19,7 +19,7 @@ def test_the_draft_says_what_is_missing_until_the_prescription_is_whole():
         missing.pop(0)
         assert kv(reply)["missing"] == (",".join(missing) if missing else "-")
         assert kv(reply)["rx"] == ("programmed" if not missing else "draft")
-        assert (b.con.pump.rx is None) == bool(missing)
+        assert (b.dev.pump.rx is None) == bool(missing)
     b.err("start", E_RESERVOIR_EMPTY)  # programmed, never filled
 
 
@@ -32,8 +32,8 @@ def test_start_before_any_prescription_is_refused():
 
 def test_a_part_that_breaks_the_table_is_refused_and_the_draft_stays():
     b = programmed()
-    before = b.con.draft
-    rx = b.con.pump.rx
+    before = b.dev.draft
+    rx = b.dev.pump.rx
     b.err("basal 00:00=12mg/d", E_DAILY_LIMIT)  # hydromorphone: 10 mg a day at most
     b.err("drug hydromorphone 20mg/mL", E_CONC_LIMIT)
     b.err("drug hydromorphone 1mg/mL hydromorphone 2mg/mL", E_DUPLICATE_DRUG)
@@ -43,7 +43,7 @@ def test_a_part_that_breaks_the_table_is_refused_and_the_draft_stays():
     b.err("capacity 61mL", E_RESERVOIR)  # the rig holds 60 mL
     b.err("ptm 30ug lockout=1h max=7 max=8", E_USAGE)
     b.err("ptm 30ug lockout=1h", E_USAGE)
-    assert b.con.draft is before and b.con.pump.rx is rx
+    assert b.dev.draft is before and b.dev.pump.rx is rx
 
 
 def test_each_part_is_checked_as_far_as_it_goes_before_the_draft_is_whole():
@@ -51,7 +51,7 @@ def test_each_part_is_checked_as_far_as_it_goes_before_the_draft_is_whole():
     b.login()
     b.ok("basal 00:00=12mg/d")  # no drug yet: nothing to weigh it against
     b.err("drug hydromorphone 1000ug/mL", E_DAILY_LIMIT)  # now it can be, and is refused
-    assert b.con.draft.drugs is None
+    assert b.dev.draft.drugs is None
     b.ok("basal 700ug/d")
     b.ok("drug hydromorphone 1000ug/mL")
 
@@ -82,7 +82,7 @@ def test_a_new_basal_while_running_takes_effect_at_once_with_no_stop():
     b.login()
     reply = b.ok("basal 00:00=2400ug/d")  # four times the rate
     assert not events(reply, "state")  # the pump never left running
-    assert b.con.pump.sm.state == "running"
+    assert b.dev.pump.sm.state == "running"
     b.ok("sim advance 1h")
     # 1 h at 2400 ug/d is 100 ug: 71.4 steps of 1.4 ug, so 71 or 72 with the carry-over.
     assert 71 <= b.motor.total - steps0 <= 72
@@ -103,16 +103,16 @@ def test_a_new_concentration_waits_for_a_confirmed_refill():
     b.login()
     r = kv(b.ok("drug hydromorphone 2000ug/mL ropivacaine 2500ug/mL clonidine 75ug/mL"))
     assert r["rx"] == "at-refill"
-    assert b.con.pump.rx.drugs[0] == ("hydromorphone", 1_000_000)  # unchanged until then
+    assert b.dev.pump.rx.drugs[0] == ("hydromorphone", 1_000_000)  # unchanged until then
     assert "drug-at-next-refill hydromorphone:2000000" in b.ok("rx")[1]
     b.ok("stop")
     r = kv(b.ok("refill 40mL"))
     assert r["drugs"].startswith("hydromorphone:2000000")
     r = kv(b.ok("confirm"))
     assert r["drugs"].startswith("hydromorphone:2000000")
-    assert b.con.pump.rx.drugs[0] == ("hydromorphone", 2_000_000)
-    assert b.con.draft.drugs[0] == ("hydromorphone", 2_000_000)
-    assert b.con.draft.next_drugs is None
+    assert b.dev.pump.rx.drugs[0] == ("hydromorphone", 2_000_000)
+    assert b.dev.draft.drugs[0] == ("hydromorphone", 2_000_000)
+    assert b.dev.draft.next_drugs is None
     b.ok("basal 700ug/d")  # the draft now builds at the new concentration
 
 
@@ -122,32 +122,32 @@ def test_a_cancelled_refill_keeps_the_old_concentration_and_the_staged_one():
     b.ok("drug hydromorphone 2000ug/mL ropivacaine 2500ug/mL clonidine 75ug/mL")
     b.ok("refill 40mL")
     b.err("status", 81)
-    assert b.con.pump.reservoir.concs[0] == ("hydromorphone", 1_000_000)
-    assert b.con.draft.next_drugs[0] == ("hydromorphone", 2_000_000)
+    assert b.dev.pump.reservoir.concs[0] == ("hydromorphone", 1_000_000)
+    assert b.dev.draft.next_drugs[0] == ("hydromorphone", 2_000_000)
 
 
 def test_saying_the_reservoir_s_own_mix_again_unstages_a_new_one():
     b = running()
     b.ok("drug hydromorphone 2000ug/mL")
     r = kv(b.ok(CASE1_LINES[0]))
-    assert r["rx"] == "programmed" and b.con.draft.next_drugs is None
+    assert r["rx"] == "programmed" and b.dev.draft.next_drugs is None
 
 
 def test_capacity_below_what_the_reservoir_holds_is_refused():
     b = running()
     b.err("capacity 30mL", E_RESERVOIR)
-    assert b.con.pump.rx.capacity_nl == 40_000_000
+    assert b.dev.pump.rx.capacity_nl == 40_000_000
 
 
 def test_programming_in_the_alarm_state_is_refused_and_the_draft_stays():
     b = running()
     b.ok("sim fault stall")
     b.ok("sim advance 10m")
-    assert b.con.pump.sm.state == "alarm"
+    assert b.dev.pump.sm.state == "alarm"
     b.login()
-    draft = b.con.draft
+    draft = b.dev.draft
     b.err("basal 700ug/d", E_INVALID_EVENT)
-    assert b.con.draft is draft
+    assert b.dev.draft is draft
 
 
 def test_a_day_s_basal_is_one_prescription_s_worth_of_steps():

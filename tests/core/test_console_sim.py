@@ -43,7 +43,7 @@ def test_an_occlusion_is_raised_when_the_motor_meets_it_and_stops_delivery():
     b.login()
     r = kv(b.ok("ack occlusion"))
     assert (r["old"], r["new"], r["state"]) == ("occlusion", "-", "stopped")
-    assert b.con.pump.sm.state == "stopped"  # a clinician must start it again
+    assert b.dev.pump.sm.state == "stopped"  # a clinician must start it again
 
 
 def test_alarm_lines_of_an_advance_come_before_its_final_line_and_list_in_alarms():
@@ -55,20 +55,20 @@ def test_alarm_lines_of_an_advance_come_before_its_final_line_and_list_in_alarms
     lines = b.ok("alarms")
     assert lines[0].startswith("alarm name=low_reservoir priority=low effect=inform since=")
     assert kv(lines)["alarms"] == "low_reservoir"
-    assert b.con.events() == []  # the reply took them
+    assert b.dev.events() == []  # the reply took them
 
 
 def test_events_between_commands_are_read_once():
     b = running()
     b.clock.t += 2 * HOUR_MS
-    b.con.tick()
+    b.dev.tick()
     b.con.press_bolus()  # the button; its answer is also returned
-    got = b.con.events()
+    got = b.dev.events()
     assert got == []  # press_bolus returned its events with its answer
     b.clock.t += HOUR_MS
-    b.con.tick()
-    assert [e for e in b.con.events() if e.startswith("! bolus-done")]
-    assert b.con.events() == []
+    b.dev.tick()
+    assert [e for e in b.dev.events() if e.startswith("! bolus-done")]
+    assert b.dev.events() == []
 
 
 def test_the_button_answers_like_the_bolus_command_and_leaves_the_session_alone():
@@ -144,12 +144,12 @@ def test_a_weaker_refill_keeps_the_tighter_guard_until_the_old_mix_is_a_day_gone
 
 def test_a_tripped_guard_needs_a_clinician_s_ack_to_lift():
     b = running()
-    b.guard.set_limits(b.con.pump.steps_issued, 10**6)  # as if the hour were used up
+    b.guard.set_limits(b.dev.pump.steps_issued, 10**6)  # as if the hour were used up
     reply = b.ok("sim advance 10m")
     assert events(reply, "alarm")[0].startswith("alarm name=guard")
     assert b.guard.tripped and not b.motor.enabled
     b.login()
     b.ok("ack guard")
     assert not b.guard.tripped
-    assert b.con.pump.sm.state == "stopped"
+    assert b.dev.pump.sm.state == "stopped"
     assert b.clock.now_ms() < DAY_MS

@@ -93,7 +93,7 @@ def test_log_shows_the_newest_lines_last_and_is_bounded():
 def test_no_pin_ever_appears_in_a_reply_or_the_log():
     b = Board()
     seen = b.ok("pin 97531") + b.ok("login 97531") + b.err("login 13579", 77)
-    seen += b.ok("log 64") + b.ok("whoami") + b.con.events()
+    seen += b.ok("log 64") + b.ok("whoami") + b.dev.events()
     for line in seen:
         assert "97531" not in line and "13579" not in line, line
 

@@ -1,5 +1,5 @@
 """The command table names its handlers by module and function (console/commands.py), and
-commands load those modules when they run and drop them after the reply (console/lazy.py).
+commands load those modules when they run and drop them after the reply (app/lazy.py).
 A name that does not resolve would only fail when someone types the command, so every
 entry is resolved here. Runs under pytest and MicroPython.
 
@@ -8,7 +8,7 @@ interpreter, where nothing else has imported them: tests/host/test_lazy_modules.
 unix port) and tests/emu/test_heap.py (the RP2040 build)."""
 import sys
 
-from console import lazy
+from app import lazy
 from console.commands import COMMANDS
 from console_fakes import Board
 

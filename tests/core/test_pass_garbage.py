@@ -35,14 +35,14 @@ def allocated(f, times=20):
 
 def test_events_with_none_waiting_allocate_nothing():
     b = running()
-    b.con.events()
-    assert b.con.events() == []
-    assert allocated(b.con.events) == 0
+    b.dev.events()
+    assert b.dev.events() == []
+    assert allocated(b.dev.events) == 0
 
 
 def test_the_active_alarms_are_sorted_once_per_change_not_per_call():
     b = running()
-    alarms = b.con.pump.alarms
+    alarms = b.dev.pump.alarms
     assert allocated(alarms.active) == 0  # none
     b.ok("sim fault battery-sag")
     first = alarms.active()
@@ -53,7 +53,7 @@ def test_the_active_alarms_are_sorted_once_per_change_not_per_call():
 
 def test_the_active_alarms_follow_every_change_and_a_restored_set():
     b = running()
-    alarms = b.con.pump.alarms
+    alarms = b.dev.pump.alarms
     alarms.raise_("low_reservoir", 1)
     alarms.raise_("occlusion", 2)
     held = alarms.active()
@@ -69,13 +69,13 @@ def test_a_quiet_pass_of_the_console_with_a_store_allocates_nothing():
     b = Board(persist=Persist(SimFlash()))
     b.login()
     now = b.clock.now_ms()
-    b.con.after(now)  # saves whatever changed
-    assert allocated(lambda: b.con.after(now)) == 0
+    b.dev.settle(now)  # saves whatever changed
+    assert allocated(lambda: b.dev.settle(now)) == 0
 
 
 def test_the_store_reads_its_key_in_place_and_sees_every_change_the_key_sees():
     b = running()
-    p = b.con.pump
+    p = b.dev.pump
     key = _key(p)
     assert _same_key(p, key)
     assert not _same_key(p, None)

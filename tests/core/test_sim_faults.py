@@ -3,7 +3,8 @@ than the pump believes hits the end stop, a jam stalls, and a scheduler that bel
 the wrong step volume is stopped by the independent guard with the driver left disabled.
 Runs under pytest and MicroPython."""
 from hal.sim.board import SimBoard
-from hal.step_guard import GuardedMotor, StepGuard, limits_for
+from safety.channel import SafetyChannel
+from safety.step_guard import limits_for
 from pump import drugs as dt
 from pump.prescription import Prescription
 from pump.pump import Pump
@@ -71,8 +72,9 @@ def test_a_scheduler_wrong_by_100x_is_stopped_by_the_guard_alone():
     # hundredth of its volume, so it issues 100 times the steps for every dose.
     hour, day = limits_for(dt.lookup("hydromorphone")[dt.F_MAX_HOURLY],
                            dt.lookup("hydromorphone")[dt.F_MAX_DAILY], 1_000_000, rig)
-    guard = StepGuard(hour, day)
-    motor = GuardedMotor(board.motor, guard, board.clock)
+    motor = SafetyChannel(board.motor, rig, board.clock)
+    guard = motor.guard
+    guard.set_limits(hour, day)
     wrong = Rig(rig.step_num, rig.step_den * 100, rig.capacity_nl, rig.dead_volume_nl,
                 rig.bolus_nl_per_min, rig.prime_nl_per_min, rig.min_flow_nl_per_day)
     pump = _running(board, wrong, motor, rate=2_000_000)

@@ -3,7 +3,8 @@
 pytest and MicroPython."""
 from builders import CASE1_FLEX, DAY_MS, HOUR_MS, MIN_MS, case1_rx
 from hal.sim.motor import SimMotor
-from hal.step_guard import GuardedMotor, StepGuard, limits_for, steps_allowed
+from safety.channel import SafetyChannel
+from safety.step_guard import StepGuard, limits_for, steps_allowed
 from pump import drugs as dt
 from pump.errors import PumpError
 from pump.prescription import Bolus, Prescription
@@ -35,10 +36,12 @@ def _guarded_case1(rx=None):
     rx = case1_rx(CASE1_FLEX) if rx is None else rx
     hour, day = limits_for(rx.limit_ng(dt.F_MAX_HOURLY), rx.limit_ng(dt.F_MAX_DAILY),
                            rx.drugs[0][1], rig)
-    guard = StepGuard(hour, day)
     clock = _PumpClock()
     motor = SimMotor()
-    pump = Pump(rig, GuardedMotor(motor, guard, clock))
+    channel = SafetyChannel(motor, rig, clock)
+    guard = channel.guard
+    guard.set_limits(hour, day)
+    pump = Pump(rig, channel)
     clock.pump = pump
     pump.program(rx, 0)
     pump.refill(rx.capacity_nl, None, 0)
@@ -113,8 +116,9 @@ def test_a_runaway_scheduler_is_stopped_by_the_guard_alone():
 def test_a_tripped_guard_keeps_the_driver_disabled_until_reset():
     motor = SimMotor()
     clock = _Clock()
-    guard = StepGuard(10, 100)
-    gm = GuardedMotor(motor, guard, clock)
+    gm = SafetyChannel(motor, bench_rig(), clock)
+    guard = gm.guard
+    guard.set_limits(10, 100)
     gm.enable(True)
     assert gm.move(10) == 10
     assert gm.move(1) == 0

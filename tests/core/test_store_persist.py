@@ -51,18 +51,6 @@ def test_a_foreign_record_is_reported_with_memory_but_the_good_state_is_used():
     assert again.reservoir.volume_vu == pump.reservoir.volume_vu
 
 
-def test_a_grant_reaches_flash_before_its_first_step_whoever_forgets_to_save():
-    flash = SimFlash()
-    p, pump = persisted(case1_rx(), flash)
-    t = run(p, pump, START_MS, HOUR_MS)
-    pump.request_bolus(t)  # no save by the caller
-    steps = pump.steps_issued
-    pump.advance(t + 60_000)
-    assert pump.steps_issued > steps
-    _, again = reboot(SimFlash(flash.files))
-    assert again.status()["boluses_24h"] == 1
-
-
 def test_saves_come_on_events_and_every_so_many_steps_not_every_pass():
     flash = SimFlash()
     p, pump = persisted(case1_rx(), flash, {"every": 100, "every_ms": 100 * HOUR_MS})

@@ -16,7 +16,7 @@ the count against the lockout rule worked out here."""
 from hypothesis import event, given, settings, strategies as st
 
 import tally
-from console.auth import Auth, LOCK_MAX_MS, LOCK_MS, MAX_WRONG
+from app.auth import Auth, LOCK_MAX_MS, LOCK_MS, MAX_WRONG
 from console_fakes import Board, CASE1_LINES, kv
 from pump.errors import E_INTERNAL, E_LOGIN_LOCKED, PumpError
 
@@ -84,15 +84,15 @@ def board_in(phase):
     if phase == "stopped":
         b.ok("stop")
     b.ok("logout")
-    b.con.sim = None
+    b.dev.sim = None
     return b
 
 
 def guarded(b):
     """Everything a clinician login guards, as plain values."""
-    p = b.con.pump
+    p = b.dev.pump
     rx = p.rx
-    d = b.con.draft
+    d = b.dev.draft
     return dict(
         rx=None if rx is None else (rx.drugs, rx.schedule.steps,
                                     None if rx.bolus is None else (
@@ -105,7 +105,7 @@ def guarded(b):
                d.low_nl, d.capacity_nl),
         reservoir=(p.reservoir.volume_vu, p.reservoir.fill_vu, p.reservoir.concs),
         pending=p.pending, wall=p.wall_offset_ms, clock=b.clock.t,
-        pin=b.con.auth.store.get(),
+        pin=b.dev.auth.store.get(),
         acked=sorted((n, e[2]) for n, e in p.alarms.state.items()),
         guard=(b.guard.max_hour, b.guard.max_day, b.guard.tripped),
     )
@@ -126,14 +126,14 @@ def check_reply(line, reply):
 def test_fuzzed_lines_without_a_login_never_crash_and_change_nothing_guarded(phase, lines):
     b = board_in(phase)
     before = guarded(b)
-    state = b.con.pump.sm.state
+    state = b.dev.pump.sm.state
     for line in lines:
         reply = b.con.handle(line)
         check_reply(line, reply)
         if reply[-1].startswith("OK dose_ng=") and "by=patient" in reply[-1]:
             state = "bolusing"  # the patient's own bolus: allowed to anyone
-        assert b.con.pump.sm.state == state, (line, reply)
-        assert not b.con.auth.clinician(b.clock.t), (line, reply)
+        assert b.dev.pump.sm.state == state, (line, reply)
+        assert not b.dev.auth.clinician(b.clock.t), (line, reply)
     assert guarded(b) == before
     event("phase %s, %d lines" % (phase, len(lines)))
 

@@ -1,5 +1,5 @@
 """The modules only some commands need stay out of the boot path, and each command's are
-gone again once it has answered (console/lazy.py, app/boot.py): on a Pico every loaded
+gone again once it has answered (app/lazy.py, app/boot.py): on a Pico every loaded
 module's code lives in the heap, and these are about a third of it.
 
 The firmware as deployed (.mpy from mpy-cross, as pumpctl deploy builds it) boots on

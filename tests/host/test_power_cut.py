@@ -108,6 +108,8 @@ class Recorder:
         self.writes.append((i, name, dict(self.flash.files), new, truth))
 
     def step(self, p, pump, t1):
+        # A pass in the device's order (app/device.py): journal, advance, journal.
+        p.tick(pump)
         self.pass_start = pump.t
         self.pass_delivering = pump.sm.state in DELIVERING
         pump.advance(t1)
@@ -142,7 +144,7 @@ class Recorder:
                     self.grant_steps[pump.t] = self.motor.total
                 except PumpError:
                     pass
-                # No save here: the next pass's first step must save the grant itself.
+                # No save here: the next pass journals it before it moves.
             if t == SUSPEND[0]:
                 pump.suspend(t)
                 p.tick(pump)

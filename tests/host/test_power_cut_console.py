@@ -104,11 +104,11 @@ def test_a_cut_at_any_write_of_a_session_loses_nothing_the_console_answered():
                     # (until a state record is whole there is nothing to restart from)
                     assert "restart" in status["alarms"].split(","), (i, k, mode, status)
                 if i >= pin_at:
-                    assert b.con.auth.has_pin(), (i, k, mode)
+                    assert b.dev.auth.has_pin(), (i, k, mode)
                 answered = len([w for w in granted_at if w <= i])
-                assert b.con.pump.history.count_24h(b.con.pump.t) >= answered, (i, k, mode)
+                assert b.dev.pump.history.count_24h(b.dev.pump.t) >= answered, (i, k, mode)
                 steps_true, guard_true = flash.truth
-                issued = b.con.pump.steps_issued
+                issued = b.dev.pump.steps_issued
                 assert steps_true <= issued <= steps_true + max(biggest, 1), (i, k, mode)
                 assert b.guard.day.total(b.clock.now_ms()) >= guard_true, (i, k, mode)
     print("console power cuts: %d writes, %d cuts, every one restored and checked"

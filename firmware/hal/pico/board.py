@@ -161,7 +161,7 @@ class PicoBoard:
                            levels.end_stop)]
         if config.driver == "tmc2209":
             # Needed once, to set the chip up: imported here, and app/boot.py drops them
-            # again (console/lazy.py), so an A4988 rig never loads them at all.
+            # again (app/lazy.py), so an A4988 rig never loads them at all.
             from hal.board_config import uart_id
             from hal.tmc2209 import Tmc2209
 

@@ -3,7 +3,7 @@
 A Pico keeps every loaded module's code in its 228 KiB heap (an .mpy is copied into RAM;
 only a module frozen into the firmware image runs from flash). Code that only some
 commands need (the prescription commands, login, help text, the error words,
-calibration, the board config's loader) is therefore imported when a command needs it
+the calibration run, the board config's loader) is therefore imported when a command needs it
 and dropped from sys.modules when the command has been answered, so the next collection
 frees it. Its interned names stay (MicroPython never frees a qstr); its bytecode, function
 objects and tables go. What runs every pass, what a patient's bolus needs and `status`
@@ -11,25 +11,25 @@ stay resident (docs/architecture.md, "Memory on the board").
 
 A module may be dropped only if nothing that outlives the command holds its functions or
 its classes' instances: a dropped module imported again is a new copy, so a kept object
-would hold the old one's code (and its classes would not be the new one's). The console
-keeps console.cmd_calibrate while a calibration run (a cmd_calibrate.Run) exists.
+would hold the old one's code (and its classes would not be the new one's). The device
+keeps app.calibration while a calibration run (an app.calibration.Run) exists.
 
 Loading can fail like any allocation: the caller's MemoryError becomes `ERR 82` (the
 console answers every line), and the error words fall back to the code and its values
 (console/messages.py)."""
 import sys
 
-# Imported by commands and dropped after every reply (console/console.py); none of them
+# Imported by commands and dropped after every reply (app/device.py); none of them
 # defines a class whose instances outlive the command. Loading one costs the command tens
 # of ms on a Pico (a module of a few KB: its file, its names looked up), so what a host
 # polls (`status`: console/cmd_read.py with pump/forecast.py and pump/status.py) stays
 # resident.
 AFTER_COMMAND = (
     "console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_mem",
-    "console.usage", "console.message_text", "pump.units", "hal.calibration",
-    "hal.board_config",
+    "console.cmd_calibrate", "console.usage", "console.message_text", "pump.units",
+    "hal.calibration", "hal.board_config",
 )
-CALIBRATE = "console.cmd_calibrate"  # kept while a calibration run is in progress
+CALIBRATE = "app.calibration"  # kept while a calibration run is in progress
 
 
 def load(name):

@@ -1,4 +1,4 @@
-"""The prescription being written at the console: drugs, basal, patient bolus, reservoir
+"""The prescription being written (at the console, one command at a time): drugs, basal, patient bolus, reservoir
 alarm and capacity, set one command at a time.
 
 A pump holds only whole prescriptions, checked in full when built. The console sets its
@@ -78,27 +78,3 @@ def from_rx(rx, rig):
     d.low_nl = rx.low_nl
     d.capacity_nl = rx.capacity_nl
     return d
-
-
-def show_drugs(drugs):
-    if drugs is None:
-        return "-"
-    return ",".join("%s:%d" % (n, c) for n, c in drugs)
-
-
-def show_schedule(schedule):
-    if schedule is None:
-        return "-"
-    return ",".join("%02d:%02d@%d" % (m // 60, m % 60, r) for m, r in schedule.steps)
-
-
-def show_bolus(bolus):
-    """(dose_ng, lockout_ms, max) as text, "-" when not said, "off" when none."""
-    if bolus is None or bolus is OFF:
-        v = "-" if bolus is None else OFF
-        return v, v, v
-    return str(bolus.dose_ng), str(bolus.lockout_ms), str(bolus.max_per_day)
-
-
-def show_int(v):
-    return "-" if v is None else str(v)

@@ -95,7 +95,7 @@ class Auth:
         return False
 
     def touch(self, now_ms):
-        if self.session_until is not None:
+        if self.clinician(now_ms):  # renews a live session; never revives one that ended
             self.session_until = now_ms + SESSION_MS
 
     def session_left_ms(self, now_ms):

@@ -1,16 +1,16 @@
 """The step guard's limits, kept in line with the prescription the pump holds.
 
-The guard (hal/step_guard.py) counts raw steps against limits fixed from outside; this
+The guard (safety/step_guard.py) counts raw steps against limits fixed from outside; this
 module fixes them, never looser than the drug table allows for what can be in the line:
 - before any prescription: one prime of the dead volume per hour and per day. Nothing
   may move before a prescription (the pump refuses it), so a step past a prime is a
   runaway by definition;
-- with a prescription: hal.step_guard.limits_for() over the tightest hourly and daily
+- with a prescription: step_guard.limits_for() over the tightest hourly and daily
   limit of the mix (Prescription.limit_ng), at the primary drug's concentration;
 - after the mix changes (a refill at another concentration, another drug): the tighter of
   the old and the new limits, until the old mix has left the line and a day and an hour
   more have passed (steps of the old mix stay in the guard's 24 h window that long);
-- during a calibration run (console/cmd_calibrate.py, only before any prescription):
+- during a calibration run (app/calibration.py, only before any prescription):
   what the guard has counted so far plus the steps the run may still issue, and nothing
   else, set again before each batch, so a runaway is stopped at the run's end;
 - after a calibration run: the limits above, plus exactly the steps it issued for as
@@ -20,7 +20,7 @@ module fixes them, never looser than the drug table allows for what can be in th
   (`cal` must outlive a reset as the guard's counts do: cal.dump()/cal.load().)
 Reads the pump, changes only the guard's limits."""
 from micropython import const
-from hal.step_guard import StepGuard, limits_for
+from safety.step_guard import StepGuard, limits_for
 from pump import drugs as dt
 
 _HOLD_MS = const(90_000_000)  # 25 h: the 24 h window plus its edge buckets, with room
@@ -41,7 +41,7 @@ def _tighter(a, b):
     return (a[0] if a[0] < b[0] else b[0], a[1] if a[1] < b[1] else b[1])
 
 
-class GuardPolicy:
+class GuardLimits:
     def __init__(self, guard, rig):
         self.guard = guard
         self.rig = rig

@@ -1,4 +1,4 @@
-"""Event lines: what the pump and the console note, as `! <kind> key=value ... time=<ISO>`,
+"""Event lines: what the pump and the device note, as `! <kind> key=value ... time=<ISO>`,
 kept for the control loop to print and in a bounded ring for `log`.
 
 Both stores are bounded: a console nobody reads, or a month of simulated time, must not
@@ -43,7 +43,7 @@ def pump_note(kind, values):
     return " ".join([kind] + [str(v) for v in values])  # a note this file has no form for
 
 
-class Notes:
+class Events:
     def __init__(self, sink=None):
         self.sink = sink
         self.sink_failures = 0

@@ -118,34 +118,3 @@ class StepGuard:
         self.hour.restore(now_ms, hour)
         self.day.restore(now_ms, day)
         self.tripped = bool(tripped)
-
-
-class GuardedMotor:
-    """Sits between the pump and the motor: every batch of steps is asked of the guard
-    first. Same methods as the motor it wraps (enable, move, fault)."""
-
-    def __init__(self, motor, guard, clock):
-        self.motor = motor
-        self.guard = guard
-        self.clock = clock  # any object with now_ms()
-        self._fault = None
-
-    def enable(self, on):
-        # A tripped guard keeps the driver disabled whatever the pump asks.
-        self.motor.enable(bool(on) and not self.guard.tripped)
-
-    def move(self, n):
-        now = self.clock.now_ms()
-        if not self.guard.allows(now, n):
-            self.guard.tripped = True
-            self.motor.enable(False)
-            self._fault = "guard"
-            return 0
-        issued = self.motor.move(n)
-        self.guard.record(now, issued)
-        return issued
-
-    def fault(self):
-        f = self._fault or self.motor.fault()
-        self._fault = None
-        return f

@@ -1,0 +1,200 @@
+"""The device: the one owner of the pump, the safety channel, the journal on flash, the
+clinician access, the event log, the prescription being written and a calibration run.
+
+Everything that changes therapy goes through here, in one order per pass:
+
+    line in -> command (console/, through this object) -> journal -> advance (pump or
+    calibration -> safety channel -> lease -> motor) -> settle (session, alarms, guard
+    limits) -> journal -> events and reply out
+
+Nothing below calls back up: the journal is handed what it saves (the pump and this
+device's bytes, app/device_state.py) when a pass saves, never asked for it during a move;
+the pump reports through its log hook, which only queues text. A granted bolus is
+journaled before the pass that moves its first step (journal() runs before advance()).
+
+    Device(rig, motor, clock, sim=None, pin_store=None, config_store=None, store=None)
+        `motor` is the board's; with a `store` (store/persist.py's Persist) the lease sits
+        between the channel and the motor, the pump and this device's state are restored
+        from flash, and every change is saved before the reply goes out. `config_store` is
+        the board config on flash (app/config_file.py), None where there is none.
+    tick()          one pass's work at the clock's time: journal, advance, settle.
+                    Never raises; a failure becomes an `! error` event.
+    advance(now)    the pump and a calibration run to now (the moves happen here)
+    catch_up(now)   the pump to now and settled, before a command
+    settle(now)     the session, the alarm list and the guard's limits in line with the
+                    world, then the journal
+    fault(name)     an alarm the loop detects itself; PumpError for an unknown name
+    interruptible() True only while nothing can move
+    events()        the `! ` lines noted since the last call (one shared empty list
+                    when there are none: read it, never change it)
+    reboot          set to a reason by a command that changed the rig"""
+from app import device_state, lazy
+from app.auth import Auth
+from app.draft import Draft, from_rx
+from app.events import Events, pump_note
+from pump.alarms import row
+from pump.errors import PumpError, E_INTERNAL
+from pump.pump import Pump
+from pump.states import REFILLING, UNPROGRAMMED, STOPPED
+from safety.channel import SafetyChannel
+
+_NO_EVENTS = []  # events() when there are none: one list, shared, never changed
+_CALIBRATE = (lazy.CALIBRATE,)
+
+
+class Device:
+    def __init__(self, rig, motor, clock, sim=None, pin_store=None, config_store=None,
+                 store=None):
+        motor.enable(False)
+        self.rig = rig
+        self.clock = clock
+        self.sim = sim
+        self.store = store
+        self.config_store = config_store
+        self.reboot = None
+        self.calibration = None  # an app.calibration.Run while one exists
+        self._keep = lazy.loaded(lazy.AFTER_COMMAND + _CALIBRATE)  # not ours to drop
+        self.notes = Events(None if store is None else store.log)
+        self.auth = Auth(pin_store)
+        self.pump = None
+        now = clock.now_ms()
+        below = motor if store is None else store.lease_motor(motor)
+        self.safety = SafetyChannel(below, rig, clock)
+        if store is None:
+            self.pump = Pump(rig, self.safety, log=self._note, now_ms=now)
+        else:
+            self.pump = store.boot(rig, self.safety, now, self._note)
+            if not device_state.load(self, store.extra, now):
+                self.pump.fault("memory", now)
+        # The guard's limits follow the restored prescription before anything can move
+        # (a drug that resumes basal after a restart is already running).
+        self.safety.follow(self.pump, now)
+        self.draft = Draft(rig) if self.pump.rx is None else from_rx(self.pump.rx, rig)
+        self._saved_key = self._key()
+        self.alarms_seen = []
+
+    # ----- one pass -----
+    def tick(self):
+        # The clock read here, not the loop's: a line handled earlier in the same pass
+        # may already have brought the pump past the time the loop read.
+        now = self.clock.now_ms()
+        try:
+            self.journal(now)
+            self.advance(now)
+            self.settle(now)
+        except PumpError as err:
+            self.emit("error code=%d" % err.code)
+        except Exception as exc:  # kept alive for the next pass; reported, never hidden
+            self.emit("error code=%d type=%s" % (E_INTERNAL, type(exc).__name__))
+
+    def advance(self, now):
+        self.pump.advance(now)
+        if self.calibration is not None:
+            self.calibration_module().tick(self, now)
+
+    def catch_up(self, now):
+        """The pump to now before a command reads or changes it (a calibration run goes on
+        at the pass, as the loop runs it)."""
+        self.pump.advance(now)
+        self.settle(now)
+
+    def settle(self, now):
+        """Bring the session, the alarm list and the guard in line with the world, then
+        journal what changed."""
+        if self.auth.expired(now):
+            self.emit("session-ended reason=timeout")
+            if self.pump.sm.state == REFILLING:
+                self.cancel_refill(now)
+        # Every pass: allocates only when the set of alarms has changed.
+        active = self.pump.alarms.state
+        changed = len(active) != len(self.alarms_seen)
+        for name in self.alarms_seen:
+            if name not in active:
+                self.emit("cleared name=%s" % name)
+                changed = True
+        if changed:
+            self.alarms_seen = list(active)
+        self.safety.follow(self.pump, now)
+        self.journal(now)
+
+    def journal(self, now):
+        """Save what changed (or what is due) with this device's bytes as they are now."""
+        store = self.store
+        if store is None:
+            return
+        if not self._same_key():
+            self._saved_key = self._key()
+            store.save(self.pump, device_state.encode(self, now))
+        elif store.due(self.pump):
+            store.save(self.pump, device_state.encode(self, now))
+
+    # ----- what the loop asks -----
+    def fault(self, name):
+        now = self.clock.now_ms()
+        self.pump.fault(name, now)
+        self.settle(now)
+
+    def interruptible(self):
+        return self.pump.sm.state in (UNPROGRAMMED, STOPPED) and self.calibration is None
+
+    def events(self):
+        e = self.notes
+        if not e.pending and not e.dropped:
+            return _NO_EVENTS  # asked every pass: nothing allocated when nothing is new
+        return e.take()
+
+    def loudest(self):
+        """The priority of the loudest active alarm (pump.alarms), 0 for none."""
+        active = self.pump.alarms.active()
+        return row(active[0])[1] if active else 0
+
+    # ----- for the commands -----
+    def now(self):
+        return self.clock.now_ms()
+
+    def wall(self, t_ms):
+        return t_ms + self.pump.wall_offset_ms
+
+    def emit(self, text_):
+        self.notes.emit(text_, self.wall(self.pump.t))
+
+    def record(self, text_):
+        self.notes.record(text_, self.wall(self.pump.t))
+
+    def cancel_refill(self, now):
+        self.pump.cancel(now)
+        self.emit("refill-cancelled")
+
+    def calibration_module(self):
+        """app/calibration.py, loaded while a run exists or a command needs it."""
+        return lazy.load(lazy.CALIBRATE)
+
+    def unload(self):
+        """Drop the modules commands load (app/lazy.py); never raises."""
+        lazy.drop(lazy.AFTER_COMMAND, self._keep)
+        if self.calibration is None:
+            lazy.drop(_CALIBRATE, self._keep)
+
+    # ----- inside -----
+    def _key(self):
+        """What app/device_state.py keeps that changes on events (not the guard's counts,
+        which change with every step and ride along with the pump's own saves)."""
+        a = self.auth
+        p = self.safety.limits
+        return (a.store.get(), a.wrong, a.lockouts, a.locked_until, self.safety.tripped,
+                p.held, p.hold_until)
+
+    def _same_key(self):
+        """_key() == the saved one, without building a tuple (every pass)."""
+        k = self._saved_key
+        a = self.auth
+        p = self.safety.limits
+        return (k[0] == a.store.get() and k[1] == a.wrong and k[2] == a.lockouts
+                and k[3] == a.locked_until and k[4] == self.safety.tripped
+                and k[5] == p.held and k[6] == p.hold_until)
+
+    def _note(self, t, kind, values):
+        pump = self.pump if self.pump is not None else (
+            self.store.pump if self.store is not None else None)  # notes made while restoring
+        offset = pump.wall_offset_ms if pump is not None else 0
+        self.notes.emit(pump_note(kind, values), t + offset)

@@ -1,0 +1,60 @@
+"""What the device keeps inside the pump's snapshot (store/persist.py's `extra`): the PIN's
+salted hash, the login lockout, and the safety channel's counts (safety/counts.py).
+
+Hazard: a power cycle must not be a way around the PIN lockout, so wrong PINs and the
+lock survive, the lock restarting its full remaining time. Times are kept as what was
+left, restored as if the board had never been off: lost time always counts against the
+one asking.
+
+    encode(dev, now_ms) -> bytes
+    load(dev, data, now_ms) -> True | False     False: unreadable, the device's defaults
+                                                stand and the caller raises `memory`"""
+from micropython import const
+from safety import counts
+from store.codec import Writer, Reader, Corrupt
+
+VERSION = const(2)  # 2: the calibration counter; 1 (without it) is still read
+
+
+def encode(dev, now_ms):
+    w = Writer()
+    w.int(VERSION)
+    a = dev.auth
+    pin = a.store.get()
+    w.bytes(pin if pin is not None else b"")
+    w.int(a.wrong)
+    w.int(a.lockouts)
+    w.int(a.locked_left_ms(now_ms))
+    w.int(dev.pump.steps_issued)
+    counts.write(w, dev.safety, now_ms)
+    return w.result()
+
+
+def load(dev, data, now_ms):
+    if not data:
+        return True  # a first boot, or a snapshot from before any device state
+    try:
+        r = Reader(data)
+        version = r.int()
+        if version not in (1, VERSION):
+            raise Corrupt("version")
+        pin = r.bytes(64)
+        wrong, lockouts, locked_left = r.int(), r.int(), r.int()
+        steps_then = r.int()
+        saved = counts.read(r, version, now_ms)
+        r.end()
+        if min(wrong, lockouts, locked_left, steps_then) < 0:
+            raise Corrupt("range")
+        charged = dev.pump.steps_issued - steps_then
+        if charged < 0:
+            raise Corrupt("steps")
+        counts.apply(dev.safety, saved, charged, now_ms)
+    except (Corrupt, ValueError):
+        return False
+    a = dev.auth
+    if pin:
+        a.store.set(pin)
+    a.wrong = wrong
+    a.lockouts = lockouts
+    a.locked_until = now_ms + locked_left if locked_left else 0
+    return True

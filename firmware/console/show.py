@@ -1,0 +1,26 @@
+"""A draft's parts as text, for `rx` and the replies of the prescription commands."""
+from app.draft import OFF
+
+
+def show_drugs(drugs):
+    if drugs is None:
+        return "-"
+    return ",".join("%s:%d" % (n, c) for n, c in drugs)
+
+
+def show_schedule(schedule):
+    if schedule is None:
+        return "-"
+    return ",".join("%02d:%02d@%d" % (m // 60, m % 60, r) for m, r in schedule.steps)
+
+
+def show_bolus(bolus):
+    """(dose_ng, lockout_ms, max) as text, "-" when not said, "off" when none."""
+    if bolus is None or bolus is OFF:
+        v = "-" if bolus is None else OFF
+        return v, v, v
+    return str(bolus.dose_ng), str(bolus.lockout_ms), str(bolus.max_per_day)
+
+
+def show_int(v):
+    return "-" if v is None else str(v)

@@ -1,0 +1,68 @@
+"""The one path to the motor (safety/__init__.py): the step guard asked before every batch,
+the steps really issued counted after it, drug and calibration water alike.
+
+    ch = SafetyChannel(motor, rig, clock)   motor: the lease (a board with a store) or the
+                                            board's motor; the driver is left disabled
+    ch.move(n) -> issued        drug: the pump's steps
+    ch.move_water(n) -> issued  a calibration run's steps: counted by the guard like drug,
+                                and by the limits as water (never charged to a prescription
+                                programmed later); the lease below does not bound them, as
+                                they are not drug a power cut could have given
+    ch.enable(on)               a tripped guard keeps the driver off whatever is asked
+    ch.fault() -> name|None     why the last move fell short ("guard", or the motor's reason)
+    ch.follow(pump, now)        the guard's limits in line with the pump's prescription
+
+Past a limit it refuses the whole batch, disables the driver and says "guard", which the
+pump latches as a STOP alarm; only a clinician's `ack guard` (reset()) lifts it."""
+from safety.limits import GuardLimits
+from safety.step_guard import StepGuard
+
+
+class SafetyChannel:
+    def __init__(self, motor, rig, clock):
+        self.motor = motor
+        self.clock = clock  # any object with now_ms()
+        self.guard = StepGuard(0, 0)  # nothing may move until the limits are set
+        self.limits = GuardLimits(self.guard, rig)
+        self._water = getattr(motor, "move_water", motor.move)
+        self._fault = None
+        motor.enable(False)
+
+    def enable(self, on):
+        self.motor.enable(bool(on) and not self.guard.tripped)
+
+    def move(self, n):
+        return self._move(n, self.motor.move)
+
+    def move_water(self, n):
+        now = self.clock.now_ms()
+        issued = self._move(n, self._water)
+        self.limits.ran(now, issued)
+        return issued
+
+    def _move(self, n, move):
+        now = self.clock.now_ms()
+        if not self.guard.allows(now, n):
+            self.guard.tripped = True
+            self.motor.enable(False)
+            self._fault = "guard"
+            return 0
+        issued = move(n)
+        self.guard.record(now, issued)
+        return issued
+
+    def fault(self):
+        f = self._fault or self.motor.fault()
+        self._fault = None
+        return f
+
+    def follow(self, pump, now_ms):
+        self.limits.update(pump, now_ms)
+
+    def reset(self):
+        """A clinician's acknowledgement of a trip; the counts stay, so the windows hold."""
+        self.guard.reset()
+
+    @property
+    def tripped(self):
+        return self.guard.tripped
