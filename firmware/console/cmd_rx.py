@@ -9,7 +9,7 @@ with no stop in delivery (Pump.program keeps the state). Each change is kept in 
 and its reply shows the old and the new values."""
 from console.civil import format_iso, parse_iso
 from console.draft import OFF, show_bolus, show_drugs, show_schedule
-from pump import drugs as dt, snapshot
+from pump import drugs as dt
 from pump.errors import PumpError, E_RESERVOIR, E_USAGE
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
@@ -152,7 +152,7 @@ def do_time(con, args, now):
     old = format_iso(con.wall(pump.t))
     # After a restart this is the clinician confirming the time: it ends the clock alarm,
     # and boluses follow the usual rules again from the history that survived.
-    snapshot.confirm_time(pump, wall, now)
+    pump.confirm_time(wall, now)
     new = format_iso(con.wall(pump.t))
     con.record("set time old=%s new=%s" % (old, new))
     return "old=%s new=%s" % (old, new)

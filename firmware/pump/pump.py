@@ -15,12 +15,13 @@ from pump.ledger import DoseLedger
 from pump.guards import Guards
 from pump.machine import StateMachine
 from pump.reservoir import Reservoir
+from pump.restart import Restart
 from pump.schedule import DAY_MS
 from pump.states import (TRANSITIONS, INITIAL, DELIVERING, BOLUSING, PRIMING, ALARM)
 from pump.tubing import Tubing
 
 
-class Pump(Guards):
+class Pump(Guards, Restart):
     def __init__(self, rig, motor, log=None, now_ms=0):
         self.rig = rig
         self.motor = motor
@@ -51,6 +52,10 @@ class Pump(Guards):
         self._ideal_rate = None
         self.motor.enable(False)
         self._apply_rates()
+
+    def set_log(self, log):
+        """Where the pump's notes go from now on: log(t_ms, kind, values), or None."""
+        self._log = log
 
     # ----- commands -----
     def program(self, rx, now_ms):
@@ -270,18 +275,26 @@ class Pump(Guards):
             return 0
         issued = self.motor.move(n)
         if issued:
-            vu = self.reservoir.take(issued)
-            if out is None:
-                before = self.tubing.filled_vu()
-                self.tubing.push(vu, self.reservoir.concs, {})
-                self.primed_vu += self.tubing.filled_vu() - before
+            if out is None:  # priming: nothing reaches the patient, the line fills
+                self._account(issued, {}, True)
             else:
-                self.tubing.push(vu, self.reservoir.concs, out)
-            self.steps_issued += issued
+                self._account(issued, out, False)
         if issued < n:
             self.steps_missed += n - issued
             self._raise(self.motor.fault() or "stall")
         return issued
+
+    def _account(self, n, out, primes):
+        """Count `n` steps as issued: their volume leaves the reservoir into the line, the
+        fluid the line pushes out at the tip is added per drug to `out` (VU*ng/mL), and if
+        `primes` what went into filling the line counts as primed. The one place steps are
+        counted: a move's (_issue) and the lease's charge after a reset (restart.py)."""
+        vu = self.reservoir.take(n)
+        before = self.tubing.filled_vu() if primes else 0
+        self.tubing.push(vu, self.reservoir.concs, out)
+        if primes:
+            self.primed_vu += self.tubing.filled_vu() - before
+        self.steps_issued += n
 
     def _settle(self):
         """Bring alarms, state and rates in line with the world after any change."""
