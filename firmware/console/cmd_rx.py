@@ -10,7 +10,7 @@ and its reply shows the old and the new values."""
 from console.civil import format_iso, parse_iso
 from app.draft import OFF
 from console.show import show_bolus, show_drugs, show_schedule
-from pump import drugs as dt, snapshot
+from pump import drugs as dt
 from pump.errors import PumpError, E_RESERVOIR, E_USAGE
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
@@ -154,7 +154,7 @@ def do_time(dev, out, args, now):
     old = format_iso(dev.wall(pump.t))
     # After a restart this is the clinician confirming the time: it ends the clock alarm,
     # and boluses follow the usual rules again from the history that survived.
-    snapshot.confirm_time(pump, wall, now)
+    pump.confirm_time(wall, now)
     new = format_iso(dev.wall(pump.t))
     dev.record("set time old=%s new=%s" % (old, new))
     return "old=%s new=%s" % (old, new)

@@ -1,12 +1,11 @@
 """The step integrator: turns a dose rate into whole motor steps, exactly.
 
-Everything is an integer in one dose unit U (1 ng = 8.64e13 * step_den U), so a rate in
-ng/day, a catheter-open flow in nL/day and a bolus speed in nL/min all add without rounding.
+Everything is an integer in one dose unit U (dose_units.py: 1 ng = 8.64e13 * step_den U),
+so a rate in ng/day, a catheter-open flow in nL/day and a bolus speed in nL/min all add
+without rounding.
 Steps due are floor(ideal dose / dose of one step): the motor is never ahead of the ideal
 and never more than one step behind it. Never moves the motor itself."""
-from micropython import const
-
-NG_E6_DAY = const(86_400_000_000_000)  # ng/day*1e6 per ms -> ng: 1e6 * 86_400_000
+from pump.dose_units import ceil_div
 
 
 class StepIntegrator:
@@ -45,4 +44,4 @@ class StepIntegrator:
         need = steps * self.den - self.acc
         if need <= 0:
             return 0
-        return -(-need // self.rate)
+        return ceil_div(need, self.rate)

@@ -6,6 +6,7 @@ the step integrator's dose units U, assuming the fluid now at the catheter tip f
 whole horizon (after a refill the tubing's old drug is a few hundred uL at most). Reads the pump, changes nothing. Returns ms from the pump's now, 0 if the
 alarm is already due, None if the pump is not delivering or the time is past the horizon."""
 from micropython import const
+from pump.dose_units import basal_e6, ceil_div
 from pump.schedule import DAY_MS
 from pump.states import DELIVERING
 
@@ -41,10 +42,9 @@ def low_alarm_eta_ms(pump, with_boluses=False):
         d = sched.ms_to_next_step(tod)
         if next_b is not None and next_b - pump.t < t + d:
             d = next_b - pump.t - t
-        r = sched.rate_at(tod) * 1_000_000
-        rate = (r if r > floor else floor) * sd
+        rate = basal_e6(sched.rate_at(tod), floor) * sd
         if rate * d >= need:
-            return t + -(-need // rate)
+            return t + ceil_div(need, rate)
         need -= rate * d
         t += d
         tod = (tod + d) % DAY_MS

@@ -6,6 +6,7 @@ lockout and 24 h count live in bolus.py; the dose windows in limits.py; this mod
 asks them in the right order. Never moves the motor, never writes anything."""
 from pump import drugs as dt
 from pump.alarms import STOP, LIMIT
+from pump.dose_units import ceil_div, step_dose_u
 from pump.errors import (E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING, E_NOT_RUNNING,
                          E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT, E_NOT_PRIMED,
                          E_CLINICIAN_BOLUS_LIMIT)
@@ -43,7 +44,7 @@ class Guards:
         # The room in whole nL, rounded up: with a step of 5.5 nL and 5.5 nL of room, 6 nL
         # must be askable, or the last step could never be primed (prime() still issues
         # only whole steps within the room).
-        room_nl = -(-room_vu // self.rig.step_den)
+        room_nl = ceil_div(room_vu, self.rig.step_den)
         if type(volume_nl) is not int or volume_nl <= 0 or volume_nl > room_nl:
             return (E_PRIME_LIMIT, volume_nl, room_nl)
         if volume_nl * self.rig.step_den > self.reservoir.volume_vu:
@@ -87,12 +88,12 @@ class Guards:
 
     def _windows_verdict(self, rx, bolus_u, bolus_rate):
         c = self._exit_conc()
-        margin = self.rig.step_num * c * 86_400_000  # the motor may trail by one step
+        margin = step_dose_u(self.rig.step_num, c)  # the motor may trail by one step
         for window_ms, field in WINDOWS:
             fut = Future(rx.schedule, self._tod(), window_ms, rx.floor_e6(c),
                          self.rig.step_den, bolus_u, bolus_rate)
             peak = window_peak(self.ledger, self.t, fut, window_ms)
             limit = rx.limit_ng(field)
             if peak + margin > limit * self.u_per_ng:
-                return (E_DOSE_WINDOW, window_ms, -(-peak // self.u_per_ng), limit)
+                return (E_DOSE_WINDOW, window_ms, ceil_div(peak, self.u_per_ng), limit)
         return 0

@@ -5,9 +5,7 @@ Rolling-hour and rolling-24 h limits are checked against it (with one step of ma
 the motor trails the ideal by less than one step). Bounded: entries older than the longest
 window are dropped. Each piece is one tuple, added in one append, so running out of memory
 can never leave the record half written. Never reads a clock; times are monotonic ms."""
-from micropython import const
-
-KEEP_MS = const(86_400_000)
+from pump.dose_units import DAY_MS as KEEP_MS  # the longest window
 
 
 class DoseLedger:

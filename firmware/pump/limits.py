@@ -5,6 +5,7 @@ Windows that reach into the past use the ideal dose ledger; the future is the ba
 schedule (with its catheter-open floor) plus any bolus, all in dose units U. The sum is
 piecewise linear in the window's start, so checking every breakpoint finds the maximum
 exactly. Pure: reads its arguments, changes nothing."""
+from pump.dose_units import basal_e6, ceil_div
 
 
 class Future:
@@ -18,8 +19,7 @@ class Future:
         s = 0
         cum = 0
         for d, rate in schedule.segments(tod_ms, horizon_ms):
-            r = rate * 1_000_000
-            r = (r if r > floor_e6 else floor_e6) * step_den
+            r = basal_e6(rate, floor_e6) * step_den
             self.rates.append(r)
             s += d
             cum += r * d
@@ -32,7 +32,7 @@ class Future:
     def bolus_end_ms(self):
         if not self.bolus_u or not self.bolus_rate:
             return 0
-        return -(-self.bolus_u // self.bolus_rate)
+        return ceil_div(self.bolus_u, self.bolus_rate)
 
     def at(self, s):
         """Dose delivered from now until now + s (U)."""

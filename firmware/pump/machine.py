@@ -2,7 +2,8 @@
 
 Changes state only through the table: an unknown trigger for the current state raises
 PumpError(E_INVALID_EVENT), a failing guard raises its own code, and in both cases the
-state is unchanged. Holds no table of its own and no pump logic."""
+state is unchanged. The one other way in is restore(), after a reset, and it too takes
+only a state the table names. Holds no table of its own and no pump logic."""
 from pump.errors import PumpError, E_INVALID_EVENT
 
 
@@ -37,3 +38,13 @@ class StateMachine:
     def fire(self, trigger, *args):
         self.state = self.check(trigger, *args)
         return self.state
+
+    def restore(self, state):
+        """Stand in a state the pump was in before a reset (pump/restart.py chooses it).
+        Not a transition, so no guard runs; a state the table does not name raises
+        E_INVALID_EVENT and changes nothing."""
+        for _, source, dest, _ in self._table:
+            if state == source or state == dest:
+                self.state = state
+                return state
+        raise PumpError(E_INVALID_EVENT, "restore", state)

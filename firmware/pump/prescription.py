@@ -6,10 +6,10 @@ prescription it would later refuse. Every drug's dose follows from the same flow
 secondary drug is checked at its own concentration. Never changes after construction."""
 from micropython import const
 from pump import drugs as dt
+from pump.dose_units import NG_E6_DAY, NL_PER_ML, ceil_div, min_flow_e6
 from pump.errors import (PumpError, E_RANGE, E_TOO_MANY_DRUGS, E_DUPLICATE_DRUG,
                          E_CONC_LIMIT, E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT,
                          E_BOLUS_COUNT_LIMIT, E_LOCKOUT_RANGE, E_RESERVOIR)
-from pump.flow import NG_E6_DAY
 from pump.schedule import HOUR_MS
 
 MAX_SECONDARY = const(3)
@@ -68,7 +68,7 @@ class Prescription:
     def floor_e6(self, primary_conc=None):
         """The catheter-open flow as a primary-drug dose rate, ng/day*1e6."""
         c = self.drugs[0][1] if primary_conc is None else primary_conc
-        return self.min_flow_nl_per_day * c
+        return min_flow_e6(self.min_flow_nl_per_day, c)
 
     def with_concs(self, concs):
         """The same prescription for a refill at other concentrations (checked again)."""
@@ -98,8 +98,8 @@ class Prescription:
             hourly += b.per_hour() * b.dose_ng * NG_E6_DAY * conc
         # The motor trails the ideal by less than a step, so a window can hold up to one
         # step more than its ideal: the ideal must leave that step free under the limit.
-        # Compared with both sides times step_den * 1e6 to stay in integers.
-        scale = self.step_den * 1_000_000
+        # Compared with both sides times step_den * NL_PER_ML to stay in integers.
+        scale = self.step_den * NL_PER_ML
         step = self.step_num * conc * NG_E6_DAY * cp
         for total, field, code in ((daily, dt.F_MAX_DAILY, E_DAILY_LIMIT),
                                    (hourly, dt.F_MAX_HOURLY, E_HOURLY_LIMIT)):
@@ -118,7 +118,7 @@ class Prescription:
 
 
 def _ng(scaled, den):
-    return -(-scaled // den)
+    return ceil_div(scaled, den)
 
 
 class _RigView:

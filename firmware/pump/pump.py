@@ -6,20 +6,22 @@ checks, then acts, so a refused command changes nothing. Never reads a clock or 
 time comes in as an argument, motion goes out through `motor.move(n) -> issued`. Never
 issues a step the ideal has not earned, nor one the reservoir cannot give."""
 from pump.alarms import AlarmSet, STOP, LIMIT, row as alarm_row
+from pump import dose_units as du
 from pump.bolus import BolusHistory
 from pump.errors import (PumpError, E_NO_RX, E_RANGE, E_CONC_MISMATCH, E_TIME,
                          E_NO_PENDING, E_REFILL_OVER)
-from pump.flow import StepIntegrator, NG_E6_DAY
+from pump.flow import StepIntegrator
 from pump.ledger import DoseLedger
 from pump.guards import Guards
 from pump.machine import StateMachine
 from pump.reservoir import Reservoir
+from pump.restart import Restart
 from pump.schedule import DAY_MS
 from pump.states import (TRANSITIONS, INITIAL, DELIVERING, BOLUSING, PRIMING, ALARM)
 from pump.tubing import Tubing
 
 
-class Pump(Guards):
+class Pump(Guards, Restart):
     def __init__(self, rig, motor, log=None, now_ms=0):
         self.rig = rig
         self.motor = motor
@@ -46,10 +48,14 @@ class Pump(Guards):
         self.bolus_rate = 0  # U per ms
         self.bolus_end = 0
         self.pending = None  # (volume_nl, prescription) of a refill awaiting confirm
-        self.u_per_ng = NG_E6_DAY * rig.step_den
+        self.u_per_ng = du.u_per_ng(rig.step_den)
         self._ideal_rate = None
         self.motor.enable(False)
         self._apply_rates()
+
+    def set_log(self, log):
+        """Where the pump's notes go from now on: log(t_ms, kind, values), or None."""
+        self._log = log
 
     # ----- commands -----
     def program(self, rx, now_ms):
@@ -232,7 +238,7 @@ class Pump(Guards):
         best = self.reservoir.steps_left()
         vu = self.tubing.vu_until_change()
         if vu is not None:
-            k = -(-vu // self.rig.step_num)
+            k = du.ceil_div(vu, self.rig.step_num)
             best = k if k < best else best
         if not self.alarms.is_active("low_reservoir"):
             k = self.reservoir.steps_until_at_or_below(self.rx.low_nl)
@@ -269,18 +275,26 @@ class Pump(Guards):
             return 0
         issued = self.motor.move(n)
         if issued:
-            vu = self.reservoir.take(issued)
-            if out is None:
-                before = self.tubing.filled_vu()
-                self.tubing.push(vu, self.reservoir.concs, {})
-                self.primed_vu += self.tubing.filled_vu() - before
+            if out is None:  # priming: nothing reaches the patient, the line fills
+                self._account(issued, {}, True)
             else:
-                self.tubing.push(vu, self.reservoir.concs, out)
-            self.steps_issued += issued
+                self._account(issued, out, False)
         if issued < n:
             self.steps_missed += n - issued
             self._raise(self.motor.fault() or "stall")
         return issued
+
+    def _account(self, n, out, primes):
+        """Count `n` steps as issued: their volume leaves the reservoir into the line, the
+        fluid the line pushes out at the tip is added per drug to `out` (VU*ng/mL), and if
+        `primes` what went into filling the line counts as primed. The one place steps are
+        counted: a move's (_issue) and the lease's charge after a reset (restart.py)."""
+        vu = self.reservoir.take(n)
+        before = self.tubing.filled_vu() if primes else 0
+        self.tubing.push(vu, self.reservoir.concs, out)
+        if primes:
+            self.primed_vu += self.tubing.filled_vu() - before
+        self.steps_issued += n
 
     def _settle(self):
         """Bring alarms, state and rates in line with the world after any change."""
@@ -323,7 +337,7 @@ class Pump(Guards):
             self.history.record(self.t)
         self.bolus_rate = self._bolus_speed()
         self.bolus_left = dose_ng * self.u_per_ng
-        self.bolus_end = self.t + -(-self.bolus_left // self.bolus_rate)
+        self.bolus_end = self.t + du.ceil_div(self.bolus_left, self.bolus_rate)
         self._note("bolus", dose_ng, clinician)
         self._apply_rates()
         if self.bolus_end == self.t:
@@ -363,16 +377,17 @@ class Pump(Guards):
         return self.rx.drugs[0][1]
 
     def _bolus_speed(self):
-        return self.rig.bolus_nl_per_min * self._exit_conc() * 1440 * self.rig.step_den
+        rig = self.rig
+        return du.bolus_u_per_ms(rig.bolus_nl_per_min, self._exit_conc(), rig.step_den)
 
     def _bolus_vu(self, dose_ng):
-        return -(-dose_ng * 1_000_000 * self.rig.step_den // self._exit_conc())
+        return du.vu_for_ng(dose_ng, self._exit_conc(), self.rig.step_den)
 
     def _apply_rates(self):
         ideal = 0
         if self.rx is not None:
             c = self._exit_conc()
-            self.integ.set_step_dose(self.rig.step_num * c * 86_400_000)
+            self.integ.set_step_dose(du.step_dose_u(self.rig.step_num, c))
             if self.sm.state in DELIVERING:
                 if self.bolus_left and self._bolus_speed() < self.bolus_rate:
                     # Fix: a bolus runs as a dose rate, so once weaker drug reached the tip
@@ -380,10 +395,9 @@ class Pump(Guards):
                     # 2 to 1 mg/mL). Slow it to that speed; only ever slower, so the limits
                     # checked when it was granted still hold.
                     self.bolus_rate = self._bolus_speed()
-                    self.bolus_end = self.t + -(-self.bolus_left // self.bolus_rate)
-                r = self.rx.schedule.rate_at(self._tod()) * 1_000_000
-                f = self.rx.floor_e6(c)
-                ideal = (r if r > f else f) * self.rig.step_den + self.bolus_rate
+                    self.bolus_end = self.t + du.ceil_div(self.bolus_left, self.bolus_rate)
+                r = du.basal_e6(self.rx.schedule.rate_at(self._tod()), self.rx.floor_e6(c))
+                ideal = r * self.rig.step_den + self.bolus_rate
         self.integ.rate = ideal
         if ideal != self._ideal_rate:
             self.ledger.mark(self.t, ideal)
@@ -396,7 +410,7 @@ class Pump(Guards):
     # ----- what the pump can tell -----
     def delivered_ng(self, drug=None):
         name = self.rx.primary() if drug is None and self.rx else drug
-        return self.delivered.get(name, 0) // (self.rig.step_den * 1_000_000)
+        return du.ng_from_vu_conc(self.delivered.get(name, 0), self.rig.step_den)
 
     def status(self):
         """What the pump reports about itself now (status.py builds it)."""

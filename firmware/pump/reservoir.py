@@ -3,6 +3,7 @@ to the nanolitre; never estimated from time or rate.
 
 Holds the low-reservoir threshold; refuses a fill above capacity. Volumes in VU
 (1/step_den nL) so one step is an integer; reports in nL, rounded down."""
+from pump.dose_units import ceil_div
 from pump.errors import PumpError, E_REFILL_OVER, E_RANGE
 
 
@@ -44,4 +45,4 @@ class Reservoir:
         over = self.volume_vu - threshold_nl * self.step_den
         if over <= 0:
             return 0
-        return -(-over // self.step_num)
+        return ceil_div(over, self.step_num)

@@ -4,6 +4,7 @@ volume, and the speeds the mechanism may run at.
 Never rounds a step volume: a 1 mL syringe on an M5 rod moves ~4.5 nL a microstep, and a
 rounding of a fraction of a nanolitre per step becomes microlitres per day. Never touches
 hardware; the board config (issue 4) computes these numbers from the mechanics."""
+from pump.dose_units import ceil_div
 from pump.errors import PumpError, E_RANGE
 
 _MAX_STEP_NL = 100_000  # 0.1 mL per step would make a 30 ug bolus a single lurch
@@ -39,7 +40,7 @@ class Rig:
         self.min_flow_nl_per_day = min_flow_nl_per_day
 
     def step_nl_ceil(self):
-        return -(-self.step_num // self.step_den)
+        return ceil_div(self.step_num, self.step_den)
 
 
 def _gcd(a, b):

@@ -5,9 +5,10 @@ Rejects a schedule it could not run (out of order, not starting at 00:00, too ma
 when it is built, never later. Integrals are exact integers in ng*ms/day; never reads a
 clock: callers pass the time of day in ms."""
 from micropython import const
+from pump.dose_units import DAY_MS, MIN_PER_DAY, basal_e6
 from pump.errors import PumpError, E_SCHEDULE, E_RANGE
 
-DAY_MS = const(86_400_000)  # the one home of these two: every pump module imports them
+# DAY_MS (its one home is dose_units.py) and HOUR_MS: every pump module imports them here.
 HOUR_MS = const(3_600_000)
 MIN_MS = const(60_000)
 MAX_STEPS = const(24)
@@ -23,7 +24,7 @@ class BasalSchedule:
             raise PumpError(E_SCHEDULE, len(steps))
         prev = -1
         for start_min, rate in steps:
-            if type(start_min) is not int or not prev < start_min < 1440:
+            if type(start_min) is not int or not prev < start_min < MIN_PER_DAY:
                 raise PumpError(E_SCHEDULE, start_min)
             if prev == -1 and start_min != 0:
                 raise PumpError(E_SCHEDULE, start_min)
@@ -65,8 +66,7 @@ class BasalSchedule:
         minimum rate in ng/day*1e6, the catheter-open flow expressed as dose."""
         total = 0
         for d, rate in self.segments(tod_ms, length_ms):
-            r = rate * 1_000_000
-            total += d * (r if r > floor_e6 else floor_e6)
+            total += d * basal_e6(rate, floor_e6)
         return total
 
     def daily_e6(self, floor_e6=0):

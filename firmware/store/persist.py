@@ -10,7 +10,7 @@
     p.log.last(n)                          the event log, for `log`
 
 boot() restores the last committed snapshot, charges the steps the lease allows beyond
-it, raises `restart` and `clock`, resumes basal by the drug's policy (pump/snapshot.py),
+it, raises `restart` and `clock`, resumes basal by the drug's policy (pump/restart.py),
 and raises `memory` if a record was damaged, foreign or from the future, or if nothing
 could be restored from files that were there. It never raises on bad content.
 
@@ -24,9 +24,8 @@ device: what a save holds is handed down with it.
 A save that fails raises `memory` in the pump and returns False; a power cut (the
 simulated flash's PowerCut) is not caught here."""
 from micropython import const
-from pump import snapshot
 from pump.pump import Pump
-from store import lease
+from store import lease, snapshot
 from store.record import StoreError
 from store.ring import EventLog, event_text
 from store.slots import Slots, ALARM_REPORTS, FRESH, REPORT_NAMES
@@ -112,7 +111,7 @@ class Persist:
                 pump.fault("restart", now_ms)
         self.pump = pump
         log = self.note if log is None else log
-        pump._log = log
+        pump.set_log(log)
         for t, kind, values in early:
             log(t, kind, values)
         self.motor.issued = pump.steps_issued

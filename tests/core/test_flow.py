@@ -1,7 +1,8 @@
 """The step integrator: whole steps are the floor of the ideal dose over one step's dose,
 the remainder is carried and never lost, and ms_until names the exact millisecond a step
 falls due. Runs under pytest and MicroPython (plain asserts, integers only)."""
-from pump.flow import StepIntegrator, NG_E6_DAY
+from pump.dose_units import NG_E6_DAY
+from pump.flow import StepIntegrator
 
 
 def integrator(rate, den, acc=0):

@@ -2,8 +2,8 @@
 step times and integrals exact to the millisecond and the nanogram.
 Runs under pytest and MicroPython (plain asserts, integers only)."""
 from check import raises
+from pump.dose_units import NG_E6_DAY
 from pump.errors import E_RANGE, E_SCHEDULE
-from pump.flow import NG_E6_DAY
 from pump.schedule import BasalSchedule, MAX_RATE_NG_D
 
 MIN_MS = 60_000

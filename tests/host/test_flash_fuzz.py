@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 
 from builders import case1_rx, START_MS, HOUR_MS
 from hal.sim.motor import SimMotor
-from pump import snapshot
+from store import snapshot
 from pump.rig import bench_rig
 from store.persist import Persist, MAGIC
 from store.record import encode

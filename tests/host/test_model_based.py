@@ -36,7 +36,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, r
 import tally
 from hal.sim.motor import SimMotor
 from pump import drugs as dt
-from pump import snapshot
+from store import snapshot
 from pump.alarms import LIMIT, STOP, TABLE as ALARM_TABLE, row as alarm_row
 from pump.errors import E_CRITICAL, E_INVALID_EVENT, PumpError
 from pump.prescription import Bolus, Prescription
@@ -448,7 +448,7 @@ class PumpMachine(RuleBasedStateMachine):
     @rule()
     def confirm_time(self):
         wall = self.t + self.ref.offset
-        self.send("confirm_time", snapshot.confirm_time, self.pump, wall, self.t)
+        self.send("confirm_time", self.pump.confirm_time, wall, self.t)
 
     # ----- invariants -----
     @invariant()

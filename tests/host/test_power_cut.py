@@ -24,7 +24,7 @@ import pytest
 
 from builders import case1_rx, steps_for_ng_ms, HOUR_MS, DAY_MS, MCG, MIN_MS
 from hal.sim.motor import SimMotor
-from pump import snapshot
+from store import snapshot
 from pump.errors import PumpError
 from pump.rig import bench_rig
 from pump.states import DELIVERING
@@ -209,7 +209,7 @@ def follow(files):
                 out["refused_before_confirm"] = False
             except PumpError:
                 pass
-            snapshot.confirm_time(pump, t, t)
+            pump.confirm_time(t, t)
             confirmed = True
         try:
             pump.request_bolus(t)

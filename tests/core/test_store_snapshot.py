@@ -1,12 +1,13 @@
-"""pump/snapshot.py: what a restored pump knows, and that every unknown counts against
-delivery: past boluses and doses as recent as they can be, boluses refused until the time
-is confirmed, basal resumed only by the drug's policy."""
+"""store/snapshot.py and pump/restart.py: what a restored pump knows, and that every
+unknown counts against delivery: past boluses and doses as recent as they can be, boluses
+refused until the time is confirmed, basal resumed only by the drug's policy."""
 from builders import (case1_pump, case3_pump, case1_rx, filled_pump, HOUR_MS, DAY_MS, MCG,
                       START_MS)
 from check import raises
 from hal.sim.motor import SimMotor
-from pump import snapshot
+from store import snapshot
 from pump.errors import E_CRITICAL, E_LOCKOUT, E_DAILY_MAX
+from pump.restart import resumes
 from pump.rig import bench_rig, Rig
 
 
@@ -55,7 +56,7 @@ def test_a_mix_without_a_resume_drug_stays_stopped_with_the_restart_alarm():
     new = restored(pump)
     assert new.sm.state == "stopped"
     assert new.alarms.is_active("restart")
-    assert not snapshot.resumes(new.rx)
+    assert not resumes(new.rx)
 
 
 def test_suspended_stays_suspended_and_a_stop_alarm_stays_in_alarm():
@@ -93,7 +94,7 @@ def test_boluses_are_refused_until_the_time_is_confirmed_then_follow_the_rules()
     new = restored(pump)
     err = raises(E_CRITICAL, new.request_bolus, 1000)
     assert err.values == ("clock",)
-    snapshot.confirm_time(new, 10 * HOUR_MS, 2000)
+    new.confirm_time(10 * HOUR_MS, 2000)
     assert not new.alarms.is_active("clock")
     assert new.request_bolus(3000) == 30 * MCG
 
@@ -101,7 +102,7 @@ def test_boluses_are_refused_until_the_time_is_confirmed_then_follow_the_rules()
 def test_the_lockout_survives_a_restore():
     pump, t = with_boluses(3, (2,))  # granted at the save's instant
     new = restored(pump)
-    snapshot.confirm_time(new, 0, 1000)
+    new.confirm_time(0, 1000)
     raises(E_LOCKOUT, new.request_bolus, 2000)
     new.advance(HOUR_MS)
     assert new.request_bolus(HOUR_MS) == 30 * MCG
@@ -110,7 +111,7 @@ def test_the_lockout_survives_a_restore():
 def test_the_daily_maximum_survives_a_restore():
     pump, t = with_boluses(15, (0, 2, 4, 6, 8, 10, 12))
     new = restored(pump)
-    snapshot.confirm_time(new, 0, 2 * HOUR_MS)
+    new.confirm_time(0, 2 * HOUR_MS)
     new.advance(3 * HOUR_MS)
     raises(E_DAILY_MAX, new.request_bolus, 3 * HOUR_MS)
 
