@@ -115,6 +115,7 @@ def test_idle_program_stays_low_with_empty_fifo():
     assert state.clock == 100
 
 
+@pytest.mark.slow  # ~12 s: every example runs the PIO program cycle by cycle
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 2000), st.integers(4, 12)), min_size=1, max_size=2))
 def test_any_moves_give_exact_count_and_timing(moves):
