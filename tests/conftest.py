@@ -30,7 +30,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if _on_ci else "
 
 
 # Left out of `make test-fast`, by why. Times: `pytest --durations` on 2 cores (tests/emu:
-# docs/virtual_pico.md). A directory ends in "/".
+# docs/virtual_pico.md). A directory ends in "/"; tests/host/test_fast_tier.py checks that
+# each one names collected tests.
 SLOW_FILES = {
     "an emulated RP2040 running MicroPython's own build (about 6.5 min)": (
         "tests/emu/",),
@@ -48,6 +49,8 @@ SLOW_FILES = {
         "tests/host/test_pumpctl_cli.py", "tests/host/test_pumpctl_run.py"),
     "mypy over hal/pico, twice (about 2 s)": (
         "tests/host/test_pico_typecheck.py",),
+    "collects the whole suite twice, through make (about 4 s); CI runs it": (
+        "tests/host/test_fast_tier.py",),
 }
 _SLOW_PREFIXES = tuple(p for paths in SLOW_FILES.values() for p in paths)
 
