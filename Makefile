@@ -25,9 +25,9 @@ test: $(STAMP) $(EMU_STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The inner loop while editing (docs/verification.md): all but the tests marked slow (the
-# emulated Pico, power cuts, the MicroPython VM on a pty; tests/conftest.py lists them
-# and why) and hil, and 10 hypothesis examples a property (profile "fast"), in under
-# 30 s. It is not a gate: `make test`, which CI runs, selects every test.
+# emulated Pico, power cuts, the MicroPython VM, mpy-cross, the PIO emulator;
+# tests/conftest.py says which and why) and hil, with 10 hypothesis examples a property
+# (profile "fast"), in under 30 s. Not a gate: `make test`, which CI runs, selects all.
 test-fast: export HYPOTHESIS_PROFILE ?= fast
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -m "not slow and not hil" $(PYTEST_ARGS)
