@@ -10,7 +10,7 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-core console test soak bench clean
+.PHONY: demo demo-core console test test-fast soak bench clean
 
 demo: $(STAMP)
 	$(VENV)/bin/pumpctl run tools/scripts/case1_day.pump
@@ -23,6 +23,14 @@ console: $(STAMP)
 
 test: $(STAMP) $(EMU_STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The inner loop while editing (docs/verification.md): all but the tests marked slow (the
+# emulated Pico, power cuts, the MicroPython VM, mpy-cross, the PIO emulator;
+# tests/conftest.py says which and why) and hil, with 10 hypothesis examples a property
+# (profile "fast"), in under 30 s. Not a gate: `make test`, which CI runs, selects all.
+test-fast: export HYPOTHESIS_PROFILE ?= fast
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -m "not slow and not hil" $(PYTEST_ARGS)
 
 # The long verification run (docs/verification.md): more hypothesis examples, a simulated
 # year on both interpreters; prints what it covered. SOAK_ARGS="--examples 5000" for more.

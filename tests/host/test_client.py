@@ -119,6 +119,7 @@ def client(tmp_path):
         vp.stop()
 
 
+@pytest.mark.slow  # each boots a virtual Pico (the last waits ~3 s)
 def test_the_virtual_pico_answers_through_the_client(client):
     reply = client.command("status", timeout=5)
     assert reply.ok and reply.fields["state"] == "idle" and reply.fields["boots"] == "1"
@@ -128,6 +129,7 @@ def test_the_virtual_pico_answers_through_the_client(client):
     assert reply.code == 2 and reply.message == "unknown command: no such thing"
 
 
+@pytest.mark.slow
 def test_after_a_power_cut_the_next_command_is_answered_by_the_rebooted_firmware(client):
     assert client.command("sim power-cut", timeout=5).ok
     reply = client.command("status", timeout=10)
@@ -135,12 +137,14 @@ def test_after_a_power_cut_the_next_command_is_answered_by_the_rebooted_firmware
     assert client.seen_before_ready == ["fake firmware (boot 2)"]
 
 
+@pytest.mark.slow
 def test_an_over_long_line_sent_raw_gets_err_and_the_console_lives_on(client):
     client.write_raw(b"y" * 300 + b"\n")
     assert client.read_line(5, time.monotonic() + 5) == "ERR 3 line too long"
     assert client.command("status", timeout=5).ok
 
 
+@pytest.mark.slow
 def test_a_slow_reply_beyond_the_deadline_times_out_and_the_next_one_is_clean(client):
     with pytest.raises(ReplyTimeout):
         client.command("slow 1500", timeout=0.5)

@@ -17,6 +17,7 @@ def rel(path):
     return str(path.relative_to(REPO))
 
 
+@pytest.mark.slow  # one mpy-cross run per firmware file (~4 s in all)
 @pytest.mark.parametrize("path", FIRMWARE_FILES, ids=rel)
 def test_firmware_file_compiles_for_the_pico(mpy_cross_exe, path, tmp_path):
     proc = subprocess.run(

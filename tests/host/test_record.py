@@ -53,11 +53,13 @@ def recorded(tmp_path_factory):
     return path, surprises
 
 
+@pytest.mark.slow  # these four share a day recorded on a virtual Pico (~4 s)
 def test_the_script_answers_as_written(recorded):
     _, surprises = recorded
     assert surprises == []
 
 
+@pytest.mark.slow
 def test_time_passes_in_readings_30_s_apart(recorded):
     log = delivery_log.read(recorded[0])
     times = [s.t_ms for s in log.samples]
@@ -69,6 +71,7 @@ def test_time_passes_in_readings_30_s_apart(recorded):
     assert len(log.samples) == 1 + (5 + 60 + 30 + 120) * 2 + 1
 
 
+@pytest.mark.slow
 def test_every_event_is_kept_and_placed_in_time(recorded):
     log = delivery_log.read(recorded[0])
     kinds = [e.kind for e in log.events]
@@ -82,6 +85,7 @@ def test_every_event_is_kept_and_placed_in_time(recorded):
     assert 0 < primed.t_ms <= 5 * MIN_MS  # 150 uL at 50 uL/min: about 3 min
 
 
+@pytest.mark.slow
 def test_delivered_totals_match_the_prescription_worked_out_here(recorded):
     log = delivery_log.read(recorded[0])
     t = delivery_log.totals(log)

@@ -92,6 +92,7 @@ def check_moves(moves):
     return edges
 
 
+@pytest.mark.slow  # the program emulated cycle by cycle
 @pytest.mark.parametrize("steps,half_period", [
     (1, 4), (2, 4), (1, 5), (2, 37), (3, 1000), (1, 5000), (1000, 4), (1000, 9),
 ])
@@ -99,6 +100,7 @@ def test_exact_pulse_count_and_phase_lengths(steps, half_period):
     check_moves([(steps, half_period)])
 
 
+@pytest.mark.slow  # the program emulated cycle by cycle
 @pytest.mark.parametrize("moves", [
     [(1, 4), (1, 4)], [(3, 4), (5, 10)], [(1000, 4), (7, 6)], [(2, 100), (1, 4)],
 ])
@@ -115,6 +117,7 @@ def test_idle_program_stays_low_with_empty_fifo():
     assert state.clock == 100
 
 
+@pytest.mark.slow  # ~12 s: every example runs the PIO program cycle by cycle
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 2000), st.integers(4, 12)), min_size=1, max_size=2))
 def test_any_moves_give_exact_count_and_timing(moves):
@@ -325,6 +328,7 @@ def stop_at(moves, cycle):
     return rises, done + cut, state.pin_values & STEP_MASK
 
 
+@pytest.mark.slow  # the program emulated cycle by cycle
 @pytest.mark.parametrize("moves", [[(1, 4)], [(3, 4)], [(2, 6), (3, 5)], [(4, 9)]])
 def test_a_stop_at_any_cycle_counts_exactly_the_rising_edges_so_far(moves):
     total = 10 + sum(n * (2 * p + 2) + p + 20 for n, p in moves)
