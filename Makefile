@@ -8,6 +8,11 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
+# Defined before `test` names it: a rule's prerequisites are read when make parses it, so
+# a later definition left `make test` without its npm ci (the emulated tier then
+# installed rp2040js itself).
+EMU_DIR := host/pumpctl/emu
+EMU_STAMP := $(EMU_DIR)/node_modules/.stamp
 PYTEST_ARGS ?=
 
 .PHONY: demo demo-core console test test-fast soak bench clean
@@ -51,8 +56,6 @@ report: $(STAMP)
 
 # The emulated Pico's runner needs rp2040js, pinned by its lock file (tests/emu; pumpctl
 # emu installs it the same way on first use).
-EMU_DIR := host/pumpctl/emu
-EMU_STAMP := $(EMU_DIR)/node_modules/.stamp
 $(EMU_STAMP): $(EMU_DIR)/package-lock.json
 	cd $(EMU_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(EMU_STAMP)
