@@ -11,7 +11,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "host")]
 
 from pumpctl.client import PumpClient  # noqa: E402
-from pumpctl.simboard import VirtualPico  # noqa: E402
+from pumpctl.virtual_pico import VirtualPico  # noqa: E402
 
 CASE1 = ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
          "drug hydromorphone 1000ug/mL ropivacaine 2500ug/mL clonidine 75ug/mL",

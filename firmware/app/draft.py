@@ -1,8 +1,8 @@
-"""The prescription being written (at the console, one command at a time): drugs, basal, patient bolus, reservoir
-alarm and capacity, set one command at a time.
+"""The prescription being written: drugs, basal, patient bolus, reservoir alarm and
+capacity, set one console command at a time.
 
 A pump holds only whole prescriptions, checked in full when built. The console sets its
-parts one by one, so it keeps them here; each time one changes it builds a complete
+parts one by one, so the device keeps them here; each time one changes it builds a complete
 Prescription from all of them (or, until all exist, checks what it can and says what is
 missing). A Draft never changes: `with_()` returns a new one, so a refused command leaves
 the one in use untouched. A new concentration for a filled reservoir waits in

@@ -1,5 +1,6 @@
 """pumpctl: the host's command line for the pump console. One do_<verb>(args) per
-subcommand; the protocol lives in client.py, the virtual Pico in vpico.py/simboard.py.
+subcommand; the protocol lives in client.py, the virtual Pico in virtual_pico.py (its
+launcher: vpico_launcher.py).
 
 Bench use only, never connected to a patient. Errors from below are turned into one
 line with a hint here, and only here; exit status 0 means everything answered as
@@ -13,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from pumpctl import record, script, simboard, vpico
+from pumpctl import record, script, virtual_pico, vpico_launcher
 from pumpctl.progress import Progress
 from pumpctl.client import ClientError, PumpClient
 from pumpctl.deploy import DeployError, deploy
@@ -28,14 +29,14 @@ class CommandError(Exception):
 
 
 def _sim_from_args(args):
-    firmware = Path(args.firmware) if args.firmware else simboard.FIRMWARE
-    return simboard.VirtualPico(firmware=firmware, board_config=Path(args.board))
+    firmware = Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE
+    return virtual_pico.VirtualPico(firmware=firmware, board_config=Path(args.board))
 
 
 def _emu(args, **kw):
     from pumpctl.emu.board import EmuPico
     return EmuPico(getattr(args, "state", None), board_config=Path(args.board),
-                   firmware=Path(args.firmware) if args.firmware else simboard.FIRMWARE,
+                   firmware=Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE,
                    uf2=getattr(args, "uf2", None), **kw)
 
 
@@ -72,7 +73,7 @@ class Connection:
                 self.client.wait_ready(READY_S)
             else:
                 self.client.drain()
-        except (ClientError, simboard.SimError) as e:
+        except (ClientError, virtual_pico.SimError) as e:
             self.close()
             hint = ""
             if self.sim is not None:
@@ -94,13 +95,13 @@ class Connection:
 
 # ----- verbs -----
 def do_sim(args):
-    state = Path(args.state) if args.state else simboard.fresh_state_dir()
-    launcher = vpico.Launcher(state, heap=args.heap)
+    state = Path(args.state) if args.state else virtual_pico.fresh_state_dir()
+    launcher = vpico_launcher.Launcher(state, heap=args.heap)
     flash = launcher.flash
     flash.mkdir(parents=True, exist_ok=True)
     if not args.bare and (args.reinstall or not (flash / "main.py").exists()):
-        firmware = Path(args.firmware) if args.firmware else simboard.FIRMWARE
-        vpico.install_firmware(flash, firmware, Path(args.board))
+        firmware = Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE
+        vpico_launcher.install_firmware(flash, firmware, Path(args.board))
     signal.signal(signal.SIGTERM, launcher.stop)
     signal.signal(signal.SIGINT, launcher.stop)
     try:
@@ -121,7 +122,7 @@ def do_emu(args):
     from pumpctl.emu.board import EmuError
     from pumpctl.emu.assets import AssetError
     if args.state is None:
-        args.state = str(simboard.fresh_state_dir())
+        args.state = str(virtual_pico.fresh_state_dir())
     try:
         emu = _emu(args, pace=args.pace, reinstall=args.reinstall, say=print)
         emu.start()
@@ -345,10 +346,10 @@ def _pct(x):
 
 def do_deploy(args):
     try:
-        deploy(args.port, firmware=Path(args.firmware) if args.firmware else simboard.FIRMWARE,
+        deploy(args.port, firmware=Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE,
                board_config=Path(args.board), source=args.source, opt=args.opt,
                wait=not args.no_wait, out=Path(args.build) if args.build else
-               simboard.REPO / "build" / "pico",
+               virtual_pico.REPO / "build" / "pico",
                progress=Progress("deploy", enabled=False if args.quiet else None))
     except DeployError as e:
         raise CommandError(str(e)) from e
@@ -365,7 +366,7 @@ def _board_args(p, port=True, sim=True):
                        "(MicroPython's RP2040 build; see `pumpctl emu`)")
     p.add_argument("--firmware", help="firmware folder for a fresh virtual Pico or a "
                    "deploy (default: the repo's firmware/)")
-    p.add_argument("--board", default=str(simboard.DEFAULT_BOARD),
+    p.add_argument("--board", default=str(virtual_pico.DEFAULT_BOARD),
                    help="board config copied as board.json (default: %(default)s)")
     p.add_argument("--timeout", type=float, default=30.0,
                    help="seconds to wait for one reply (default: %(default)s)")
@@ -381,7 +382,7 @@ def build_parser():
     p.add_argument("--bare", action="store_true", help="empty flash (deploy onto it)")
     p.add_argument("--reinstall", action="store_true",
                    help="copy the firmware into an existing flash again")
-    p.add_argument("--heap", default=vpico.DEFAULT_HEAP, help="MicroPython heap size")
+    p.add_argument("--heap", default=vpico_launcher.DEFAULT_HEAP, help="MicroPython heap size")
     _board_args(p, port=False, sim=False)
     p.set_defaults(func=do_sim)
 

@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, settings, strategies as st, given
 
 import tally
 from pumpctl.client import PumpClient, is_final, EVENT_PREFIX
-from pumpctl.simboard import DEFAULT_BOARD, VirtualPico
+from pumpctl.virtual_pico import DEFAULT_BOARD, VirtualPico
 
 REPO = Path(__file__).resolve().parents[2]
 REPLY_S = 60.0  # a day's advance takes well under a second; a hang fails, never waits

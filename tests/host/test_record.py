@@ -10,7 +10,7 @@ import pytest
 
 from pumpctl import delivery_log, record, script
 from pumpctl.client import PumpClient, Reply
-from pumpctl.simboard import VirtualPico
+from pumpctl.virtual_pico import VirtualPico
 
 # The virtual Pico's rig: BD 60 mL (26.7 mm) on a T8 screw, 200 x 16 microsteps, pi 355/113.
 STEP_NL = Fraction(355 * 26_700 ** 2 * 8_000, 113 * 4 * 3_200 * 1_000_000)

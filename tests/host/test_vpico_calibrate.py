@@ -7,7 +7,7 @@ import time
 from fractions import Fraction
 
 from pumpctl.client import PumpClient
-from pumpctl.simboard import DEFAULT_BOARD, VirtualPico
+from pumpctl.virtual_pico import DEFAULT_BOARD, VirtualPico
 
 TRUE_PPM = 1_023_000
 # The default rig (BD 60 mL, 26.7 mm, T8x8, 200 x 16), pi as 355/113: nL per microstep.

@@ -2,7 +2,7 @@
 host folder): a power cut, a stuck loop reset by the watchdog, and flash found damaged.
 After each, `status` shows what was restored and `alarms` says why, as issue 6 asks."""
 from pumpctl.client import PumpClient
-from pumpctl.simboard import VirtualPico
+from pumpctl.virtual_pico import VirtualPico
 
 CASE1 = ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
          "drug hydromorphone 1000ug/mL ropivacaine 2500ug/mL clonidine 75ug/mL",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import serial
 
-from pumpctl.simboard import VirtualPico
+from pumpctl.virtual_pico import VirtualPico
 
 REPO = Path(__file__).resolve().parents[3]
 FAKE_FIRMWARE = REPO / "tests" / "host" / "fake_firmware" / "flash"

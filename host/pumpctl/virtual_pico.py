@@ -1,5 +1,5 @@
-"""A virtual Pico as a child process: start the launcher (pumpctl.vpico) in its own
-process group, learn its port, and end it and everything it started, even on failure.
+"""A virtual Pico as a child process: start the launcher (pumpctl.vpico_launcher) in its
+own process group, learn its port, and end it and everything it started, even on failure.
 
 Never leaves a VM running: stop() kills the launcher's whole process group, and the VM
 is also tied to the launcher's life (PR_SET_PDEATHSIG)."""
@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pumpctl import vpico
+from pumpctl import vpico_launcher
 
 REPO = Path(__file__).resolve().parents[2]
 FIRMWARE = REPO / "firmware"
@@ -47,7 +47,7 @@ class VirtualPico:
     Without state_dir, a fresh folder is made and removed again by stop()."""
 
     def __init__(self, state_dir=None, firmware=FIRMWARE, board_config=DEFAULT_BOARD,
-                 heap=vpico.DEFAULT_HEAP, micropython=None):
+                 heap=vpico_launcher.DEFAULT_HEAP, micropython=None):
         self.temporary = state_dir is None
         self.state = Path(state_dir) if state_dir else fresh_state_dir()
         self.flash = self.state / "flash"
@@ -66,14 +66,14 @@ class VirtualPico:
     def start(self, timeout=START_S):
         self.flash.mkdir(parents=True, exist_ok=True)
         if self.firmware is not None:
-            vpico.install_firmware(self.flash, self.firmware, self.board_config)
-        cmd = [sys.executable, "-m", "pumpctl.vpico", "--state", str(self.state),
+            vpico_launcher.install_firmware(self.flash, self.firmware, self.board_config)
+        cmd = [sys.executable, "-m", "pumpctl.vpico_launcher", "--state", str(self.state),
                "--heap", self.heap, "--log", str(self.log_path)]
         if self.micropython:
             cmd += ["--micropython", self.micropython]
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
-            [str(Path(vpico.__file__).resolve().parents[1])] +
+            [str(Path(vpico_launcher.__file__).resolve().parents[1])] +
             ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                      start_new_session=True, env=env)

@@ -19,7 +19,7 @@ Hazards first. The unix port is not a board, and this module hides four differen
 The launcher never interprets the firmware's protocol and never sends the VM a byte the
 host did not send, except the Ctrl-A that puts a rebooted VM back in the raw REPL.
 
-Run it as `python -m pumpctl.vpico --state DIR` (its first stdout line is
+Run it as `python -m pumpctl.vpico_launcher --state DIR` (its first stdout line is
 `port: <path>`), or through VirtualPico, which does that and cleans up after itself."""
 import argparse
 import errno
@@ -51,7 +51,7 @@ DEFAULT_HEAP = "512K"
 BOOT_NAME = "vpico_boot.py"
 # What the Pico's C runtime does before its REPL, as a script run by `micropython -i`
 # with cwd = the flash folder. Runs main.py in the REPL's globals, as a board does.
-BOOT_SOURCE = r'''# The virtual Pico's boot, written by pumpctl.vpico. Do not edit: it is rewritten.
+BOOT_SOURCE = r'''# The virtual Pico's boot, written by pumpctl.vpico_launcher (rewritten at each start).
 import sys, os
 sys.path[:] = ["", ".frozen", os.getcwd() + "/lib"]
 
@@ -321,7 +321,7 @@ def install_firmware(flash, firmware_dir, board_config):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m pumpctl.vpico",
+    ap = argparse.ArgumentParser(prog="python -m pumpctl.vpico_launcher",
                                  description="Run one virtual Pico in the foreground.")
     ap.add_argument("--state", required=True, help="state folder (flash/, world.json)")
     ap.add_argument("--heap", default=DEFAULT_HEAP, help="MicroPython heap size")
