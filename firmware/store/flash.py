@@ -1,12 +1,21 @@
 """The flash interface over files in a folder: "/" on a Pico (LittleFS), a temporary folder
 on the simulated board.
 
-    read(name) -> bytes | None      None when the file does not exist
+    read(name) -> bytes | None      None when the file does not exist; UNREADABLE (bytes no
+                                    record can be, so it decodes as damaged) when it exists
+                                    and cannot be read
     write(name, data)               replace the file's content with data
 
 Nothing here makes a write atomic: the records and the A/B slots above it do, so the same
 code is safe on LittleFS (whose file commits are atomic anyway), on FAT and on a host
 folder, where a cut write leaves a prefix or a mix (see sim_flash.py)."""
+
+
+_ENOENT = 2  # the one error that means "not there"; MicroPython has no errno module on every port
+# A file that is there and cannot be read (a folder in its place, a bad block, no
+# permission) is damage, never "fresh": read as missing, the boot would forget a
+# programmed pump and its PIN without raising `memory` or `restart`.
+UNREADABLE = b"?"
 
 
 class DirFlash:
@@ -17,8 +26,8 @@ class DirFlash:
         try:
             with open(self.prefix + name, "rb") as f:
                 return f.read()
-        except OSError:  # missing; a file that exists but cannot be read reads as damaged
-            return None
+        except OSError as err:
+            return None if err.args and err.args[0] == _ENOENT else UNREADABLE
 
     def write(self, name, data):
         with open(self.prefix + name, "wb") as f:

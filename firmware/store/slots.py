@@ -9,6 +9,7 @@ than one ahead of the other slot's was not written by this sequence: it is "from
 future", ignored and reported, as is one of a version this firmware cannot read, and
 the next commit overwrites it."""
 from micropython import const
+from store.flash import UNREADABLE
 from store.record import (encode, decode, StoreError, OK, DAMAGED, FUTURE, EMPTY,
                           MAX_SEQ)
 
@@ -42,8 +43,11 @@ class Slots:
         damaged = 0
         odd = 0
         present = 0
+        unreadable = 0
         for i in (0, 1):
             data = self.flash.read(self.names[i])
+            if data == UNREADABLE:
+                unreadable += 1
             status, seq, _, payload = decode(data, self.magic, self.version)
             if status != EMPTY:
                 present += 1
@@ -66,8 +70,9 @@ class Slots:
             if not present:
                 return None, FRESH
             # One damaged file and no other is what a cut first commit leaves: nothing
-            # had been committed, so nothing is lost.
-            return None, (TORN if present == 1 and damaged == 1 else LOST)
+            # had been committed, so nothing is lost. A file that cannot be read at all
+            # is no cut write: what it held is lost.
+            return None, (TORN if present == 1 and damaged == 1 and not unreadable else LOST)
         self.seq, self.index, payload = found[0]
         if odd:
             return payload, ODD

@@ -30,7 +30,10 @@ def scratch_dir(tag):
         os.mkdir(path)
     except OSError:
         for name in os.listdir(path):
-            os.remove(path + "/" + name)
+            try:
+                os.remove(path + "/" + name)
+            except OSError:
+                os.rmdir(path + "/" + name)  # a folder a test put where a file belongs
     return path
 
 

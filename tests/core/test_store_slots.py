@@ -150,6 +150,22 @@ def test_dir_flash_reads_what_it_wrote_and_none_for_a_missing_file():
     assert Slots(flash, "st", MAGIC, 1).load() == (b"again", CLEAN)
 
 
+def test_state_files_that_are_there_but_cannot_be_read_are_damage_not_a_fresh_start():
+    import os
+    path = scratch_dir("unreadable")
+    flash = DirFlash(path)
+    s = slots(flash)
+    s.commit(b"programmed")
+    s.commit(b"programmed again")
+    for name in ("st.a", "st.b"):  # each replaced by something open() cannot read
+        os.remove(path + "/" + name)
+        os.mkdir(path + "/" + name)
+    assert flash.read("st.a") is not None  # there: not a missing file
+    assert Slots(flash, "st", MAGIC, 1).load() == (None, LOST)  # `memory`, not FRESH
+    os.rmdir(path + "/st.a")
+    assert Slots(flash, "st", MAGIC, 1).load() == (None, LOST)  # one unreadable: no cut write
+
+
 def test_a_cut_first_commit_is_torn_not_lost():
     # One damaged file and no other: nothing had been committed, so no memory alarm.
     flash = SimFlash({"st.a": b"IPS"})
