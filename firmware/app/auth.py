@@ -6,13 +6,17 @@ or the clock needs a clinician session. The PIN is kept only as a salted, iterat
 the lockout is what protects it at the console). Five wrong PINs in a row lock login for
 15 minutes, doubling with each further lockout (at most a day, so the pump can always be
 reached again); a right PIN clears both. A session ends after 15 minutes without a
-command, on the monotonic clock, or at logout. Never reads a clock: callers pass now_ms."""
+clinician command, 60 minutes after its login whatever was typed, on the monotonic clock,
+or at logout: a forgotten session must end even while a patient or a host polls `status`
+(a host that logs polls every 30 s, and any line used to renew it). Never reads a clock:
+callers pass now_ms."""
 import hashlib
 from micropython import const
 from pump.errors import (PumpError, E_NO_PIN, E_PIN_SET, E_BAD_PIN, E_LOGIN_LOCKED,
                          E_PIN_FORMAT)
 
-SESSION_MS = const(900_000)  # 15 min without a command
+SESSION_MS = const(900_000)  # 15 min without a clinician command
+SESSION_MAX_MS = const(3_600_000)  # 60 min from the login: then a new login
 MAX_WRONG = const(5)
 LOCK_MS = const(900_000)  # the first lockout; each further one doubles
 LOCK_MAX_MS = const(86_400_000)
@@ -77,6 +81,7 @@ class Auth:
     def __init__(self, store=None):
         self.store = MemoryPinStore() if store is None else store
         self.session_until = None  # monotonic ms at which the open session ends, or None
+        self.session_end = 0  # its absolute end: the login plus SESSION_MAX_MS
         self.wrong = 0  # wrong PINs in a row
         self.lockouts = 0  # lockouts since the last right PIN
         self.locked_until = 0
@@ -95,8 +100,11 @@ class Auth:
         return False
 
     def touch(self, now_ms):
-        if self.clinician(now_ms):  # renews a live session; never revives one that ended
-            self.session_until = now_ms + SESSION_MS
+        """A clinician command: the idle time starts again, never past the session's
+        absolute end; never revives a session that ended."""
+        if self.clinician(now_ms):
+            until = now_ms + SESSION_MS
+            self.session_until = until if until < self.session_end else self.session_end
 
     def session_left_ms(self, now_ms):
         return self.session_until - now_ms if self.clinician(now_ms) else 0
@@ -126,6 +134,7 @@ class Auth:
         if _check_format(pin) and _same(_digest(stored[:_SALT_LEN], pin), stored[_SALT_LEN:]):
             self.wrong = 0
             self.lockouts = 0
+            self.session_end = now_ms + SESSION_MAX_MS
             self.session_until = now_ms + SESSION_MS
             return
         self.session_until = None

@@ -7,14 +7,18 @@ how many were dropped (the ring still holds the newest).
 
 With a sink (store/ring.py's EventLog on flash) the ring is the sink: each entry is one
 record, "<wall seconds> <text>", so `log` reads back across resets. A line too long for a
-record is cut and ends in "~". A write that fails is counted, never raised: the log
-informs, and losing a line must not stop a dose."""
+record goes on in the next records, each "+<more text>", and `log` joins them: a logged
+change is never cut (a refill of a three-drug mix filled two records). If the ring has
+already overwritten a line's first record, what is left of it reads "~<more text>". A
+write that fails is counted, never raised: the log informs, and losing a line must not
+stop a dose."""
 from micropython import const
 from console.civil import format_iso
 from console.messages import name as code_name
 
 RING = const(64)  # `log` shows at most this many, newest last
 PENDING = const(64)
+_MORE = b"+"  # a record that goes on with the line before it (a record starts with digits)
 
 
 def _word(code):
@@ -86,17 +90,31 @@ class Events:
     def _to_sink(self, text, wall_ms):
         body = ("%d %s" % (wall_ms // 1000, text)).encode()
         width = self.sink.width
-        if len(body) > width:
-            body = body[:width - 1] + b"~"
-        try:
-            self.sink.append(body)
-        except OSError:
-            self.sink_failures += 1
+        part = body[:width]
+        rest = body[width:]
+        while True:
+            try:
+                self.sink.append(part)
+            except OSError:
+                self.sink_failures += 1
+                return  # the rest of a line whose start is lost would mislead
+            if not rest:
+                return
+            part = _MORE + rest[:width - 1]
+            rest = rest[width - 1:]
 
     def last(self, n):
         """The newest n ring entries, oldest first."""
         if self.sink is not None:
-            return [_from_sink(p) for _, p in self.sink.last(n)]
+            lines = []
+            for _, p in self.sink.last(self.sink.size):
+                if p[:1] != _MORE:
+                    lines.append(p)
+                elif lines:
+                    lines[-1] += p[1:]
+                else:
+                    lines.append(p)  # its first record was overwritten by the ring
+            return [_from_sink(p) for p in (lines[-n:] if n > 0 else [])]
         n = n if n < self.count else self.count
         out = []
         for i in range(n):
@@ -107,6 +125,8 @@ class Events:
 def _from_sink(payload):
     """A sink record back as a line: "<text> time=<ISO>"; one that does not parse (written
     by another firmware) is shown as it is rather than dropped."""
+    if payload[:1] == _MORE:
+        return "~" + payload[1:].decode()  # the end of a line whose start is gone
     try:
         text = payload.decode()
         cut = text.index(" ")

@@ -47,6 +47,7 @@ def do_bolus(dev, out, args, now):
     if args:
         if not dev.auth.clinician(now):
             raise PumpError(E_ROLE, "bolus <dose>")
+        dev.auth.touch(now)  # a clinician's command (console.py touches only by role)
         from pump.units import parse_mass_ng
         dose = parse_mass_ng(args[0])
         pump.clinician_bolus(dose, now)

@@ -99,10 +99,13 @@ class Console:
         entry = cm.find(words[0])
         if entry is None:
             raise PumpError(E_UNKNOWN_COMMAND, words[0][:_SHOWN])
-        dev.auth.touch(now)  # any command keeps a clinician session open
         word, role, lo, hi = entry[0], entry[1], entry[2], entry[3]
-        if role == cm.CLINICIAN and not dev.auth.clinician(now):
-            raise PumpError(E_ROLE, word)
+        if role == cm.CLINICIAN:
+            if not dev.auth.clinician(now):
+                raise PumpError(E_ROLE, word)
+            # Only a clinician's command keeps the session open: a patient's `status`,
+            # or a host polling, must not keep a forgotten session alive.
+            dev.auth.touch(now)
         args = words[1:]
         if not lo <= len(args) <= hi:
             cm.usage(word)

@@ -118,3 +118,34 @@ def test_login_again_renews_the_session():
     b.ok("login " + PIN)
     b.clock.t += 14 * MIN_MS
     b.ok("basal 700ug/d")
+
+
+def test_patient_lines_and_a_polling_host_never_keep_a_session_open():
+    # A forgotten session: the clinician walks away, the patient (or `pumpctl record`,
+    # every 30 s) keeps asking; 15 minutes after the last clinician command it ends.
+    b = Board()
+    b.login()
+    b.ok("drug hydromorphone 1000ug/mL")
+    ended = []
+    for _ in range(103):
+        ended += events(b.ok("sim advance 30s"), "session-ended")
+        for line in ("status", "alarms", "rx", "whoami", "log 1", "bolus"):
+            b.send(line)
+    assert len(ended) == 1, ended
+    b.err("basal 1500ug/d", E_ROLE)
+
+
+def test_a_session_ends_an_hour_after_its_login_however_busy():
+    b = Board()
+    b.login()
+    ended = []
+    for minute in range(0, 60, 10):
+        if minute:
+            ended += events(b.ok("sim advance 10m"), "session-ended")
+        b.ok("drug hydromorphone 1000ug/mL")  # a clinician's command every 10 min
+    assert ended == []
+    assert kv(b.ok("whoami"))["session_s"] == "600"  # not 900: the hour is nearly up
+    assert events(b.ok("sim advance 10m"), "session-ended")
+    b.err("drug hydromorphone 1000ug/mL", E_ROLE)
+    b.login()  # a new login is a new hour
+    assert kv(b.ok("whoami"))["session_s"] == "900"

@@ -158,3 +158,30 @@ def test_damaged_console_state_in_a_good_record_raises_memory_and_the_console_an
     alarms = kv(b.ok("status"))["alarms"].split(",")
     assert "memory" in alarms
     b.ok("status")
+
+
+def test_a_logged_change_longer_than_a_record_reads_back_whole_across_a_reset():
+    # The refill line of case 1's three-drug mix is longer than one 120-byte record: it
+    # lost the third concentration (`clonidine:7~`).
+    flash = SimFlash()
+    b = running(flash)
+    b = reboot(flash)
+    lines = b.ok("log 64")[:-1]
+    refill = [l for l in lines if l.startswith("set reservoir ")]
+    assert len(refill) == 1, lines
+    assert "new_drugs=hydromorphone:1000000,ropivacaine:2500000,clonidine:75000 time=" \
+        in refill[0], refill
+    assert not any(l.startswith("~") or l.startswith("+") for l in lines), lines
+
+
+def test_the_end_of_a_line_whose_start_the_ring_overwrote_is_marked_not_misread():
+    from app.events import Events
+    from store.ring import EventLog
+    ev = Events(EventLog(SimFlash(), size=4, width=20))
+    ev.record("x" * 50, 1000)  # "1 " + 50: three records of a ring of four
+    ev.record("short", 2000)
+    ev.record("y" * 30, 3000)  # two records: the long line's first two are overwritten
+    lines = ev.last(10)
+    assert lines[0].startswith("~xx") and lines[1].startswith("short ")
+    assert lines[2].startswith("y" * 30 + " time="), lines
+    assert len(lines) == 3
