@@ -151,6 +151,32 @@ def _history_file():
     return Path(base) / "pumpctl" / "history"
 
 
+# Lines that carry a PIN: never kept in the history file, and typed alone (`login`) the
+# PIN is asked for without echo (docs/protocol.md: no PIN is ever shown or logged).
+_SECRET = ("pin", "login")
+
+
+def _is_secret(line):
+    words = line.split()
+    return bool(words) and words[0].lower() in _SECRET
+
+
+def _with_pin(line, ask):
+    """`login` or `pin` alone: the PIN asked for with `ask` (getpass), unseen."""
+    words = line.split()
+    if len(words) == 1 and words[0].lower() in _SECRET:
+        return words[0] + " " + ask("PIN (not shown): ").strip()
+    return line
+
+
+def _forget_secrets(readline):
+    """Drop every history entry that carries a PIN (newest first, so indexes hold)."""
+    for i in range(readline.get_current_history_length() - 1, -1, -1):
+        item = readline.get_history_item(i + 1)  # get_ is 1-based, remove_ 0-based
+        if item is not None and _is_secret(item):
+            readline.remove_history_item(i)
+
+
 def do_console(args):
     try:
         import readline
@@ -175,6 +201,11 @@ def do_console(args):
                     break
                 if not line:
                     continue
+                if _is_secret(line):
+                    if readline is not None:
+                        _forget_secrets(readline)
+                    import getpass
+                    line = _with_pin(line, getpass.getpass)
                 try:
                     reply = client.command(line, timeout=args.timeout)
                 except ValueError as e:
@@ -186,6 +217,7 @@ def do_console(args):
                     print(client.wait_ready(READY_S))
         finally:
             if readline is not None:
+                _forget_secrets(readline)  # also any read from an older history file
                 readline.write_history_file(history)
     return EXIT_OK
 
@@ -399,7 +431,8 @@ def build_parser():
     _board_args(p, port=False, sim=False)
     p.set_defaults(func=do_emu)
 
-    p = sub.add_parser("console", help="interactive console, with history")
+    p = sub.add_parser("console", help="interactive console, with history (never of a PIN; "
+                       "type `login` alone to enter the PIN unseen)")
     _board_args(p)
     p.set_defaults(func=do_console)
 

@@ -28,6 +28,42 @@ class ClientError(Exception):
     """Root of the client's errors."""
 
 
+def holders(port):
+    """["pid 1234 (mpremote ...)", ...]: the processes that have `port` open, read from
+    /proc (Linux); [] where there is no /proc or nothing is found."""
+    import os
+    try:
+        target = os.path.realpath(port)
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return []
+    found = []
+    for pid in pids:
+        fd_dir = "/proc/%s/fd" % pid
+        try:
+            fds = os.listdir(fd_dir)
+        except OSError:
+            continue  # gone, or not ours to read
+        for fd in fds:
+            try:
+                if os.path.realpath(os.path.join(fd_dir, fd)) == target:
+                    found.append("pid %s (%s)" % (pid, _cmdline(pid)))
+                    break
+            except OSError:
+                continue
+    return found
+
+
+def _cmdline(pid):
+    try:
+        with open("/proc/%s/cmdline" % pid, "rb") as f:
+            words = f.read().split(b"\0")
+    except OSError:
+        return "?"
+    text = " ".join(w.decode(errors="replace") for w in words if w)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class ReplyTimeout(ClientError):
     """No final line in time. `lines` holds what did arrive."""
 
@@ -99,8 +135,15 @@ class PumpClient:
     def __init__(self, port, baudrate=115200):
         if isinstance(port, str):
             try:
-                self.serial = serial.Serial(port, baudrate=baudrate, timeout=0.1)
+                # Exclusive (a POSIX lock): two clients on one port would each read half
+                # of the other's replies and take them for their own.
+                self.serial = serial.Serial(port, baudrate=baudrate, timeout=0.1,
+                                            exclusive=True)
             except serial.SerialException as e:
+                who = holders(port)
+                if who:
+                    raise ClientError("cannot open %s: it is in use by %s" % (
+                        port, ", ".join(who))) from e
                 raise ClientError("cannot open %s: %s (is the board or the virtual Pico "
                                   "running, and the port not in use?)" % (port, e)) from e
         else:

@@ -150,3 +150,22 @@ def test_a_slow_reply_beyond_the_deadline_times_out_and_the_next_one_is_clean(cl
         client.command("slow 1500", timeout=0.5)
     client.drain(quiet=2.0, overall=3.0)  # the late OK is dropped here
     assert client.command("echo after", timeout=5).lines == ["after"]
+
+
+def test_a_second_client_on_one_port_is_refused_and_told_who_holds_it():
+    import os
+    from pumpctl.client import ClientError, PumpClient
+    master, slave = os.openpty()
+    path = os.ttyname(slave)
+    try:
+        first = PumpClient(path)
+        try:
+            with pytest.raises(ClientError) as err:
+                PumpClient(path)
+            assert "in use by pid %d " % os.getpid() in str(err.value), str(err.value)
+        finally:
+            first.close()
+        PumpClient(path).close()  # free again once the first has let go
+    finally:
+        os.close(master)
+        os.close(slave)
