@@ -13,7 +13,7 @@ callers pass now_ms."""
 import hashlib
 from micropython import const
 from pump.errors import (PumpError, E_NO_PIN, E_PIN_SET, E_BAD_PIN, E_LOGIN_LOCKED,
-                         E_PIN_FORMAT)
+                         E_PIN_FORMAT, E_PIN_LOST)
 
 SESSION_MS = const(900_000)  # 15 min without a clinician command
 SESSION_MAX_MS = const(3_600_000)  # 60 min from the login: then a new login
@@ -28,7 +28,8 @@ _DIGITS = "0123456789"
 
 
 class MemoryPinStore:
-    """Keeps the salted hash in RAM until persistence comes (issue 6)."""
+    """Keeps the salted hash in RAM: a device with no flash (store/pin_record.py on one
+    that has)."""
 
     def __init__(self):
         self.value = None
@@ -117,6 +118,10 @@ class Auth:
         """Provision the PIN (anyone, while none is set) or change it (a clinician)."""
         if self.has_pin() and not self.clinician(now_ms):
             raise PumpError(E_PIN_SET)
+        if getattr(self.store, "lost", False):
+            # A PIN was set and its records cannot be read: "no PIN" here would hand
+            # clinician power to whoever types first after damaging the flash.
+            raise PumpError(E_PIN_LOST)
         if not _check_format(pin):
             raise PumpError(E_PIN_FORMAT)
         salt = _salt(now_ms)

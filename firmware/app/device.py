@@ -55,6 +55,8 @@ class Device:
         self.calibration = None  # an app.calibration.Run while one exists
         self._keep = lazy.loaded(lazy.AFTER_COMMAND + _CALIBRATE)  # not ours to drop
         self.notes = Events(None if store is None else store.log)
+        if pin_store is None and store is not None:
+            pin_store = store.pin
         self.auth = Auth(pin_store)
         self.pump = None
         now = clock.now_ms()

@@ -1,5 +1,7 @@
-"""What the device keeps inside the pump's snapshot (store/persist.py's `extra`): the PIN's
-salted hash, the login lockout, and the safety channel's counts (safety/counts.py).
+"""What the device keeps inside the pump's snapshot (store/persist.py's `extra`): the login
+lockout and the safety channel's counts (safety/counts.py). The PIN's salted hash has its
+own records (store/pin_record.py); the field it had here is written empty, and a PIN read
+from a snapshot written before those records is moved into them.
 
 Hazard: a power cycle must not be a way around the PIN lockout, so wrong PINs and the
 lock survive, the lock restarting its full remaining time. Times are kept as what was
@@ -12,6 +14,7 @@ one asking.
 from micropython import const
 from safety import counts
 from store.codec import Writer, Reader, Corrupt
+from store.record import StoreError
 
 VERSION = const(2)  # 2: the calibration counter; 1 (without it) is still read
 
@@ -20,8 +23,7 @@ def encode(dev, now_ms):
     w = Writer()
     w.int(VERSION)
     a = dev.auth
-    pin = a.store.get()
-    w.bytes(pin if pin is not None else b"")
+    w.bytes(b"")  # the PIN: in its own records now
     w.int(a.wrong)
     w.int(a.lockouts)
     w.int(a.locked_left_ms(now_ms))
@@ -52,8 +54,11 @@ def load(dev, data, now_ms):
     except (Corrupt, ValueError):
         return False
     a = dev.auth
-    if pin:
-        a.store.set(pin)
+    if pin and a.store.get() is None:
+        try:
+            a.store.set(pin)  # from a snapshot older than the PIN's own records
+        except StoreError:
+            return False
     a.wrong = wrong
     a.lockouts = lockouts
     a.locked_until = now_ms + locked_left if locked_left else 0

@@ -78,6 +78,7 @@ E_NO_SIM = const(80)  # sim commands on a real board
 E_REFILL_CANCELLED = const(81)  # values: the word of the line that cancelled it
 E_INTERNAL = const(82)  # values: exception type; a console bug, never a pump refusal
 E_LINE_STALE = const(83)  # values: ms of silence after half a line
+E_PIN_LOST = const(84)  # the PIN's records are there and unreadable: no new PIN from the console
 
 # Calibration (console/cmd_calibrate.py; words in console/messages.py).
 E_CAL_STATE = const(90)  # values: the pump's state (calibration needs `unprogrammed`)

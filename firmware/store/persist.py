@@ -26,6 +26,7 @@ simulated flash's PowerCut) is not caught here."""
 from micropython import const
 from pump.pump import Pump
 from store import lease, snapshot
+from store.pin_record import PinRecord
 from store.record import StoreError
 from store.ring import EventLog, event_text
 from store.slots import Slots, ALARM_REPORTS, FRESH, REPORT_NAMES
@@ -63,6 +64,7 @@ class Persist:
         self.slots = Slots(flash, "state", MAGIC, snapshot.VERSION)
         self.lease_slots = lease.slots(flash)
         self.log = EventLog(flash)
+        self.pin = PinRecord(flash)  # the PIN apart from therapy state (store/pin_record.py)
         self.chunk = chunk
         self.every = every
         self.every_ms = every_ms

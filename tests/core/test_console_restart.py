@@ -3,7 +3,8 @@
 monotonic clock starts again at 0 after each reset, as on a Pico. Runs under pytest and
 MicroPython."""
 from console_fakes import Board, CASE1_LINES, PIN, kv, events
-from pump.errors import E_LOCKOUT, E_LOGIN_LOCKED, E_PIN_SET, E_CRITICAL
+from pump.errors import (E_BAD_PIN, E_CRITICAL, E_LOCKOUT, E_LOGIN_LOCKED, E_NO_PIN,
+                         E_PIN_LOST, E_PIN_SET)
 from store.persist import Persist
 from store.sim_flash import SimFlash
 
@@ -185,3 +186,69 @@ def test_the_end_of_a_line_whose_start_the_ring_overwrote_is_marked_not_misread(
     assert lines[0].startswith("~xx") and lines[1].startswith("short ")
     assert lines[2].startswith("y" * 30 + " time="), lines
     assert len(lines) == 3
+
+
+def _flip_a_byte_in_both(flash, stem):
+    for name in (stem + ".a", stem + ".b"):
+        data = bytearray(flash.files[name])
+        data[len(data) // 2] ^= 0xFF
+        flash.files[name] = bytes(data)
+
+
+def test_damaged_therapy_state_never_unsets_the_pin():
+    # The PIN lived in the snapshot: a byte flipped in both state records, a power cycle,
+    # and anyone could `pin 1111` and log in as a clinician.
+    flash = SimFlash()
+    running(flash)
+    _flip_a_byte_in_both(flash, "state")
+    b = reboot(flash)
+    assert "memory" in kv(b.ok("status"))["alarms"].split(",")
+    b.err("pin 1111", E_PIN_SET)
+    b.err("login 1111", E_BAD_PIN)
+    b.ok("login " + PIN)
+
+
+def test_damaged_pin_records_refuse_a_new_pin_from_the_console():
+    flash = SimFlash()
+    b = board(flash)
+    b.ok("pin " + PIN)
+    _flip_a_byte_in_both(flash, "pin")
+    b = reboot(flash)
+    b.err("pin 1111", E_PIN_LOST)
+    b.err("login " + PIN, E_NO_PIN)
+
+
+def test_a_pin_kept_in_an_older_snapshot_moves_into_its_own_records():
+    from app import device_state
+    from safety import counts
+    from store.codec import Writer
+    flash = SimFlash()
+    b = board(flash)
+    b.ok("pin " + PIN)
+    pin = b.dev.auth.store.get()
+    w = Writer()  # device_state's layout as it was, with the PIN in it
+    for v in (device_state.VERSION,):
+        w.int(v)
+    w.bytes(pin)
+    for v in (0, 0, 0, b.dev.pump.steps_issued):
+        w.int(v)
+    counts.write(w, b.dev.safety, b.clock.now_ms())
+    b.dev.store.save(b.dev.pump, w.result())
+    files = dict(flash.files)
+    del files["pin.a"], files["pin.b"]
+    b = reboot(SimFlash(files))
+    b.err("pin 1111", E_PIN_SET)
+    b.ok("login " + PIN)
+    assert b.dev.store.pin.get() == pin
+
+
+def test_one_damaged_pin_record_leaves_the_pin_in_the_other():
+    flash = SimFlash()
+    b = board(flash)
+    b.ok("pin " + PIN)
+    data = bytearray(flash.files["pin.a"])
+    data[-3] ^= 0x01
+    flash.files["pin.a"] = bytes(data)
+    b = reboot(flash)
+    b.err("pin 1111", E_PIN_SET)
+    b.ok("login " + PIN)
