@@ -1,15 +1,22 @@
 """Boot: the driver disabled first, the board config checked, the board built, then the
-control loop until Ctrl-C (while nothing may move) or a simulated power cut.
+control loop until a clinician's `repl` (while nothing may move) or a simulated power cut.
+Ctrl-C never ends it, and neither does a bug: an exception is said and the board restarts.
 
-On any exception the driver is disabled before the exception goes on; on a Pico the
-watchdog then resets the board. A refused board config leaves the motor disabled and says
-why on the console, then drops to the REPL so the config can be fixed with mpremote."""
+On any exception the driver is disabled, the console told the exception's type, and the
+board restarts (the virtual Pico's launcher powers it up again). A refused board config
+leaves the motor disabled and says why on the console, then drops to the REPL so the
+config can be fixed with mpremote (no config: no therapy to protect)."""
 import gc
 import sys
 
 from app.controller import Controller, PowerCut, Reboot, WatchdogReset
 
 CONFIG_FILE = "board.json"
+# A clinician's `repl` on a board whose watchdog is armed (it cannot be disarmed on an
+# RP2040: the REPL would last 5 s): the firmware marks this file and resets, and the next
+# boot, before anything is armed, drops to the REPL. Only the firmware writes it; a
+# patient never reaches a REPL to write it.
+REPL_FLAG = "repl.next"
 STATE_DIR = "pumpstate"
 VERSION = "0.2.0"
 # The heap (docs/architecture.md, "Memory on the board"): a collection each time an
@@ -136,6 +143,10 @@ def run(port=None):
         # built its EN pin first and left it inactive; say why, in the user's words.
         port.write("! driver failed: " + driver + ": " + _reason(err) + " (motor disabled)")
         return
+    if _take_repl_flag():
+        board.motor.enable(False)
+        port.write("! repl by=clinician (asked before the reset; motor disabled)")
+        return
     # The checked config's objects are the loader's classes: let them go with it.
     config = loaded = None
     lazy.drop(_BOOT_ONLY, keep)
@@ -151,6 +162,10 @@ def run(port=None):
                    + " driver=" + driver + " step_nl=" + str(rig.step_nl_ceil()))
         _no_ctrl_c()
         _loop(ctl, board, port)
+        if ctl.armed and _on_pico():
+            board.motor.enable(False)
+            _mark_repl()
+            board.reset()
     except (PowerCut, WatchdogReset) as cut:
         board.motor.enable(False)
         _save_world(sim, "watchdog" if isinstance(cut, WatchdogReset) else "power")
@@ -161,10 +176,31 @@ def run(port=None):
         if _on_pico():
             board.reset()
         sys.exit(0)
+    except Exception as exc:  # a bug: said, then a restart; never the REPL, which anyone
+        board.motor.enable(False)  # could reach by making the firmware fail
+        port.write("! error type=%s: restarting (motor disabled)" % type(exc).__name__)
+        _save_world(sim, "reset")
+        if _on_pico():
+            board.reset()
+        sys.exit(1)
     finally:
         board.motor.enable(False)
         _ctrl_c_back()
     _save_world(sim)
+
+
+def _take_repl_flag():
+    import os
+    try:
+        os.remove(REPL_FLAG)
+    except OSError:
+        return False
+    return True
+
+
+def _mark_repl():
+    with open(REPL_FLAG, "w") as f:
+        f.write("clinician")
 
 
 def _reason(err):

@@ -56,6 +56,7 @@ def _may_move(dev):
 def start(dev, steps, now):
     """Begin a run of `steps`; returns (volume_nl, ms it will take)."""
     from hal.calibration import MIN_NL
+    dev.check_line_known()
     why = _may_move(dev)
     if why is not None:
         raise why

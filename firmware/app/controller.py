@@ -4,7 +4,8 @@ the alarm indicators and the watchdog, every pass.
 Never drives the motor itself: steps leave only through the pump, via the guard. The
 watchdog is armed the first time the motor may move, and is fed only by a pass whose checks
 hold (the driver is enabled only while the pump delivers or primes), so a stuck or confused
-loop resets the board. Ctrl-C drops to the REPL only while nothing may move."""
+loop resets the board. Ctrl-C never drops to the REPL: a clinician's `repl` does, and
+only while nothing may move."""
 from micropython import const
 
 from app import lines
@@ -67,10 +68,14 @@ class Controller:
     # ----- input -----
     def byte(self, b, now_ms):
         """One byte from the serial port. Returns False when the loop should end and
-        drop to the REPL (a Ctrl-C while nothing may move)."""
+        drop to the REPL (after a clinician's `repl confirm` has been answered)."""
         kind = self.reader.feed(b, now_ms)
         if kind == lines.LINE:
             reply = self.console.handle(self.reader.line())
+            if self.device.repl is not None:
+                self._reply(reply)
+                self.write("! repl by=" + self.device.repl)
+                return False  # the loop ends: boot drops to the REPL
             if self.device.reboot:
                 # Before the final line, so a client waiting for it knows to wait for
                 # `! ready` next.
@@ -79,11 +84,14 @@ class Controller:
         elif kind == lines.OVERLONG:
             self._reply(self.console.handle(b"\xff" * (lines.MAX + 1)))
         elif kind == lines.INTERRUPT:
+            # Never the REPL: a patient can stop the pump (unplug it) and press Ctrl-C.
+            # The REPL is a clinician's `repl` (console/cmd_service.py).
             state = self.pump.sm.state
             if self.device.interruptible():
-                self.write("! repl: Ctrl-C while " + state)
-                return False
-            self.write("! ctrl-c ignored: the pump is " + state)
+                self.write("! ctrl-c ignored: the pump is " + state
+                           + "; the REPL is a clinician's (repl)")
+            else:
+                self.write("! ctrl-c ignored: the pump is " + state)
         if self.cut:
             raise PowerCut()
         if self.sim is not None and self.sim.hung:

@@ -33,9 +33,10 @@ from app.auth import Auth
 from app.draft import Draft, from_rx
 from app.events import Events, pump_note
 from pump.alarms import row
-from pump.errors import PumpError, E_INTERNAL
+from pump.errors import PumpError, E_INTERNAL, E_LINE_UNKNOWN
 from pump.pump import Pump
 from pump.states import REFILLING, UNPROGRAMMED, STOPPED
+from store.record import StoreError
 from safety.channel import SafetyChannel
 
 _NO_EVENTS = []  # events() when there are none: one list, shared, never changed
@@ -59,6 +60,11 @@ class Device:
             pin_store = store.pin
         self.auth = Auth(pin_store)
         self.pump = None
+        # A programmed state was lost at boot (store/persist.py's lost_therapy): the line
+        # may still be in a patient, so prime and calibration wait until a clinician
+        # declares it detached (`decommission`). Kept in the snapshot until then.
+        self.line_unknown = False
+        self.repl = None  # who asked for the REPL (console/cmd_service.py); the loop ends
         now = clock.now_ms()
         below = motor if store is None else store.lease_motor(motor)
         self.safety = SafetyChannel(below, rig, clock)
@@ -66,12 +72,21 @@ class Device:
             self.pump = Pump(rig, self.safety, log=self._note, now_ms=now)
         else:
             self.pump = store.boot(rig, self.safety, now, self._note)
+            self.line_unknown = store.lost_therapy
             if not device_state.load(self, store.extra, now):
                 self.pump.fault("memory", now)
         # The guard's limits follow the restored prescription before anything can move
         # (a drug that resumes basal after a restart is already running).
         self.safety.follow(self.pump, now)
         self.draft = Draft(rig) if self.pump.rx is None else from_rx(self.pump.rx, rig)
+        if store is not None and store.lost_therapy:
+            # The flag on flash first, then the lease rebased: a cut between the two
+            # finds the old lease again and raises the flag again.
+            if store.save(self.pump, device_state.encode(self, now)):
+                try:
+                    store.rebase_lease()
+                except StoreError:
+                    self.pump.fault("memory", now)
         self._saved_key = self._key()
         self.alarms_seen = []
 
@@ -167,6 +182,16 @@ class Device:
         self.pump.cancel(now)
         self.emit("refill-cancelled")
 
+    def check_line_known(self):
+        """Raise unless pushing fluid out of the line is known to reach no patient."""
+        if self.line_unknown:
+            raise PumpError(E_LINE_UNKNOWN)
+
+    def decommission(self):
+        """A clinician's declaration that the line is detached (after a lost state)."""
+        self.line_unknown = False
+        self.record("decommission line=detached")
+
     def calibration_module(self):
         """app/calibration.py, loaded while a run exists or a command needs it."""
         return lazy.load(lazy.CALIBRATE)
@@ -184,7 +209,7 @@ class Device:
         a = self.auth
         p = self.safety.limits
         return (a.store.get(), a.wrong, a.lockouts, a.locked_until, self.safety.tripped,
-                p.held, p.hold_until)
+                p.held, p.hold_until, self.line_unknown)
 
     def _same_key(self):
         """_key() == the saved one, without building a tuple (every pass)."""
@@ -193,7 +218,7 @@ class Device:
         p = self.safety.limits
         return (k[0] == a.store.get() and k[1] == a.wrong and k[2] == a.lockouts
                 and k[3] == a.locked_until and k[4] == self.safety.tripped
-                and k[5] == p.held and k[6] == p.hold_until)
+                and k[5] == p.held and k[6] == p.hold_until and k[7] == self.line_unknown)
 
     def _note(self, t, kind, values):
         pump = self.pump if self.pump is not None else (

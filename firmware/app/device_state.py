@@ -16,7 +16,8 @@ from safety import counts
 from store.codec import Writer, Reader, Corrupt
 from store.record import StoreError
 
-VERSION = const(2)  # 2: the calibration counter; 1 (without it) is still read
+# 3: the line-unknown flag; 2: the calibration counter; 1 (without either) is still read
+VERSION = const(3)
 
 
 def encode(dev, now_ms):
@@ -29,6 +30,7 @@ def encode(dev, now_ms):
     w.int(a.locked_left_ms(now_ms))
     w.int(dev.pump.steps_issued)
     counts.write(w, dev.safety, now_ms)
+    w.int(1 if dev.line_unknown else 0)
     return w.result()
 
 
@@ -38,12 +40,13 @@ def load(dev, data, now_ms):
     try:
         r = Reader(data)
         version = r.int()
-        if version not in (1, VERSION):
+        if version not in (1, 2, VERSION):
             raise Corrupt("version")
         pin = r.bytes(64)
         wrong, lockouts, locked_left = r.int(), r.int(), r.int()
         steps_then = r.int()
         saved = counts.read(r, version, now_ms)
+        line_unknown = r.int() if version >= 3 else 0
         r.end()
         if min(wrong, lockouts, locked_left, steps_then) < 0:
             raise Corrupt("range")
@@ -53,6 +56,7 @@ def load(dev, data, now_ms):
         counts.apply(dev.safety, saved, charged, now_ms)
     except (Corrupt, ValueError):
         return False
+    dev.line_unknown = dev.line_unknown or line_unknown != 0
     a = dev.auth
     if pin and a.store.get() is None:
         try:

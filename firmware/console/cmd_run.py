@@ -34,6 +34,7 @@ def do_resume(dev, out, args, now):
 def do_prime(dev, out, args, now):
     from pump.units import parse_volume_nl
     volume = parse_volume_nl(args[0])
+    dev.check_line_known()
     pump = dev.pump
     old = pump.sm.state
     pump.prime(volume, now)

@@ -60,6 +60,8 @@ MESSAGES = (
      "refill cancelled, nothing filled: %s was not run"),
     (e.E_INTERNAL, "internal", "internal error: %s"),
     (e.E_LINE_STALE, "line stale", "half a line, then %s ms of silence: dropped"),
+    (e.E_LINE_UNKNOWN, "line unknown", "a programmed state was lost and the line may still "
+     "be in a patient: declare it detached first (decommission)"),
     (e.E_PIN_LOST, "pin lost", "the PIN's records are damaged: a new PIN needs the flash "
      "cleared by someone with the board in hand (docs/protocol.md)"),
     (e.E_CAL_STATE, "calibration state",

@@ -29,6 +29,8 @@ USAGE = {
     "resume": "resume",
     "prime": "prime <volume>",
     "ack": "ack <alarm name>",
+    "decommission": "decommission [confirm]  (the line is detached, after a lost state)",
+    "repl": "repl [confirm]  (clinician, pump stopped: the MicroPython REPL)",
     "calibrate": ("calibrate run <steps> | calibrate weighed <volume> |"
                   " calibrate cancel  (unprogrammed only; outlet over a balance)"),
     "sim": ("sim advance <duration> | sim fault <name> | sim clear <name> | sim press"

@@ -79,6 +79,7 @@ E_REFILL_CANCELLED = const(81)  # values: the word of the line that cancelled it
 E_INTERNAL = const(82)  # values: exception type; a console bug, never a pump refusal
 E_LINE_STALE = const(83)  # values: ms of silence after half a line
 E_PIN_LOST = const(84)  # the PIN's records are there and unreadable: no new PIN from the console
+E_LINE_UNKNOWN = const(85)  # a programmed state was lost: prime/calibrate wait for decommission
 
 # Calibration (console/cmd_calibrate.py; words in console/messages.py).
 E_CAL_STATE = const(90)  # values: the pump's state (calibration needs `unprogrammed`)

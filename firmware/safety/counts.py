@@ -54,7 +54,7 @@ def read(r, version, now_ms):
         held = (r.int(), r.int())
         hold_left = r.int()
     cal = None
-    if version >= 2 and r.int():
+    if version >= 2 and r.int():  # versions of app/device_state.py
         cal = StepGuard(0, 0)
         cal.load(now_ms, False, _read_groups(r), _read_groups(r))
     if hold_left < -1:

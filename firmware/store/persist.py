@@ -27,6 +27,7 @@ from micropython import const
 from pump.pump import Pump
 from store import lease, snapshot
 from store.pin_record import PinRecord
+from store.codec import Writer
 from store.record import StoreError
 from store.ring import EventLog, event_text
 from store.slots import Slots, ALARM_REPORTS, FRESH, REPORT_NAMES
@@ -72,6 +73,7 @@ class Persist:
         self.motor = None
         self.extra = b""
         self.reports = None  # (state report, lease report) from boot, for status and tests
+        self.lost_therapy = False  # boot found no state where the lease or log shows one
         self.failures = 0
         self.log_failures = 0
         self._key = None
@@ -111,6 +113,9 @@ class Persist:
             pump = Pump(rig, motor, log=hold, now_ms=now_ms)
             if rep != FRESH:
                 pump.fault("restart", now_ms)
+            # Steps were issued (the lease) or a prescription programmed (the log): this
+            # pump had a line that may still be in a patient, whatever state was lost.
+            self.lost_therapy = bool(bound) or self._log_shows_program()
         self.pump = pump
         log = self.note if log is None else log
         pump.set_log(log)
@@ -124,6 +129,21 @@ class Persist:
         if rep != FRESH or pump.rx is not None:
             self.save(pump)  # the charged state: a second cut must not charge it twice
         return pump
+
+    def rebase_lease(self):
+        """After a boot that lost the state (lost_therapy), once the caller has saved
+        what it must keep of that: the lease counts from the fresh pump's steps, so the
+        next boot does not charge the lost pump's steps to this one."""
+        w = Writer()
+        w.int(self.pump.steps_issued)
+        self.lease_slots.commit(w.result())
+        self.motor.bound = self.pump.steps_issued
+
+    def _log_shows_program(self):
+        for _, payload in self.log.last(self.log.size):
+            if b" program drug=" in payload:
+                return True
+        return False
 
     def due(self, pump):
         """Something a snapshot holds has changed, or enough steps or time have passed."""

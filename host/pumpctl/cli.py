@@ -376,13 +376,23 @@ def _pct(x):
     return "-" if x is None else "%+.2f%%" % float(x)
 
 
+def _ask_pin():
+    """The clinician PIN, typed unseen, for a board whose firmware guards its REPL."""
+    import getpass
+    try:
+        return getpass.getpass("clinician PIN for the board's REPL (not shown): ").strip()
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
 def do_deploy(args):
     try:
         deploy(args.port, firmware=Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE,
                board_config=Path(args.board), source=args.source, opt=args.opt,
                wait=not args.no_wait, out=Path(args.build) if args.build else
                virtual_pico.REPO / "build" / "pico",
-               progress=Progress("deploy", enabled=False if args.quiet else None))
+               progress=Progress("deploy", enabled=False if args.quiet else None),
+               ask_pin=_ask_pin)
     except DeployError as e:
         raise CommandError(str(e)) from e
     return EXIT_OK

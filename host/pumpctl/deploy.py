@@ -2,9 +2,11 @@
 mpremote, soft-reset, wait for the firmware's ready line.
 
 Hazards first. Deploying replaces the code that drives a motor, so: it goes through
-mpremote's usual connect (ctrl-C, raw REPL, soft reset), which a delivering pump refuses
-(its firmware ignores ctrl-C while the motor may move), and the refusal is reported, never
-forced. Old copies of the firmware's packages are removed first: MicroPython imports
+mpremote's usual connect (ctrl-C, raw REPL, soft reset). Our firmware never drops to the
+REPL on ctrl-C: deploy asks it for a clinician's `repl` (the clinician PIN, asked for
+unseen; a board with no PIN and nothing programmed needs none), which a pump that may
+move refuses; the refusal is reported, never forced. A bare board gives its prompt at
+once. Old copies of the firmware's packages are removed first: MicroPython imports
 x.py before x.mpy, so a stale source would silently shadow the new code. Nothing else in
 the flash (the pump's own records) is touched.
 
@@ -132,18 +134,51 @@ def mpremote_args(port, out, files):
     return args
 
 
-def stop_firmware(port, timeout=STOP_S):
-    """ctrl-C, then wait for the REPL prompt. mpremote would wait for ever on a board
-    that keeps running (its first read has no timeout), so refuse here instead."""
+# What our firmware says to a ctrl-C while stopped: the REPL is a clinician's `repl`.
+CLINICIANS_REPL = b"the REPL is a clinician's"
+
+
+def _read_for(client, want, timeout):
+    """Bytes until one of `want` appears or `timeout` s pass."""
+    deadline = time.monotonic() + timeout
+    got = b""
+    while not any(w in got for w in want) and time.monotonic() < deadline:
+        client.serial.timeout = 0.1
+        got += client.serial.read(max(1, client.serial.in_waiting))
+    return got
+
+
+def _clinicians_repl(client, ask_pin, timeout):
+    """Our firmware, stopped: `repl confirm`, after a login if the board has a PIN. The
+    pump's own rules decide (a clinician, nothing moving); this only asks."""
+    reply = client.command("repl confirm", timeout=timeout)
+    if not reply.ok and reply.code == 74:  # needs a clinician login
+        pin = ask_pin() if ask_pin is not None else None
+        if not pin:
+            raise DeployError("the board runs the pump firmware, whose REPL needs a "
+                              "clinician: give the PIN (pumpctl deploy asks for it)")
+        login = client.command("login " + pin, timeout=timeout)
+        if not login.ok:
+            raise DeployError("login refused: " + login.final)
+        reply = client.command("repl confirm", timeout=timeout)
+    if not reply.ok:
+        raise DeployError("the firmware refused the REPL: " + reply.final)
+    return _read_for(client, (PROMPT,), READY_S)
+
+
+def stop_firmware(port, timeout=STOP_S, ask_pin=None):
+    """ctrl-C, then wait for the REPL prompt (a bare board, or a firmware that gives it);
+    our firmware never gives it on ctrl-C, so a clinician's `repl` is asked for, with
+    the PIN from `ask_pin()` if the board has one. mpremote would wait for ever on a
+    board that keeps running (its first read has no timeout), so refuse here instead."""
     try:
         with PumpClient(port) as client:
             client.drain(quiet=0.05, overall=1.0)
-            client.write_raw(b"\r" + CTRL_C)  # ctrl-C: a stopped pump drops to the REPL
-            deadline = time.monotonic() + timeout
-            got = b""
-            while PROMPT not in got and time.monotonic() < deadline:
-                client.serial.timeout = 0.1
-                got += client.serial.read(max(1, client.serial.in_waiting))
+            client.write_raw(b"\r" + CTRL_C)  # ctrl-C: a bare board shows its prompt
+            got = _read_for(client, (PROMPT, CLINICIANS_REPL), timeout)
+            if PROMPT not in got and CLINICIANS_REPL in got:
+                client.drain(quiet=0.05, overall=1.0)
+                got = _clinicians_repl(client, ask_pin, timeout)
     except ClientError as e:
         raise DeployError(str(e)) from e
     if PROMPT not in got:
@@ -208,10 +243,10 @@ def soft_reset(port, wait=True, timeout=READY_S, say=print):
 
 
 def deploy(port, firmware=FIRMWARE, board_config=None, out=BUILD, source=False, opt=0,
-           wait=True, say=print, progress=None):
+           wait=True, say=print, progress=None, ask_pin=None):
     files = build(firmware, out, source=source, opt=opt, say=say, progress=progress)
     if board_config is not None:
         files.append(add_board_config(out, board_config))
-    stop_firmware(port)
+    stop_firmware(port, ask_pin=ask_pin)
     upload(port, out, files, say=say)
     return soft_reset(port, wait=wait, say=say)

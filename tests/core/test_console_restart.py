@@ -3,7 +3,8 @@
 monotonic clock starts again at 0 after each reset, as on a Pico. Runs under pytest and
 MicroPython."""
 from console_fakes import Board, CASE1_LINES, PIN, kv, events
-from pump.errors import (E_BAD_PIN, E_CRITICAL, E_LOCKOUT, E_LOGIN_LOCKED, E_NO_PIN,
+from pump.errors import (E_BAD_PIN, E_CRITICAL, E_LINE_UNKNOWN, E_LOCKOUT, E_LOGIN_LOCKED,
+                         E_NO_PIN,
                          E_PIN_LOST, E_PIN_SET)
 from store.persist import Persist
 from store.sim_flash import SimFlash
@@ -219,16 +220,14 @@ def test_damaged_pin_records_refuse_a_new_pin_from_the_console():
 
 
 def test_a_pin_kept_in_an_older_snapshot_moves_into_its_own_records():
-    from app import device_state
     from safety import counts
     from store.codec import Writer
     flash = SimFlash()
     b = board(flash)
     b.ok("pin " + PIN)
     pin = b.dev.auth.store.get()
-    w = Writer()  # device_state's layout as it was, with the PIN in it
-    for v in (device_state.VERSION,):
-        w.int(v)
+    w = Writer()  # device_state's layout as it was (version 2), with the PIN in it
+    w.int(2)
     w.bytes(pin)
     for v in (0, 0, 0, b.dev.pump.steps_issued):
         w.int(v)
@@ -252,3 +251,48 @@ def test_one_damaged_pin_record_leaves_the_pin_in_the_other():
     b = reboot(flash)
     b.err("pin 1111", E_PIN_SET)
     b.ok("login " + PIN)
+
+
+def _again(flash):
+    """A power cycle, and the flash the new board writes to (reboot() copies it)."""
+    b = reboot(flash)
+    return b, b.dev.store.slots.flash
+
+
+def test_a_lost_programmed_state_refuses_prime_and_calibration_until_decommissioned():
+    # Both state records damaged on a pump that delivered: the line may still be in the
+    # patient, and `calibrate run` pushed 449 uL into it in 10 minutes.
+    flash = SimFlash()
+    running(flash)
+    _flip_a_byte_in_both(flash, "state")
+    b, flash = _again(flash)
+    b.login()
+    for line in CASE1_LINES:
+        b.ok(line)
+    b.ok("refill 40mL")
+    b.ok("confirm")
+    b.err("prime 150uL", E_LINE_UNKNOWN)
+    b.err("calibrate run 2000", E_LINE_UNKNOWN)
+    b, flash = _again(flash)  # a power cycle does not forget it
+    b.login()
+    b.err("calibrate run 2000", E_LINE_UNKNOWN)
+    assert kv(b.ok("decommission")) == {"line_unknown": "1", "confirm": "required"}
+    b.err("calibrate run 2000", E_LINE_UNKNOWN)  # not until confirmed
+    assert kv(b.ok("decommission confirm"))["was"] == "1"
+    assert any(l.startswith("decommission line=detached") for l in b.ok("log 10"))
+    b, flash = _again(flash)
+    b.login()
+    assert kv(b.ok("decommission")) == {"line_unknown": "0"}
+    for name in kv(b.ok("status"))["alarms"].split(","):
+        b.ok("ack " + name)  # memory and restart, from the boot that lost the state
+    b.ok("prime 150uL")
+
+
+def test_a_board_that_never_delivered_needs_no_decommission():
+    flash = SimFlash()
+    b = board(flash)
+    b.ok("pin " + PIN)
+    _flip_a_byte_in_both(flash, "state")
+    b = reboot(flash)
+    b.login()
+    assert kv(b.ok("decommission")) == {"line_unknown": "0"}

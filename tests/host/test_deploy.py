@@ -8,6 +8,8 @@ import pytest
 
 from fake_firmware.harness import FAKE_FIRMWARE, REPO, mpremote, open_port, read_until, start_fake
 from pumpctl import deploy
+from pumpctl.client import PumpClient
+from pumpctl.virtual_pico import VirtualPico
 
 BOARD = REPO / "board_configs" / "pico_tmc2209_t8_bd60ml.json"
 
@@ -96,3 +98,32 @@ def test_the_real_firmware_builds_and_its_pump_modules_load_on_the_unix_port(
     proc = subprocess.run([micropython_exe, "-c", code], cwd=out, capture_output=True,
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert proc.stdout.strip() == "loaded %d" % len(modules), proc.stdout + proc.stderr
+
+
+def _real_firmware_with_a_pin(tmp_path):
+    vp = VirtualPico(tmp_path / "vp", board_config=BOARD)
+    vp.start()
+    with PumpClient(vp.port) as c:
+        c.wait_ready(60)
+        assert c.command("pin 2468").ok
+    return vp
+
+
+def test_a_deploy_over_the_real_firmware_needs_the_clinician_pin(tmp_path):
+    # Ctrl-C no longer drops our firmware to the REPL (a patient could use it); a deploy
+    # asks for a clinician's `repl`, and without the PIN it is refused, nothing copied.
+    vp = _real_firmware_with_a_pin(tmp_path)
+    try:
+        with pytest.raises(deploy.DeployError, match="needs a clinician"):
+            deploy.stop_firmware(vp.port, ask_pin=lambda: None)
+        with pytest.raises(deploy.DeployError, match="login refused"):
+            deploy.stop_firmware(vp.port, ask_pin=lambda: "1111")
+        with PumpClient(vp.port) as c:
+            c.drain(quiet=0.2, overall=2.0)
+            assert c.command("status").ok  # still the firmware, not a REPL
+        deploy.stop_firmware(vp.port, ask_pin=lambda: "2468")  # at the REPL now
+        with open_port(vp.port) as ser:
+            ser.write(b"\r\n")
+            read_until(ser, b">>> ")
+    finally:
+        vp.stop()

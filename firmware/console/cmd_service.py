@@ -1,0 +1,48 @@
+"""Service commands, each in two steps so none is one mistyped line, each logged.
+
+`repl [confirm]`: the MicroPython REPL, for a deploy or a bench session. Ctrl-C never
+drops to it (a patient can stop a pump by unplugging it, and at the REPL anyone can delete
+the state and the PIN, or drive the STEP pin with no guard): only a clinician, with the
+pump stopped and nothing moving, or a board that was never given a PIN nor a
+prescription (a fresh board: nothing to protect, and a deploy must reach its REPL).
+
+`decommission [confirm]`: a clinician declares that the pump's line is detached from
+any patient, after a boot that lost a programmed state (the lease or the log shows one,
+and the snapshot is gone). Until then `prime` and `calibrate` are refused: either would
+push fluid out of a line that may still be in a patient (issue 15). Two steps, so it is
+never one mistyped line, and logged."""
+from pump.errors import PumpError, E_ROLE, E_USAGE, E_INVALID_EVENT
+from pump.states import UNPROGRAMMED
+
+
+def do_repl(dev, out, args, now):
+    pump = dev.pump
+    fresh = (not dev.auth.has_pin() and not getattr(dev.auth.store, "lost", False)
+             and pump.sm.state == UNPROGRAMMED and not dev.line_unknown)
+    if not fresh and not dev.auth.clinician(now):
+        raise PumpError(E_ROLE, "repl")
+    if not dev.interruptible():
+        raise PumpError(E_INVALID_EVENT, "repl", pump.sm.state)
+    if dev.auth.clinician(now):
+        dev.auth.touch(now)
+    if not args:
+        out.append("the pump stays stopped at the REPL until a reset: repl confirm")
+        return "confirm=required"
+    if args[0].lower() != "confirm":
+        raise PumpError(E_USAGE, "repl")
+    dev.repl = "clinician" if dev.auth.clinician(now) else "fresh"
+    dev.record("repl by=%s" % dev.repl)
+    return "repl=1"
+
+
+def do_decommission(dev, out, args, now):
+    if not args:
+        if dev.line_unknown:
+            out.append("declare that no patient is attached to the line: decommission confirm")
+            return "line_unknown=1 confirm=required"
+        return "line_unknown=0"
+    if args[0].lower() != "confirm":
+        raise PumpError(E_USAGE, "decommission")
+    was = dev.line_unknown
+    dev.decommission()
+    return "line_unknown=0 was=%d" % (1 if was else 0)
