@@ -1,0 +1,60 @@
+"""A patient-only attacker (the USB cable, the power plug) against the virtual Pico
+running the real firmware: Ctrl-C and mpremote's raw-REPL and paste-mode bytes, sent in
+every state a patient can bring about (fresh with a PIN, running, in alarm, stopped
+after a power cut, after a watchdog reset), never bring up the REPL's `>>> ` (issue 15).
+The emulated RP2040's USB CDC is tested the same way in tests/emu/test_repl.py."""
+import time
+
+from pumpctl.client import PumpClient
+from pumpctl.virtual_pico import VirtualPico
+
+PROMPTS = (b">>> ", b"raw REPL")
+# mpremote's connect (Ctrl-C twice, raw REPL), the friendly REPL, soft reset, paste mode.
+ATTACK = (b"\r\x03\x03", b"\r\x01", b"\x02", b"\x04", b"\x05", b"\x03")
+SETUP = ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
+         "drug morphine 1000ug/mL clonidine 75ug/mL", "basal 00:00=600ug/d",
+         "ptm off", "capacity 40mL", "reservoir-alarm 2mL", "refill 40mL", "confirm",
+         "prime 150uL", "sim advance 10m", "start", "logout")
+
+
+def ok(c, line):
+    reply = c.command(line, timeout=30.0)
+    assert reply.ok, (line, reply.final, reply.events)
+    return reply
+
+
+def attack(c):
+    """Every byte of the attack, then what came back for a while: no prompt in it."""
+    c.drain(quiet=0.1, overall=2.0)
+    for chunk in ATTACK:
+        c.write_raw(chunk)
+        time.sleep(0.05)
+    c.write_raw(b"\r\n")
+    got = b""
+    end = time.monotonic() + 1.5
+    while time.monotonic() < end:
+        got += c.serial.read(max(1, c.serial.in_waiting))
+    assert not any(p in got for p in PROMPTS), got
+    assert b"! ctrl-c ignored" in got, got
+    c.drain(quiet=0.2, overall=3.0)
+    return ok(c, "status").fields
+
+
+def test_no_state_a_patient_can_make_opens_the_repl():
+    with VirtualPico() as vp, PumpClient(vp.port) as c:
+        c.wait_ready(60)
+        ok(c, "pin 2468")
+        assert attack(c)["state"] == "unprogrammed"
+        for line in SETUP[1:]:
+            ok(c, line)
+        assert attack(c)["state"] == "running"
+        ok(c, "sim fault stall")
+        ok(c, "sim advance 10m")
+        assert attack(c)["state"] == "alarm"
+        ok(c, "sim power-cut")  # unplugged: a stopped (alarm) pump after the reboot
+        c.wait_ready(60)
+        assert attack(c)["state"] in ("alarm", "stopped")
+        ok(c, "sim fault hang")  # a stuck loop: the watchdog resets the board
+        c.wait_ready(60)
+        fields = attack(c)
+        assert fields["state"] in ("alarm", "stopped"), fields
