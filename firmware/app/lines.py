@@ -3,7 +3,10 @@ per byte. A line ends at CR or LF (CR LF counts once); 0x03 (Ctrl-C) is reported
 own, never as part of a line, and drops any half-typed line. A line longer than MAX bytes
 is not cut into pieces that could each mean something: it is reported once as OVERLONG
 when its end arrives. Half a line followed by silence is reported as STALE, so a cable
-pulled mid-line gets an answer instead of waiting forever."""
+pulled mid-line gets an answer instead of waiting forever. Backspace (0x08) and DEL
+(0x7F, what most terminals send for the Backspace key) take back the last byte typed, so
+a typo fixed in miniterm, picocom, tio or `mpremote repl` is not a line that fails; in a
+line already over MAX they change nothing (its end is refused whole anyway)."""
 from micropython import const
 
 MAX = const(200)
@@ -17,6 +20,8 @@ STALE = const(4)
 _CR = const(13)
 _LF = const(10)
 _CTRL_C = const(3)
+_BS = const(8)
+_DEL = const(127)
 
 
 class LineReader:
@@ -39,6 +44,10 @@ class LineReader:
         if byte == _CTRL_C:
             self._clear()
             return INTERRUPT
+        if byte == _BS or byte == _DEL:
+            if self.n and not self.over:
+                self.n -= 1
+            return None
         if byte == _CR or byte == _LF:
             if self.over:
                 self._clear()

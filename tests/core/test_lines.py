@@ -49,3 +49,11 @@ def test_half_a_line_then_silence_is_reported_once():
 def test_silence_with_nothing_typed_is_not_an_error():
     r = LineReader()
     assert r.check_silence(10 * lines.SILENCE_MS) is None
+
+
+def test_backspace_and_del_take_back_the_last_byte():
+    # Backspace in a plain terminal made the line fail (ERR 73, not printable).
+    r = LineReader()
+    assert _feed(r, b"stau\x08tus\n") == [b"status"]
+    assert _feed(r, b"bolsu\x7f\x7fus\r\n") == [b"bolus"]
+    assert _feed(r, b"\x08\x7fok\n") == [b"ok"]  # nothing to take back: nothing
