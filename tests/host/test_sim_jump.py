@@ -221,7 +221,7 @@ scripts = st.tuples(
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-          max_examples=settings().max_examples // 2 or 1)
+          max_examples=settings().max_examples // 4 or 1)
 @given(scripts)
 def test_random_console_scripts_print_the_same_lines_and_flash_in_both_walks(
         monkeypatch, script):
