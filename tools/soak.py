@@ -25,7 +25,7 @@ BIN = Path(sys.executable).parent
 TESTS = [
     "tests/host/test_model_based.py",
     "tests/host/test_differential.py",
-    "tests/host/test_sim_jump.py",
+    "tests/host/test_jump_differential.py",
     "tests/host/test_adversarial.py",
     "tests/host/test_delivery_properties.py",
     "tests/host/test_state_model.py",

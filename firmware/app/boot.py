@@ -64,7 +64,7 @@ def _real_time():
 
 def _sliced():
     # PUMP_SIM_WALK=slice: `sim advance` passes at every minute mark, as before jumps
-    # (app/sim_hooks.py); tests/host/test_sim_jump.py compares the two walks.
+    # (app/sim_hooks.py); tests/host/test_jump_differential.py compares the walks.
     return _env("PUMP_SIM_WALK") == "slice"
 
 

@@ -4,7 +4,10 @@ the alarm indicators and the watchdog, every pass.
 Never drives the motor itself: steps leave only through the pump, via the guard. The
 watchdog is armed the first time the motor may move, and is fed only by a pass whose checks
 hold (the driver is enabled only while the pump delivers or primes), so a stuck or confused
-loop resets the board. Ctrl-C drops to the REPL only while nothing may move."""
+loop resets the board. Ctrl-C drops to the REPL only while nothing may move.
+
+On the simulated board it also walks the time `sim advance` asks for (jump()): the loop's
+own passes at the minute marks where one has work, never a pass run from a command."""
 from micropython import const
 
 from app import lines
@@ -119,7 +122,7 @@ class Controller:
         each minute mark where one has work (next_due), the rest skipped; every mark when
         the sim is `sliced`. A mark's pass sees what a pass every minute would see there
         (the pump's steps due by then, counted by the guard at that minute), so both walks
-        give the same replies and flash; tests/host/test_sim_jump.py compares them."""
+        give the same replies and flash (tests/host/test_jump_differential.py)."""
         from app.sim_hooks import next_pass, last_mark_before
         sim = self.sim
         start = self.board.clock.now_ms()

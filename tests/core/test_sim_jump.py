@@ -1,7 +1,7 @@
 """Simulated time that jumps (issue 17, item 9): `sim advance` only asks, the controller
 walks the time, passing only at the minute marks where a pass has work, and the result is
-the sliced walk's (a pass at every mark). tests/host/test_sim_jump.py compares the two
-walks over every scripted scenario. Runs under pytest and MicroPython."""
+the sliced walk's (a pass at every mark). tests/host/test_jump_differential.py compares
+the two walks over every scripted scenario. Runs under pytest and MicroPython."""
 from app import auth
 from app.controller import WatchdogReset
 from app.sim_hooks import next_pass, last_mark_before, MARK_MS

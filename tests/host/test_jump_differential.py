@@ -1,5 +1,5 @@
-"""Simulated time that jumps (issue 17, item 9): the two walks of `sim advance` give the same
-board. The controller now passes only at the minute marks where a pass has work (the
+"""Simulated time that jumps (issue 17, item 9): the two walks of `sim advance` give the
+same board. The controller now passes only at the minute marks where a pass has work (the
 pump's next step or event, a session's end, a save due, a change of the guard's limits,
 a battery still being counted, a press); the sliced walk (PUMP_SIM_WALK=slice) passes at
 every mark, as `sim advance` always did. For every scripted scenario the repo has
@@ -65,9 +65,10 @@ SCENARIOS = {
         "sim advance 20h", "status", "sim advance 6h", "status"),
     # a weaker refill: the old mix's tighter limits are held until a day after the flush
     "mix_change": CASE1 + (
-        "sim advance 1h", "login " + PIN, "stop", "drug hydromorphone 500ug/mL ropivacaine 1250ug/mL "
-        "clonidine 37.5ug/mL", "refill 40mL", "confirm", "start", "sim advance 1d",
-        "sim advance 1d", "sim advance 1d", "status"),
+        "sim advance 1h", "login " + PIN, "stop",
+        "drug hydromorphone 500ug/mL ropivacaine 1250ug/mL clonidine 37.5ug/mL",
+        "refill 40mL", "confirm", "start", "sim advance 1d", "sim advance 1d",
+        "sim advance 1d", "status"),
     # the battery is read every second: a reading at the end of a short advance or not
     "battery": CASE1 + (
         "sim advance 61500ms", "sim fault battery", "sim advance 500ms", "sim advance 2m",
@@ -86,8 +87,10 @@ SCENARIOS = {
 }
 SHOWS = {"differential_day": "! button OK", "power_cut_session": "ERR 44 lockout",
          "restart_power_cut": "! alarm name=restart", "month": "time=2026-01-31T07:10:00",
-         "restart_watchdog": "reset cause=watchdog", "calibration": "reboot reason=calibrated",
-         "mix_change": "state=running", "battery": "! alarm name=battery_eos",
+         "restart_watchdog": "reset cause=watchdog",
+         "calibration": "reboot reason=calibrated",
+         "mix_change": "! refill volume_nl=40000000 conc_ng_ml=500000",
+         "battery": "! alarm name=battery_eos",
          "motion_faults": "! alarm name=end_stop",
          "session_and_low": "! alarm name=low_reservoir time=2026-01-02"}
 EXTRA_LINES = ("sim power-cut", "sim fault hang", "calibrate run 2000", "calibrate cancel",
