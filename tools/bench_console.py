@@ -7,7 +7,7 @@ printed with their floors beside them, never asserted (timings flake):
   pass at every minute mark, as before jumps), and how many passes each makes (the
   firmware in this process, the same walk as the board's);
 - a year of case 1's three-step flexible schedule with a bolus a day, over the console:
-  a `sim advance 1d` and a `bolus` a day, a refill every 50 days.
+  a `bolus` and a `sim advance 1d` a day, a refill every 50 days.
 
 The virtual Pico's flash is a folder that takes a lease write before every step and a
 snapshot every 10 minutes of pump time, so these figures count host file writes too: its
@@ -128,8 +128,8 @@ def year():
             t = time.perf_counter()
             granted = 0
             for day in range(1, YEAR_DAYS + 1):
-                ok(c, "sim advance 1d", timeout=120)
                 granted += ok(c, "bolus").fields.get("dose_ng") == "30000"
+                ok(c, "sim advance 1d", timeout=120)
                 if day % REFILL_DAYS == 0:
                     for line in REFILL:
                         ok(c, line)
