@@ -18,11 +18,11 @@ CASE1 = ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
          "sim advance 10m", "start")
 
 
-def rig(sliced=False, flash=None):
+def rig(sliced=False, flash=None, fill="40mL"):
     r = LoopRig(flash)
     r.hooks.sliced = sliced
     for line in CASE1:
-        r.ok(line)
+        r.ok(line.replace("40mL", fill) if line.startswith("refill") else line)
     return r
 
 
@@ -132,7 +132,7 @@ def test_both_walks_leave_the_same_guard_counts_flash_world_and_replies():
 
 
 def test_the_pump_s_own_events_come_out_at_their_exact_ms_not_at_a_mark():
-    r = rig()
+    r = rig(fill="3mL")  # the low-reservoir alarm (2 mL) a day or so on
     r.ok("sim advance 2h")
     r.ok("sim advance 17s")  # a bolus granted between marks
     r.ok("login 2468")
@@ -145,10 +145,10 @@ def test_the_pump_s_own_events_come_out_at_their_exact_ms_not_at_a_mark():
     # 30 ug of 1 mg/mL is 30 uL; at the rig's bolus speed it ends at a time of its own.
     ms = -(-30_000 * 60_000 // r.rig.bolus_nl_per_min)
     assert done[0].endswith(_iso(r, granted + ms)), (done, granted + ms)
-    # The low-reservoir alarm at the very ms forecast for it (pump/forecast.py), 50 days on.
+    # The low-reservoir alarm at the very ms forecast for it (pump/forecast.py).
     pump = r.ctl.pump
     when = pump.t + low_alarm_eta_ms(pump)
-    reply = r.ok("sim advance 60d")
+    reply = r.ok("sim advance 3d")
     low = events(reply, "alarm")
     assert low[0] == "alarm name=low_reservoir time=" + _iso(r, when), (low, when)
     assert pump.alarms.state["low_reservoir"][0] == when

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import tally
 from pumpctl.client import PumpClient, is_final
 from pumpctl.script import parse
-from pumpctl.simboard import DEFAULT_BOARD, VirtualPico
+from pumpctl.virtual_pico import DEFAULT_BOARD, VirtualPico
 from test_differential import SETUP, lines as console_lines
 
 REPO = Path(__file__).resolve().parents[2]
