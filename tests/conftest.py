@@ -39,6 +39,9 @@ SLOW_FILES = {
         "tests/host/test_power_cut.py", "tests/host/test_power_cut_console.py"),
     "a MicroPython VM booted again for every hypothesis script (about 8 s)": (
         "tests/host/test_differential.py",),
+    "each script played twice through the firmware, once a pass a minute, a month among "
+    "them, and on a virtual Pico (about 20 s)": (
+        "tests/host/test_jump_differential.py",),
     "a day recorded on a virtual Pico, then drawn by matplotlib (about 9 s)": (
         "tests/host/test_report.py",),
     "each test starts the MicroPython VM, most a virtual Pico on a pty (0.3 to 4 s each)": (

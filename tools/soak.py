@@ -25,6 +25,7 @@ BIN = Path(sys.executable).parent
 TESTS = [
     "tests/host/test_model_based.py",
     "tests/host/test_differential.py",
+    "tests/host/test_jump_differential.py",
     "tests/host/test_adversarial.py",
     "tests/host/test_delivery_properties.py",
     "tests/host/test_state_model.py",
@@ -103,6 +104,10 @@ def main(argv=None):
           "and MicroPython" % (counts.get("differential.scripts", 0),
                                counts.get("differential.lines_sent", 0),
                                counts.get("differential.reply_lines_compared", 0)))
+    print("  simulated time: %d scripts, %d reply lines and %d files identical whether "
+          "`sim advance` jumps or walks every minute"
+          % (counts.get("sim_jump.scripts", 0), counts.get("sim_jump.lines_compared", 0),
+             counts.get("sim_jump.files_compared", 0)))
     print("  console fuzz: %d lines, %d bytes" % (counts.get("adversarial.lines", 0),
                                                    counts.get("adversarial.bytes", 0)))
     print("  PIN guessing: " + "; ".join(pin) if pin else "  PIN guessing: (not printed)")

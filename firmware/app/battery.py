@@ -15,6 +15,17 @@ class BatteryMonitor:
         self.low = {"battery_eri": 0, "battery_eos": 0}  # consecutive readings below
         self.active = {"battery_eri": False, "battery_eos": False}
 
+    def settled(self, mv):
+        """True if readings of `mv` would raise nothing, end nothing and count nothing
+        towards READINGS: a simulated jump (app/controller.py) may then skip them."""
+        for name, limit in (("battery_eos", EOS_MV), ("battery_eri", ERI_MV)):
+            if mv < limit:
+                if not self.active[name]:
+                    return False  # counting towards an alarm
+            elif self.low[name] or (self.active[name] and mv >= limit + HYST_MV):
+                return False  # a count to reset, or a cause about to end
+        return True
+
     def reading(self, mv):
         """Returns [(name, True)] for alarms to raise and [(name, False)] for causes gone."""
         out = []

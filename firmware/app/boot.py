@@ -69,6 +69,12 @@ def _real_time():
     return _env("PUMP_CLOCK") != "manual"
 
 
+def _sliced():
+    # PUMP_SIM_WALK=slice: `sim advance` passes at every minute mark, as before jumps
+    # (app/sim_hooks.py); tests/host/test_jump_differential.py compares the walks.
+    return _env("PUMP_SIM_WALK") == "slice"
+
+
 def _build(config, rig):
     if _on_pico():
         from hal.pico.board import PicoBoard
@@ -83,7 +89,7 @@ def _build(config, rig):
         if why is not None and why != "no world file":
             print("! world " + why)
         board.cause = _sim_cause()
-    return board, SimHooks(board)
+    return board, SimHooks(board, sliced=_sliced())
 
 
 def _store(board, rig):
@@ -155,8 +161,6 @@ def run(port=None):
         from app.config_file import ConfigFile
         ctl = Controller(board, rig, port.write, sim, _store(board, rig),
                          ConfigFile(CONFIG_FILE))
-        if sim is not None:
-            sim.controller = ctl
         _heap()  # what the device loaded to restore the pump is garbage now
         port.write("! ready firmware=" + VERSION + " board=" + name
                    + " driver=" + driver + " step_nl=" + str(rig.step_nl_ceil()))

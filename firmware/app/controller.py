@@ -5,7 +5,10 @@ Never drives the motor itself: steps leave only through the pump, via the guard.
 watchdog is armed the first time the motor may move, and is fed only by a pass whose checks
 hold (the driver is enabled only while the pump delivers or primes), so a stuck or confused
 loop resets the board. Ctrl-C never drops to the REPL: a clinician's `repl` does, and
-only while nothing may move."""
+only while nothing may move.
+
+On the simulated board it also walks the time `sim advance` asks for (jump()): the loop's
+own passes at the minute marks where one has work, never a pass run from a command."""
 from micropython import const
 
 from app import lines
@@ -64,6 +67,7 @@ class Controller:
         self.armed = False
         self.cut = False
         self.wdt_refused = 0  # passes whose checks failed: the watchdog went unfed
+        self.jump_passes = 0  # passes run by simulated jumps (`sim advance`)
 
     # ----- input -----
     def byte(self, b, now_ms):
@@ -80,6 +84,13 @@ class Controller:
                 # Before the final line, so a client waiting for it knows to wait for
                 # `! ready` next.
                 reply.insert(len(reply) - 1, "! reboot reason=" + self.device.reboot)
+            ms = self.sim.asked() if self.sim is not None else 0
+            if ms and reply[-1].startswith("OK"):
+                # `sim advance`: the time is walked here, by the loop, after the command
+                # and before its final line, so the events on the way come first.
+                self._reply(reply[:-1])
+                self.jump(ms)
+                reply = reply[-1:]
             self._reply(reply)
         elif kind == lines.OVERLONG:
             self._reply(self.console.handle(b"\xff" * (lines.MAX + 1)))
@@ -92,7 +103,7 @@ class Controller:
                            + "; the REPL is a clinician's (repl)")
             else:
                 self.write("! ctrl-c ignored: the pump is " + state)
-        if self.cut:
+        if self.cut or (self.sim is not None and self.sim.cut):
             raise PowerCut()
         if self.sim is not None and self.sim.hung:
             self._hang()
@@ -113,6 +124,37 @@ class Controller:
             if waited >= _HANG_GIVE_UP_MS:
                 raise PowerCut()
         raise WatchdogReset()
+
+    def jump(self, ms):
+        """Simulated time (`sim advance`), walked as the loop would have run it: a pass at
+        each minute mark where one has work (next_due), the rest skipped; every mark when
+        the sim is `sliced`. A mark's pass sees what a pass every minute would see there
+        (the pump's steps due by then, counted by the guard at that minute), so both walks
+        give the same replies and flash (tests/host/test_jump_differential.py)."""
+        from app.sim_hooks import next_pass, last_mark_before
+        sim = self.sim
+        start = self.board.clock.now_ms()
+        end = start + ms
+        t = start
+        while t < end:
+            m = next_pass(t, start, end, None if sim.sliced else self.next_due(t),
+                          sim.sliced)
+            skipped = last_mark_before(t, m, start)
+            if skipped is not None:
+                # The passes skipped read a battery that stays as it is: only the time of
+                # the last reading changes, and the next one is timed from it.
+                self.battery_at = skipped
+            t = sim.move_to(m)
+            self.service(t)
+            self.jump_passes += 1
+
+    def next_due(self, now):
+        """When a pass next has work by time alone: the device's next (app/device.py), or
+        at once while the battery's readings are still counting or a press waits."""
+        if (self.sim.busy() or self.board.button.held()
+                or not self.battery.settled(self.board.battery.millivolts())):
+            return now
+        return self.device.next_due(now)
 
     def _reply(self, reply):
         for line in reply:

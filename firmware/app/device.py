@@ -25,6 +25,7 @@ journaled before the pass that moves its first step (journal() runs before advan
                     world, then the journal
     fault(name)     an alarm the loop detects itself; PumpError for an unknown name
     interruptible() True only while nothing can move
+    next_due(now)   when a pass next has work by time alone (a simulated jump's stops)
     events()        the `! ` lines noted since the last call (one shared empty list
                     when there are none: read it, never change it)
     reboot          set to a reason by a command that changed the rig"""
@@ -150,6 +151,24 @@ class Device:
         now = self.clock.now_ms()
         self.pump.fault(name, now)
         self.settle(now)
+
+    def next_due(self, now):
+        """When a pass next has work by time alone (ms on the board's clock; `now` for at
+        once), or None: the pump's next step or event, the end of the session, a save due
+        by time, a change of the guard's limits, a calibration run's steps. Between two
+        such times a pass changes nothing, so a simulated jump (app/controller.py) skips
+        it. Reads only."""
+        if self.calibration is not None and not self.calibration.done:
+            return now  # its steps come every few ms at the prime speed
+        pump = self.pump
+        best = pump.ms_to_next_event()
+        if best is not None:
+            best += pump.t
+        for t in (self.auth.session_until, self.safety.limits.next_change(now),
+                  None if self.store is None else self.store.due_at()):
+            if t is not None and (best is None or t < best):
+                best = t
+        return best
 
     def interruptible(self):
         return self.pump.sm.state in (UNPROGRAMMED, STOPPED) and self.calibration is None

@@ -2,36 +2,80 @@
 They act on the world, never on the pump; the pump learns of them only as a real one
 would, through its motor, sensors and clock.
 
-Each jump of the clock is followed by a full control-loop pass, so the battery and button
-are read and alarms come out in the order they happen."""
+`sim advance` only asks for simulated time (ask()); the controller, which runs the loop's
+passes, takes the request once the command has been answered and walks the time itself
+(app/controller.py, jump()), moving the clock and the world with move_to(). It walks as
+the loop would have run, a pass a minute (MARK_MS): at each minute mark where a pass has
+work (next_pass()), or at every one when `sliced` (the walk before jumps; tests compare
+the two)."""
 from micropython import const
 
 from pump.errors import PumpError, E_RANGE
 
-CHUNK_MS = const(60_000)
+# A pass a minute: as long as one bucket of the step guard's rolling hour, so a move at a
+# mark is counted where a board's own steps of that minute would be.
+MARK_MS = const(60_000)
 
+
+def next_pass(t, start, end, due, sliced=False):
+    """The time of the next pass of a jump from `start` to `end`, the last having run at
+    `t` (start <= t < end): the first minute mark (start + k * MARK_MS, then `end`) after
+    `t` and at or after `due` (when a pass next has work; None for never). `sliced`: the
+    next mark, whatever is due."""
+    k = (t - start) // MARK_MS + 1  # the first mark after t
+    if not sliced:
+        if due is None:
+            return end
+        if due > start + k * MARK_MS:
+            k = (due - start + MARK_MS - 1) // MARK_MS
+    m = start + k * MARK_MS
+    return m if m < end else end
+
+
+def last_mark_before(t, m, start):
+    """The last minute mark strictly between t and m (a pass the walk skipped), or None."""
+    k = (m - start - 1) // MARK_MS
+    mark = start + k * MARK_MS
+    return mark if k > 0 and mark > t else None
 
 
 class SimHooks:
-    def __init__(self, board):
+    def __init__(self, board, sliced=False):
         self.board = board
         self.world = board.world
-        self.controller = None  # set once the controller exists
+        self.sliced = sliced  # walk every minute mark of a jump (the differential tests)
         self.cut = False
         self.hung = False  # `sim fault hang`: the controller stops passing after the reply
+        self.asked_ms = 0
         self._last_volume = 0
 
-    def advance(self, ms):
-        """One jump of the clock, then a full control-loop pass. The console walks a long
-        `sim advance` in slices of at most CHUNK_MS (console/cmd_sim.py), so the guard sees
-        steps at nearly the times a board would issue them; a longer jump is refused."""
-        if type(ms) is not int or ms < 0 or ms > CHUNK_MS:
+    def ask(self, ms):
+        """`sim advance`: simulated time for the controller to walk once the command has
+        been answered (whole ms, at most 366 days, as the console parses them)."""
+        if type(ms) is not int or ms <= 0 or ms > 366 * 86_400_000:
             raise PumpError(E_RANGE, ms)
+        self.asked_ms = ms
+
+    def asked(self):
+        """The time asked for, once (0 if none)."""
+        ms = self.asked_ms
+        self.asked_ms = 0
+        return ms
+
+    def move_to(self, t):
+        """The clock to `t` (never back: a real clock may already be past it) and the world
+        with it (the open line drains). Returns the clock's time."""
         clock = self.board.clock
-        clock.jump(ms)
         now = clock.now_ms()
+        if t > now:
+            clock.jump(t - now)
+            now = clock.now_ms()
         self.world.tick(now)
-        self.controller.service(now)
+        return now
+
+    def busy(self):
+        """A press the loop has not yet read: the next pass has work."""
+        return self.board.button.queued > 0
 
     def fault(self, name):
         """Breaks the world; the pump finds out through its sensors (None: no alarm is
@@ -66,9 +110,7 @@ class SimHooks:
         self.board.button.press()
 
     def power_cut(self):
-        self.cut = True
-        if self.controller is not None:
-            self.controller.cut = True
+        self.cut = True  # the controller cuts once the reply is out
 
     def after_pass(self, pump):
         """A confirmed refill: the operator filled the syringe before confirming, so the

@@ -1,20 +1,16 @@
-"""`sim` commands: they act on the simulated world (its clock, its rig, its power), never
-on the pump directly, and need no login. A real board has no world to change: ERR 80.
+"""`sim` commands: they act on the simulated world (its clock, its rig and its power),
+never on the pump directly, and need no login. A real board has no world to change: ERR 80.
 
-`sim advance` moves the clock in slices of at most a minute and lets the pump deliver
-what is due after each one. One jump would hand the step guard a day of steps at a single
-instant, all counted in one of its one-minute buckets: a false "guard" alarm. Slices as
-long as a bucket keep its counts as the board's own ticks would. The clinician session
-counts this time like any other: a long advance ends it.
+`sim advance` only asks for the time: the controller walks it once this reply is built,
+before the reply's final line goes out, so the events on the way come first, as the
+board would have printed them (app/controller.py, jump()). The reply says where the jump
+ends. The clinician session counts this time like any other: a long advance ends it.
 
 `sim fill` and `sim balance` are the bench around a calibration: water in the syringe, and
 a balance under the outlet that weighs what left the line since it was tared."""
-from micropython import const
 from console.civil import format_iso
-from pump.errors import PumpError, E_INTERNAL, E_NO_SIM, E_USAGE
+from pump.errors import PumpError, E_NO_SIM, E_USAGE
 from pump.units import parse_duration_ms, parse_volume_nl
-
-_SLICE_MS = const(60_000)  # one bucket of the guard's rolling hour
 
 
 def do_sim(dev, out, args, now):
@@ -58,16 +54,5 @@ def do_sim(dev, out, args, now):
 def _advance(dev, sim, ms):
     if ms <= 0:
         raise PumpError(E_USAGE, "sim")
-    start = dev.clock.now_ms()
-    end = start + ms
-    t = start
-    while t < end:
-        step = end - t if end - t < _SLICE_MS else _SLICE_MS
-        sim.advance(step)
-        moved = dev.clock.now_ms()
-        if moved <= t:
-            raise PumpError(E_INTERNAL, "sim clock did not move")  # or this loops forever
-        t = moved
-        dev.advance(t)  # a calibration run goes on as a board's loop would run it
-        dev.settle(t)
-    return "advanced_ms=%d time=%s" % (t - start, format_iso(dev.wall(t)))
+    sim.ask(ms)
+    return "advanced_ms=%d time=%s" % (ms, format_iso(dev.wall(dev.clock.now_ms() + ms)))

@@ -215,6 +215,19 @@ class Pump(Guards, Restart):
             return self.prime_integ.ms_until(1)
         return None
 
+    def ms_to_next_event(self):
+        """Least ms until the pump next has work: its next motor step or its next event (a
+        schedule step, a bolus end, a reservoir or line threshold, priming's end), at most
+        a day ahead; None while nothing moves (stopped, suspended, alarm, unprogrammed),
+        when time alone changes nothing here. Reads only: a simulated jump of the clock
+        (app/controller.py) passes only where something happens."""
+        st = self.sm.state
+        if st not in DELIVERING and st != PRIMING:
+            return None
+        ms = self._next_event(self.t + DAY_MS) - self.t
+        step = self.ms_to_next_step()
+        return step if step is not None and step < ms else ms
+
     def _next_event(self, limit):
         best = limit
         st = self.sm.state

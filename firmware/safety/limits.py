@@ -86,6 +86,18 @@ class GuardLimits:
             day += self.cal.day.total(now_ms)
         g.set_limits(hour, day)
 
+    def next_change(self, now_ms):
+        """When the limits next change by time alone (ms), or None: an old mix's hold
+        ends, or calibration steps leave a window (while a run goes on, every pass sets
+        them anyway). A simulated jump (app/controller.py) passes there, so the limits a
+        move meets are the ones a pass every minute would have set. Reads only."""
+        best = self.hold_until if self.held is not None else None
+        if self.cal is not None:
+            t = self.cal.next_exit_ms(now_ms)
+            if t is not None and (best is None or t < best):
+                best = t
+        return best
+
     def update(self, pump, now_ms):
         if self.cal is not None and now_ms // _MINUTE_MS != self.cal_minute:
             self._apply(now_ms)  # calibration steps may have left a window

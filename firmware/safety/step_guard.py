@@ -63,6 +63,16 @@ class _Window:
         self._roll(now_ms)
         self.counts[self.last % self.n] += steps
 
+    def next_exit_ms(self, now_ms):
+        """When the oldest steps still counted at now_ms leave the window (ms on the same
+        clock), or None if it counts none. Reads only (rolls nothing)."""
+        idx = now_ms // self.bucket_ms
+        for age in range(self.n - 1, -1, -1):  # oldest first
+            j = self.last - age  # the bucket's index since time 0
+            if j + self.n > idx and self.counts[j % self.n]:
+                return (j + self.n) * self.bucket_ms
+        return None
+
     def by_age(self, now_ms):
         """The counts, newest bucket first."""
         self._roll(now_ms)
@@ -103,6 +113,12 @@ class StepGuard:
     def reset(self):
         """A clinician's acknowledgement; the counts stay, so the windows still hold."""
         self.tripped = False
+
+    def next_exit_ms(self, now_ms):
+        """When a window's total next falls as its oldest steps leave it, or None."""
+        a = self.hour.next_exit_ms(now_ms)
+        b = self.day.next_exit_ms(now_ms)
+        return a if b is None or (a is not None and a < b) else b
 
     def dump(self, now_ms):
         """(tripped, hour counts, day counts), newest first, for the snapshot on flash."""

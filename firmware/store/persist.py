@@ -5,6 +5,7 @@
                                            and the motor (safety/__init__.py)
     pump = p.boot(rig, channel, now, log)  before anything else; the driver stays off
     p.due(pump) -> bool                    a save is due (every pass asks; reads only)
+    p.due_at() -> ms                       when one falls due by time alone
     p.save(pump, extra)                    with the caller's bytes as they are now
     p.tick(pump, extra)                    save if due
     p.log.last(n)                          the event log, for `log`
@@ -149,6 +150,12 @@ class Persist:
         """Something a snapshot holds has changed, or enough steps or time have passed."""
         return (not _same_key(pump, self._key) or pump.steps_issued - self._steps >= self.every
                 or pump.t - self._t >= self.every_ms)
+
+    def due_at(self):
+        """When a save falls due by time alone (pump ms), if nothing changes before: the
+        last save's time plus `every_ms`; 0 (at once) while no save has been made. Reads
+        only: a simulated jump (app/controller.py) passes there."""
+        return 0 if self._key is None else self._t + self.every_ms
 
     def tick(self, pump, extra=None):
         """Save if due; True if it saved."""

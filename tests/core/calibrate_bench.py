@@ -1,6 +1,6 @@
 """A calibration bench for console tests: a shipped rig on the simulated board whose bore is
 `true_ppm` of its drawing, the console over it with the board config in RAM, and the sim
-hooks a virtual Pico has (fill, balance, advance through a control-loop pass). Not a test
+hooks a virtual Pico has (fill, balance, a jump of time through device passes). Not a test
 module; runs under pytest and MicroPython alike."""
 from app.device import Device
 from app.sim_hooks import SimHooks
@@ -29,18 +29,6 @@ class MemConfig:
         self.writes += 1
 
 
-class _Loop:
-    """The controller's part in a `sim advance` slice: one pass of the device, and the
-    sim's look at the pump after it (a confirmed refill fills the world's syringe)."""
-
-    def __init__(self):
-        self.dev = None
-
-    def service(self, now_ms):
-        self.dev.tick()
-        self.dev.sim.after_pass(self.dev.pump)
-
-
 def config_text(name=DEFAULT):
     with open(configs_dir() + "/" + name) as f:
         return f.read()
@@ -55,14 +43,17 @@ class Bench(Lines):
         self.world = self.board.world
         self.clock = self.board.clock
         self.sim = SimHooks(self.board)
-        loop = _Loop()
-        self.sim.controller = loop
         self.store = MemConfig(text) if store else None
         self.dev = Device(self.rig, self.board.motor, self.clock, sim=self.sim,
                           config_store=self.store, store=persist)
         self.con = Console(self.dev)
         self.guard = self.dev.safety.guard
-        loop.dev = self.dev
+
+    def one_pass(self):
+        """The controller's part of a pass here: the device's, and the sim's look at the
+        pump after it (a confirmed refill fills the world's syringe)."""
+        self.dev.tick()
+        self.sim.after_pass(self.dev.pump)
 
     def ready(self, fill="50mL"):
         """Logged in, the syringe filled with water, the balance tared."""

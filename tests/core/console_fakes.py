@@ -2,6 +2,7 @@
 that moves it and breaks the motor, the guarded SimMotor, and helpers to send lines.
 Not a test module (no test_ names); runs under pytest and MicroPython alike."""
 from app.device import Device
+from app.sim_hooks import next_pass
 from console.console import Console
 from hal.sim.motor import SimMotor
 from pump.rig import bench_rig
@@ -33,17 +34,28 @@ class FakeSim:
     MOTION = ("occlusion", "stall", "end_stop")
     ALARMS = (("battery-sag", "battery_eri"), ("battery_low", "battery_eri"))
 
-    def __init__(self, clock, motor):
+    def __init__(self, clock, motor, sliced=False):
         self.clock = clock
         self.motor = motor
         self.cuts = 0
-        self.advanced = []
+        self.sliced = sliced
+        self.asked_ms = 0
+        self.passes = []  # the times of the last few passes of jumps: a month has many
 
-    def advance(self, ms):
-        if len(self.advanced) == 8:  # the last few slices only: a month is 43200 of them
-            self.advanced.pop(0)
-        self.advanced.append(ms)
-        self.clock.t += ms
+    def ask(self, ms):
+        self.asked_ms = ms
+
+    def asked(self):
+        ms = self.asked_ms
+        self.asked_ms = 0
+        return ms
+
+    def move_to(self, t):
+        if len(self.passes) == 8:
+            self.passes.pop(0)
+        self.passes.append(t)
+        self.clock.t = t
+        return t
 
     def fault(self, name):
         from pump.errors import PumpError, E_RANGE
@@ -66,11 +78,33 @@ class Lines:
     def send(self, line):
         """Reply lines of one line; the last is asserted to be the one final line."""
         reply = self.con.handle(line)
+        sim = getattr(self, "sim", None)
+        ms = sim.asked() if sim is not None else 0
+        if ms and reply[-1].startswith("OK"):
+            reply = reply[:-1] + self.jump(ms) + reply[-1:]
         final = reply[-1]
         assert final == "OK" or final.startswith("OK ") or final.startswith("ERR "), reply
         for r in reply[:-1]:
             assert not (r.startswith("OK") or r.startswith("ERR ")), reply
         return reply
+
+    def jump(self, ms):
+        """What the controller does for `sim advance` (app/controller.py, jump()), on a
+        board without one: the device's pass at each minute mark with work; the events."""
+        dev, sim = self.dev, self.sim
+        start = dev.clock.now_ms()
+        end = start + ms
+        t = start
+        out = []
+        while t < end:
+            t = sim.move_to(next_pass(t, start, end,
+                                      None if sim.sliced else dev.next_due(t), sim.sliced))
+            self.one_pass()
+            out += dev.events()
+        return out
+
+    def one_pass(self):
+        self.dev.tick()
 
     def ok(self, line):
         reply = self.send(line)

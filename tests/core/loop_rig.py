@@ -19,7 +19,6 @@ class LoopRig:
             from store.persist import Persist
             store = Persist(flash)
         self.ctl = Controller(self.board, self.rig, self.out.append, self.hooks, store)
-        self.hooks.controller = self.ctl
 
     def send(self, text):
         """Types a line byte by byte; returns every line written meanwhile."""

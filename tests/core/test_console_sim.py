@@ -23,11 +23,27 @@ def test_sim_needs_no_login_and_refuses_what_it_does_not_know():
     assert b.clock.now_ms() == 1000
 
 
-def test_sim_advance_moves_the_clock_in_slices_no_longer_than_a_minute():
-    b = Board()
+def test_sim_advance_passes_only_where_something_is_due_and_sliced_at_every_minute():
+    b = Board()  # nothing programmed, no session: nothing is due before the end
     r = kv(b.ok("sim advance 150s"))
     assert r["advanced_ms"] == "150000" and r["time"] == "1970-01-01T00:02:30"
-    assert b.sim.advanced == [60_000, 60_000, 30_000]
+    assert b.sim.passes == [150_000]
+    b.sim.sliced = True
+    b.ok("sim advance 150s")
+    assert b.sim.passes == [150_000, 210_000, 270_000, 300_000]
+
+
+def test_a_session_ends_at_the_minute_mark_of_its_timeout_in_both_walks():
+    for sliced in (False, True):
+        b = Board(t=30_000)
+        b.sim.sliced = sliced
+        b.login()  # a session of 15 min from 00:00:30
+        reply = b.ok("sim advance 1h")
+        assert events(reply, "session-ended") == [
+            "session-ended reason=timeout time=1970-01-01T00:15:30"], reply
+        assert b.sim.passes[-1] == 3_630_000
+        if not sliced:
+            assert b.sim.passes == [930_000, 3_630_000]  # the timeout's mark, the end
 
 
 def test_an_occlusion_is_raised_when_the_motor_meets_it_and_stops_delivery():
