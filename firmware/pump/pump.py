@@ -14,6 +14,7 @@ from pump.flow import StepIntegrator
 from pump.ledger import DoseLedger
 from pump.guards import Guards
 from pump.machine import StateMachine
+from pump.plan import Plan
 from pump.reservoir import Reservoir
 from pump.restart import Restart
 from pump.schedule import DAY_MS
@@ -33,11 +34,12 @@ class Pump(Guards, Restart, Settle):
         self.integ = StepIntegrator()
         self.prime_integ = StepIntegrator()
         self.prime_integ.rate = rig.prime_nl_per_min * rig.step_den
-        self.prime_integ.set_step_dose(60_000 * rig.step_num)
+        self.prime_integ.set_step_dose(du.MIN_MS * rig.step_num)  # a speed per minute, run per ms
         self.prime_steps_left = 0
         self.tubing = Tubing(rig.dead_volume_nl * rig.step_den, rig.step_num)
         self.reservoir = Reservoir(rig.step_num, rig.step_den)
         self.ledger = DoseLedger()
+        self.plan = Plan()  # the second look at every batch (plan.py): nothing owed yet
         self.history = BolusHistory()
         self.delivered = {}  # drug -> VU*ng/mL that left the catheter tip
         self.primed_vu = 0
@@ -108,6 +110,7 @@ class Pump(Guards, Restart, Settle):
         steps = volume_nl * self.rig.step_den // self.rig.step_num
         self.prime_steps_left = steps if steps < room else room
         self.prime_integ.acc = 0
+        self.plan.start_prime(self.t, self.prime_steps_left)
         self._moved(old)
 
     def refill(self, volume_nl, concs, now_ms):
@@ -257,13 +260,29 @@ class Pump(Guards, Restart, Settle):
                     self._end_bolus()
                     self.ledger.mark(self.t, self._ideal_rate)  # a piece starting now...
                     self.ledger.bump(extra)  # ...takes the correction, not the bolus's past
-            self._issue(self.integ.run(dt_ms, extra), self.delivered)
+            n = self.integ.run(dt_ms, extra)
+            if self._planned(n):
+                self._issue(n, self.delivered)
         elif st == PRIMING:
             n = self.prime_integ.run(dt_ms)
             n = n if n < self.prime_steps_left else self.prime_steps_left
-            self.prime_steps_left -= self._issue(n, None)
+            if self.plan.prime_ok(self.t, n, self.prime_steps_left, self.rig):
+                self.prime_steps_left -= self._issue(n, None)
+            else:
+                self._raise("plan")  # settled by advance()
         else:
-            self.integ.run(dt_ms)
+            self._planned(self.integ.run(dt_ms))  # nothing moves here; the plan keeps count
+
+    def _planned(self, n):
+        """Plan, verify, move: is `n` the batch the ledger's ideal dose owes now (plan.py)?
+        If not, nothing moves, the `plan` alarm (STOP) is raised for the caller's settle, and
+        the plan restarts from the integrator as it stands: nothing owed is caught up."""
+        ideal = self.ledger.cum_at(self.t)
+        if self.plan.batch_ok(ideal, n, self.integ.den):
+            return True
+        self.plan.rebase(ideal, self.integ.acc)
+        self._raise("plan")
+        return False
 
     def _issue(self, n, out):
         left = self.reservoir.steps_left()

@@ -86,6 +86,9 @@ class Restart:
             raise ValueError("acc")  # never a whole step owed: it would have been issued
         self.integ.acc = acc
         self._charge(bound)
+        # The plan's count starts again here: the ledger came back with the charge added
+        # to it (dose in the windows, not owed as steps), the remainder as it was saved.
+        self.plan.rebase(self.ledger.cum_at(self.t), acc)
         self._restarted(was)
 
     def restart_afresh(self, wall_ms):
