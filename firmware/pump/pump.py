@@ -16,14 +16,13 @@ from pump.guards import Guards
 from pump.machine import StateMachine
 from pump.plan import Plan
 from pump.reservoir import Reservoir
-from pump.restart import Restart
 from pump.schedule import DAY_MS
 from pump.settle import Settle
 from pump.states import TRANSITIONS, INITIAL, DELIVERING, PRIMING
 from pump.tubing import Tubing
 
 
-class Pump(Guards, Restart, Settle):
+class Pump(Guards, Settle):
     def __init__(self, rig, motor, log=None, now_ms=0):
         self.rig = rig
         self.motor = motor
@@ -34,7 +33,7 @@ class Pump(Guards, Restart, Settle):
         self.integ = StepIntegrator()
         self.prime_integ = StepIntegrator()
         self.prime_integ.rate = rig.prime_nl_per_min * rig.step_den
-        self.prime_integ.set_step_dose(du.MIN_MS * rig.step_num)  # a speed per minute, run per ms
+        self.prime_integ.set_step_dose(du.MIN_MS * rig.step_num)  # a speed per min, run per ms
         self.prime_steps_left = 0
         self.tubing = Tubing(rig.dead_volume_nl * rig.step_den, rig.step_num)
         self.reservoir = Reservoir(rig.step_num, rig.step_den)
@@ -102,7 +101,7 @@ class Pump(Guards, Restart, Settle):
     def prime(self, volume_nl, now_ms):
         self.advance(now_ms)
         old = self.sm.state
-        self.sm.fire("prime", volume_nl)  # prime_allowed, asked once; a refusal changes nothing
+        self.sm.fire("prime", volume_nl)  # prime_allowed, asked once: a refusal changes nothing
         # Whole steps, never more than asked and never past the room: the line is filled
         # and nothing more is pushed into the patient. Set before settling, which would
         # otherwise find no step left and end the prime at once.
@@ -161,6 +160,14 @@ class Pump(Guards, Restart, Settle):
                 self.wall_offset_ms = old
                 raise PumpError(*v)
         self._apply_rates()
+
+    def confirm_time(self, wall_ms, now_ms):
+        """A clinician gives the time (after a restart, restart.py): set as set_time() does
+        (refused if it would crowd a window), and the clock alarm ends, so boluses follow
+        the usual rules again from the history that survived."""
+        self.set_time(wall_ms, now_ms)
+        if self.alarms.is_active("clock"):
+            self.ack("clock", now_ms)
 
     def fault(self, name, now_ms):
         """An alarm from outside the logic (hardware, storage, battery, guard)."""
@@ -398,6 +405,13 @@ class Pump(Guards, Restart, Settle):
     def _note(self, kind, *values):
         if self._log is not None:
             self._log(self.t, kind, values)
+
+    # ----- after a reset: pump/restart.py, loaded only when one happens -----
+    def restore(self, *args, **kw):
+        """Take back what a snapshot held, charge the lease, raise `restart` and `clock`,
+        resume by the drug's policy (restart.restore): once, on a pump just built."""
+        from pump.restart import restore
+        restore(self, *args, **kw)
 
     # ----- what the pump can tell -----
     def delivered_ng(self, drug=None):

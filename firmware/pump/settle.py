@@ -11,41 +11,25 @@ from micropython import const
 from pump.alarms import STOP, LIMIT, row as alarm_row
 from pump.states import BOLUSING, PRIMING, ALARM, DELIVERING
 
-FIRE = const(0)  # take the trigger if the state table lists it now and its guard passes
-LEVEL = const(1)  # raise the alarm while the condition holds; its cause is gone when not
-RAISE = const(2)  # raise the alarm when the condition holds; an ack or a refill ends it
+_FIRE = const(0)  # take the trigger if the state table lists it now and its guard passes
+_LEVEL = const(1)  # raise the alarm while nothing is left; its cause is gone when some is
+_RAISE = const(2)  # raise the alarm once nothing is left; an ack or a refill ends it
+# What must be used up (Settle._left); small ints, not names: no heap for new strings.
+_NOTHING = const(0)  # nothing to wait for
+_BOLUS = const(1)  # U of the bolus not yet earned
+_PRIME = const(2)  # priming steps not yet issued
+_STEPS = const(3)  # whole steps the reservoir can still give
+_OVER_LOW = const(4)  # volume above the prescription's low-reservoir level
 
-
-def _bolus_given(p):
-    return p.sm.state == BOLUSING and not p.bolus_left
-
-
-def _prime_given(p):
-    return p.sm.state == PRIMING and p.prime_steps_left == 0
-
-
-def _at_or_below_low(p):
-    if p.rx is None:
-        return None  # no threshold without a prescription: the alarm is left as it is
-    return p.reservoir.volume_vu <= p.rx.low_nl * p.rig.step_den
-
-
-def _dry(p):
-    return p.sm.state in DELIVERING and p.reservoir.steps_left() == 0
-
-
-def _in_alarm(p):
-    return p.sm.state == ALARM  # whether it may leave: the guard alarms_clear, in take()
-
-
-# (condition on the pump, act, trigger or alarm, what a trigger taken notes), looked at in
-# this order, each once per settle. A condition answers True, False, or None (cannot tell).
+# Looked at in this order, each once per settle: in one of `states` (None: any), once
+# nothing is left of `what`, `act` on the trigger or alarm `name`; a trigger taken leaves
+# the note `note`. (states, what, act, name, note)
 SETTLE = (
-    (_bolus_given, FIRE, "bolus_done", "bolus_done"),  # the bolus's dose all earned
-    (_prime_given, FIRE, "prime_done", "primed"),  # every priming step issued
-    (_at_or_below_low, LEVEL, "low_reservoir", None),  # the prescription's threshold
-    (_dry, RAISE, "empty", None),  # delivering, and not one whole step left
-    (_in_alarm, FIRE, "clear", "state"),  # to stopped, once no STOP alarm stands
+    ((BOLUSING,), _BOLUS, _FIRE, "bolus_done", "bolus_done"),  # the dose all earned
+    ((PRIMING,), _PRIME, _FIRE, "prime_done", "primed"),  # every priming step issued
+    (None, _OVER_LOW, _LEVEL, "low_reservoir", None),  # down to the prescription's level
+    (DELIVERING, _STEPS, _RAISE, "empty", None),  # not one whole step left to give
+    ((ALARM,), _NOTHING, _FIRE, "clear", "state"),  # alarms_clear: no STOP alarm left
 )
 
 
@@ -53,28 +37,43 @@ class Settle:
     def _settle(self):
         """Bring alarms, state, the driver and the rates in line with the world."""
         sm = self.sm
-        for holds, act, name, note in SETTLE:
-            met = holds(self)
-            if act == FIRE:
-                if met:
-                    old = sm.state
-                    if sm.take(name) == 0:
-                        self._noted(note, old)
-            elif met:
+        for states, what, act, name, note in SETTLE:
+            if states is not None and sm.state not in states:
+                continue
+            left = self._left(what)
+            if left is None:
+                continue  # cannot tell (no prescription): left as it is
+            if left > 0:
+                if act == _LEVEL:
+                    self.alarms.cause_gone(name)
+            elif act != _FIRE:
                 self._raise(name)
-            elif met is not None and act == LEVEL:
-                self.alarms.cause_gone(name)
+            else:
+                old = sm.state
+                if sm.take(name) == 0:
+                    # The notes keep the forms they always had: they are in transcripts.
+                    if note == "state":
+                        self._note(note, old, sm.state)
+                    elif note == "primed":
+                        self._note(note, self.primed_vu // self.rig.step_den)
+                    else:
+                        self._note(note)
         self.motor.enable(sm.state in DELIVERING or sm.state == PRIMING)
         self._apply_rates()
 
-    def _noted(self, kind, old):
-        # The log keeps the forms it always had: these three notes are in transcripts.
-        if kind == "primed":
-            self._note(kind, self.primed_vu // self.rig.step_den)
-        elif kind == "state":
-            self._note(kind, old, self.sm.state)
-        else:
-            self._note(kind)
+    def _left(self, what):
+        """How much of `what` is left (0 or less: used up), or None if it cannot be told."""
+        if what == _BOLUS:
+            return self.bolus_left
+        if what == _PRIME:
+            return self.prime_steps_left
+        if what == _STEPS:
+            return self.reservoir.steps_left()
+        if what == _OVER_LOW:
+            if self.rx is None:
+                return None  # no threshold without a prescription
+            return self.reservoir.volume_vu - self.rx.low_nl * self.rig.step_den
+        return 0
 
     def _raise(self, name):
         """Raise alarm `name` now and apply its effect at once: STOP ends a bolus and
