@@ -89,11 +89,13 @@ def restore(pump, was, wall_ms, rx, counts, reservoir, segments, delivered, prim
     pump.plan.rebase(pump.ledger.cum_at(pump.t), acc)
     _restarted(pump, was)
 
+
 def restart_afresh(pump, wall_ms):
     """After a reset whose snapshot this rig cannot use (written for other mechanics
     before anything was programmed): only the wall clock, untrusted, comes back."""
     pump.wall_offset_ms = wall_ms - pump.t
     _restarted(pump, UNPROGRAMMED)
+
 
 def _charge(pump, bound):
     """Count the steps the lease allows beyond the snapshot as issued: through the
@@ -112,6 +114,7 @@ def _charge(pump, bound):
     pump._account(n, pump.delivered, True)
     pump.ledger.bump(n * step_dose_u(pump.rig.step_num, c))
     pump._apply_rates()  # the line's head may have changed
+
 
 def _restarted(pump, was):
     now = pump.t
