@@ -39,9 +39,6 @@ class DoseLedger:
             return 0
         if t_ms <= p[0][0]:
             return p[0][1]
-        t, c, r = p[-1]
-        if t_ms >= t:  # now, as every batch's plan check asks: no search
-            return c + r * (t_ms - t)
         lo, hi = 0, len(p) - 1
         while lo < hi:  # last piece starting at or before t_ms
             mid = (lo + hi + 1) // 2

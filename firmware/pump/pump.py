@@ -14,15 +14,18 @@ from pump.flow import StepIntegrator
 from pump.ledger import DoseLedger
 from pump.guards import Guards
 from pump.machine import StateMachine
-from pump.plan import Plan
+from pump import plan
 from pump.reservoir import Reservoir
 from pump.schedule import DAY_MS
-from pump.settle import Settle
+from pump import settle
 from pump.states import TRANSITIONS, INITIAL, DELIVERING, PRIMING
 from pump.tubing import Tubing
 
 
-class Pump(Guards, Settle):
+class Pump(Guards):
+    _settle = settle.settle  # after every change: settle.py's table, one pass
+    _raise = settle.raise_alarm  # an alarm and its effect now; the caller settles
+
     def __init__(self, rig, motor, log=None, now_ms=0):
         self.rig = rig
         self.motor = motor
@@ -35,10 +38,12 @@ class Pump(Guards, Settle):
         self.prime_integ.rate = rig.prime_nl_per_min * rig.step_den
         self.prime_integ.set_step_dose(du.MIN_MS * rig.step_num)  # a speed per min, run per ms
         self.prime_steps_left = 0
+        self.prime_t0 = 0  # the prime in progress: when it began and the steps it planned
+        self.prime_steps = 0
         self.tubing = Tubing(rig.dead_volume_nl * rig.step_den, rig.step_num)
         self.reservoir = Reservoir(rig.step_num, rig.step_den)
         self.ledger = DoseLedger()
-        self.plan = Plan()  # the second look at every batch (plan.py): nothing owed yet
+        self.spent_u = 0  # ledger dose the batches so far stand for (the plan check)
         self.history = BolusHistory()
         self.delivered = {}  # drug -> VU*ng/mL that left the catheter tip
         self.primed_vu = 0
@@ -109,7 +114,7 @@ class Pump(Guards, Settle):
         steps = volume_nl * self.rig.step_den // self.rig.step_num
         self.prime_steps_left = steps if steps < room else room
         self.prime_integ.acc = 0
-        self.plan.start_prime(self.t, self.prime_steps_left)
+        self.prime_t0, self.prime_steps = self.t, self.prime_steps_left
         self._moved(old)
 
     def refill(self, volume_nl, concs, now_ms):
@@ -273,7 +278,8 @@ class Pump(Guards, Settle):
         elif st == PRIMING:
             n = self.prime_integ.run(dt_ms)
             n = n if n < self.prime_steps_left else self.prime_steps_left
-            if self.plan.prime_ok(self.t, n, self.prime_steps_left, self.rig):
+            due = plan.prime_due(self.t - self.prime_t0, self.prime_steps, self.rig)
+            if self.prime_steps - self.prime_steps_left + n == due:  # the prime's plan
                 self.prime_steps_left -= self._issue(n, None)
             else:
                 self._raise("plan")  # settled by advance()
@@ -285,9 +291,11 @@ class Pump(Guards, Settle):
         If not, nothing moves, the `plan` alarm (STOP) is raised for the caller's settle, and
         the plan restarts from the integrator as it stands: nothing owed is caught up."""
         ideal = self.ledger.cum_at(self.t)
-        if self.plan.batch_ok(ideal, n, self.integ.den):
+        den = self.integ.den
+        if plan.batch_ok(ideal - self.spent_u, n, den):
+            self.spent_u += n * den
             return True
-        self.plan.rebase(ideal, self.integ.acc)
+        self.spent_u = ideal - self.integ.acc
         self._raise("plan")
         return False
 

@@ -86,7 +86,7 @@ def restore(pump, was, wall_ms, rx, counts, reservoir, segments, delivered, prim
     _charge(pump, bound)
     # The plan's count starts again here: the ledger came back with the charge added
     # to it (dose in the windows, not owed as steps), the remainder as it was saved.
-    pump.plan.rebase(pump.ledger.cum_at(pump.t), acc)
+    pump.spent_u = pump.ledger.cum_at(pump.t) - acc
     _restarted(pump, was)
 
 

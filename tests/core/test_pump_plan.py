@@ -2,7 +2,8 @@
 ledger (or, priming, from the prime's start and speed) and refuses, with the `plan` alarm
 and no step moved, any batch the plan does not owe. Runs under pytest and MicroPython."""
 from builders import HOUR_MS, MIN_MS, START_MS, case1_pump, case1_rx, filled_pump
-from pump.plan import Plan
+from pump.plan import batch_ok, prime_due
+from pump.rig import bench_rig
 
 
 def refused_with_nothing_moved(pump, moves_before, total_before):
@@ -88,14 +89,20 @@ def test_a_prime_runs_exactly_at_its_plan_and_ends_where_it_planned():
     for t in range(1, 200):
         pump.advance(t * 1000)
     assert pump.sm.state == "stopped" and not pump.alarms.active()
-    assert pump.motor.total == pump.plan.prime_steps > 0
+    assert pump.motor.total == pump.prime_steps > 0
 
 
 def test_the_check_is_the_floor_and_nothing_else():
-    plan = Plan()
-    assert plan.batch_ok(10, 3, 3)  # owed 10 U, 3 U a step: 3 steps, 1 U left
-    assert not plan.batch_ok(10, 1, 3)  # (spent 9 now) 1 owed: no step, not one
-    assert plan.batch_ok(10, 0, 3)
-    assert not Plan().batch_ok(10, 4, 3)  # ahead of the plan
-    assert not Plan().batch_ok(10, 2, 3)  # a whole step behind it
-    assert Plan().batch_ok(0, 0, 0) and not Plan().batch_ok(5, 1, 0)  # no prescription
+    assert batch_ok(10, 3, 3)  # owed 10 U, 3 U a step: 3 steps, 1 U left
+    assert batch_ok(1, 0, 3)  # less than a step owed: no step
+    assert not batch_ok(10, 4, 3)  # ahead of the plan
+    assert not batch_ok(10, 2, 3)  # a whole step behind it
+    assert not batch_ok(-1, 0, 3)  # the steps so far are ahead already
+    assert batch_ok(0, 0, 0) and not batch_ok(5, 1, 0)  # no prescription: no step
+
+
+def test_a_prime_is_due_at_its_speed_and_never_past_its_plan():
+    rig = bench_rig()  # 50 uL/min in 1.4 uL steps: 35.7 steps a minute
+    assert prime_due(0, 107, rig) == 0
+    assert prime_due(MIN_MS, 107, rig) == 35
+    assert prime_due(10 * MIN_MS, 107, rig) == 107
