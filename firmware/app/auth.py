@@ -12,6 +12,7 @@ or at logout: a forgotten session must end even while a patient or a host polls 
 callers pass now_ms."""
 import hashlib
 from micropython import const
+from pump.dose_units import DAY_MS, ceil_div
 from pump.errors import (PumpError, E_NO_PIN, E_PIN_SET, E_BAD_PIN, E_LOGIN_LOCKED,
                          E_PIN_FORMAT, E_PIN_LOST)
 
@@ -19,7 +20,7 @@ SESSION_MS = const(900_000)  # 15 min without a clinician command
 SESSION_MAX_MS = const(3_600_000)  # 60 min from the login: then a new login
 MAX_WRONG = const(5)
 LOCK_MS = const(900_000)  # the first lockout; each further one doubles
-LOCK_MAX_MS = const(86_400_000)
+LOCK_MAX_MS = DAY_MS  # the longest lockout: the pump can always be reached again
 _SALT_LEN = const(8)
 _ROUNDS = const(200)  # a few ms on the Pico; slows a search of the flash copy a little
 _PIN_MIN = const(4)
@@ -135,7 +136,7 @@ class Auth:
             raise PumpError(E_NO_PIN)
         left = self.locked_left_ms(now_ms)
         if left:
-            raise PumpError(E_LOGIN_LOCKED, -(-left // 1000))
+            raise PumpError(E_LOGIN_LOCKED, ceil_div(left, 1000))
         if _check_format(pin) and _same(_digest(stored[:_SALT_LEN], pin), stored[_SALT_LEN:]):
             self.wrong = 0
             self.lockouts = 0

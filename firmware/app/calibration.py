@@ -19,14 +19,12 @@ Hazards first:
   would count them as dose after a power cut).
 
 Loaded only while a run exists (app/lazy.py): Run instances hold this module's code."""
-from micropython import const
-
 from pump.alarms import STOP
+from pump.dose_units import MIN_MS, ceil_div
 from pump.errors import (PumpError, E_CAL_BUSY, E_CAL_CONFIG, E_CAL_NONE, E_CAL_SMALL,
                          E_CAL_STATE, E_CRITICAL, E_RANGE)
 from pump.states import UNPROGRAMMED
 
-_MS_PER_MIN = const(60_000)
 REBOOT = "calibrated"
 
 
@@ -71,7 +69,7 @@ def start(dev, steps, now):
         raise PumpError(E_CAL_SMALL, volume, MIN_NL)
     if volume > rig.capacity_nl:
         raise PumpError(E_RANGE, steps)  # more than the syringe holds
-    ms = -(-steps * rig.step_num * _MS_PER_MIN // (rig.prime_nl_per_min * rig.step_den))
+    ms = ceil_div(steps * rig.step_num * MIN_MS, rig.prime_nl_per_min * rig.step_den)
     dev.calibration = Run(steps, now)
     dev.safety.limits.run_left(steps, now)
     dev.record("calibrate run steps=%d volume_nl=%d" % (steps, volume))
@@ -92,7 +90,7 @@ def tick(dev, now):
         _end(dev, now, "calibrate-failed %s=%s steps=%d" % (what, why.values[0], run.issued))
         return
     rig = dev.rig
-    due = (now - run.t0) * rig.prime_nl_per_min * rig.step_den // (_MS_PER_MIN * rig.step_num)
+    due = (now - run.t0) * rig.prime_nl_per_min * rig.step_den // (MIN_MS * rig.step_num)
     n = (due if due < run.steps else run.steps) - run.issued
     if n <= 0:
         return

@@ -5,9 +5,9 @@ The board has no calendar library, and a clock set to a date that does not exist
 30th of February, hour 24) must be refused rather than rolled over into another day: the
 basal schedule follows the time of day. Never reads a clock; never returns a float."""
 from micropython import const
+from pump.dose_units import DAY_MS
 from pump.errors import PumpError, E_BAD_NUMBER, E_RANGE
 
-_DAY_MS = const(86_400_000)
 _MIN_YEAR = const(1970)  # the pump's wall clock never runs before its epoch
 _MAX_YEAR = const(9999)  # four digits, as written
 _DIGITS = "0123456789"
@@ -78,12 +78,12 @@ def parse_iso(text):
         raise PumpError(E_RANGE, text)
     if not 1 <= d <= days_in_month(y, mo) or h > 23 or mi > 59 or s > 59:
         raise PumpError(E_RANGE, text)
-    return days_from_civil(y, mo, d) * _DAY_MS + ((h * 60 + mi) * 60 + s) * 1000
+    return days_from_civil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000
 
 
 def format_iso(ms):
     """ms since the epoch -> `YYYY-MM-DDTHH:MM:SS`, the second rounded down."""
-    days = ms // _DAY_MS
-    s = ms % _DAY_MS // 1000
+    days = ms // DAY_MS
+    s = ms % DAY_MS // 1000
     y, mo, d = civil_from_days(days)
     return "%04d-%02d-%02dT%02d:%02d:%02d" % (y, mo, d, s // 3600, s // 60 % 60, s % 60)

@@ -1,5 +1,6 @@
 """Commands that open and close the clinician session and set its PIN: pin, login,
 logout, whoami. A PIN never appears in a reply, an event or the log."""
+from pump.dose_units import ceil_div
 from pump.errors import PumpError, E_BAD_PIN, E_LOGIN_LOCKED
 
 
@@ -35,5 +36,5 @@ def do_logout(dev, out, args, now):
 def do_whoami(dev, out, args, now):
     a = dev.auth
     return "role=%s session_s=%d pin=%s login_locked_s=%d" % (
-        "clinician" if a.clinician(now) else "patient", -(-a.session_left_ms(now) // 1000),
-        "set" if a.has_pin() else "unset", -(-a.locked_left_ms(now) // 1000))
+        "clinician" if a.clinician(now) else "patient", ceil_div(a.session_left_ms(now), 1000),
+        "set" if a.has_pin() else "unset", ceil_div(a.locked_left_ms(now), 1000))

@@ -8,6 +8,7 @@ Resident, with what `status` needs (a host polls it): what only `log <n>` and `h
 from console.civil import format_iso
 from console.show import show_bolus, show_drugs, show_int, show_schedule
 from pump import alarms as al
+from pump.dose_units import ceil_div
 from pump.errors import PumpError, E_UNKNOWN_COMMAND
 from pump.forecast import low_alarm_eta_ms
 from pump.status import delivery_of
@@ -17,7 +18,7 @@ _EFFECT = {al.STOP: "stop", al.LIMIT: "limit", al.INFORM: "inform"}
 
 
 def _ceil_s(ms):
-    return -(-ms // 1000)
+    return ceil_div(ms, 1000)  # a wait never shown shorter than it is
 
 
 def do_help(dev, out, args, now):

@@ -167,7 +167,8 @@ def rig(config):
                dead_volume_nl=config.dead_volume_ul * _NL_PER_UL,
                bolus_nl_per_min=config.bolus_ul_per_min * _NL_PER_UL,
                prime_nl_per_min=config.prime_ul_per_min * _NL_PER_UL,
-               min_flow_nl_per_day=config.min_flow_ul_per_day * _NL_PER_UL)
+               min_flow_nl_per_day=config.min_flow_ul_per_day * _NL_PER_UL,
+               max_step_hz=config.max_step_hz)
 
 
 def _parse(text):

@@ -22,6 +22,7 @@ TABLE = (
     ("end_stop", CRITICAL, STOP, True),
     ("empty", CRITICAL, STOP, True),
     ("guard", CRITICAL, STOP, True),
+    ("plan", CRITICAL, STOP, True),  # a batch the plan did not owe was refused (plan.py)
     ("memory", CRITICAL, STOP, True),
     ("battery_eos", CRITICAL, STOP, True),
     ("clock", HIGH, LIMIT, True),

@@ -1,7 +1,10 @@
 """Error codes of the pump logic, and the one exception type that carries them.
 
 Logic raises PumpError(code, *values) with numbers, never text: words for a code are made
-only at the edge (console/messages.py). A code, once published, keeps its number."""
+only at the edge (console/messages.py). A code, once published, keeps its number, and a
+retired one is never given to anything else: 21-24 (occlusion, stall, end stop, plan:
+these are alarms, by name, in alarms.py) and 51 (a guard refuses with its own reason)
+were reserved and never raised."""
 from micropython import const
 
 # Input: what a person typed or a file held.
@@ -9,12 +12,6 @@ E_BAD_NUMBER = const(10)  # not a number, or a sign where none is allowed
 E_BAD_UNIT = const(11)  # unit missing, unknown, or of the wrong kind
 E_PRECISION = const(12)  # would lose precision in the base unit (nL, ng, ms)
 E_RANGE = const(13)  # out of the allowed range, or would overflow
-
-# Delivery faults.
-E_OCCLUSION = const(21)
-E_STALL = const(22)
-E_END_STOP = const(23)
-E_PLAN = const(24)  # a delivery plan failed its own volume check
 
 # Prescription.
 E_UNKNOWN_DRUG = const(30)
@@ -42,7 +39,6 @@ E_CLINICIAN_BOLUS_LIMIT = const(48)
 
 # State machine.
 E_INVALID_EVENT = const(50)  # values: event, state
-E_GUARD = const(51)
 
 # Reservoir, refill, priming.
 E_RESERVOIR_EMPTY = const(60)

@@ -1,9 +1,10 @@
 """A small interpreter for the state table in states.py.
 
-Changes state only through the table: an unknown trigger for the current state raises
-PumpError(E_INVALID_EVENT), a failing guard raises its own code, and in both cases the
-state is unchanged. The one other way in is restore(), after a reset, and it too takes
-only a state the table names. Holds no table of its own and no pump logic."""
+Changes state only through the table, in one place (take): a trigger the table does not
+list for the current state, or whose guard refuses, changes nothing. A row's guard is
+asked there and only there, once per event: no caller asks it first and again to fire.
+The one other way in is restore(), after a reset, and it too takes only a state the
+table names. Holds no table of its own and no pump logic."""
 from pump.errors import PumpError, E_INVALID_EVENT
 
 
@@ -21,22 +22,40 @@ class StateMachine:
         return None
 
     def can(self, trigger):
+        """The table lists `trigger` for the current state (its guard is not asked)."""
         return self._find(trigger) is not None
 
-    def check(self, trigger, *args):
-        """Raise what fire() would raise, change nothing; return the destination."""
+    def listed(self, trigger):
+        """Raise E_INVALID_EVENT unless the table lists `trigger` for the current state.
+        For a command that must refuse before it changes anything of its own; it asks no
+        guard (fire() asks it, once)."""
+        if self._find(trigger) is None:
+            raise PumpError(E_INVALID_EVENT, trigger, self.state)
+
+    def take(self, trigger, *args):
+        """Take `trigger` if the table lists it for the current state and its guard, asked
+        here once with `args`, passes. Returns 0 when taken, the guard's refusal (code,
+        values...) when refused, None when the state does not list it. Raises nothing, and
+        allocates nothing for an unlisted trigger: settling asks every pass."""
         found = self._find(trigger)
         if found is None:
-            raise PumpError(E_INVALID_EVENT, trigger, self.state)
+            return None
         dest, guard = found
         if guard is not None:
             verdict = getattr(self._guards, guard)(*args)
             if verdict:
-                raise PumpError(*verdict)
-        return dest
+                return verdict
+        self.state = dest
+        return 0
 
     def fire(self, trigger, *args):
-        self.state = self.check(trigger, *args)
+        """take() for a command: an unlisted trigger raises E_INVALID_EVENT, a refusal its
+        own code; the state is unchanged in both cases. Returns the new state."""
+        verdict = self.take(trigger, *args)
+        if verdict is None:
+            raise PumpError(E_INVALID_EVENT, trigger, self.state)
+        if verdict:
+            raise PumpError(*verdict)
         return self.state
 
     def restore(self, state):

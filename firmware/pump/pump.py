@@ -5,23 +5,27 @@ Every command first advances the world to `now_ms` (the pump's monotonic clock),
 checks, then acts, so a refused command changes nothing. Never reads a clock or a pin:
 time comes in as an argument, motion goes out through `motor.move(n) -> issued`. Never
 issues a step the ideal has not earned, nor one the reservoir cannot give."""
-from pump.alarms import AlarmSet, STOP, LIMIT, row as alarm_row
+from pump.alarms import AlarmSet
 from pump import dose_units as du
 from pump.bolus import BolusHistory
 from pump.errors import (PumpError, E_NO_RX, E_RANGE, E_CONC_MISMATCH, E_TIME,
-                         E_NO_PENDING, E_REFILL_OVER)
+                         E_NO_PENDING, E_REFILL_OVER, E_INVALID_EVENT)
 from pump.flow import StepIntegrator
 from pump.ledger import DoseLedger
 from pump.guards import Guards
 from pump.machine import StateMachine
+from pump import plan
 from pump.reservoir import Reservoir
-from pump.restart import Restart
 from pump.schedule import DAY_MS
-from pump.states import (TRANSITIONS, INITIAL, DELIVERING, BOLUSING, PRIMING, ALARM)
+from pump import settle
+from pump.states import TRANSITIONS, INITIAL, DELIVERING, PRIMING
 from pump.tubing import Tubing
 
 
-class Pump(Guards, Restart):
+class Pump(Guards):
+    _settle = settle.settle  # after every change: settle.py's table, one pass
+    _raise = settle.raise_alarm  # an alarm and its effect now; the caller settles
+
     def __init__(self, rig, motor, log=None, now_ms=0):
         self.rig = rig
         self.motor = motor
@@ -32,11 +36,14 @@ class Pump(Guards, Restart):
         self.integ = StepIntegrator()
         self.prime_integ = StepIntegrator()
         self.prime_integ.rate = rig.prime_nl_per_min * rig.step_den
-        self.prime_integ.set_step_dose(60_000 * rig.step_num)
+        self.prime_integ.set_step_dose(du.MIN_MS * rig.step_num)  # a speed per min, run per ms
         self.prime_steps_left = 0
+        self.prime_t0 = 0  # the prime in progress: when it began and the steps it planned
+        self.prime_steps = 0
         self.tubing = Tubing(rig.dead_volume_nl * rig.step_den, rig.step_num)
         self.reservoir = Reservoir(rig.step_num, rig.step_den)
         self.ledger = DoseLedger()
+        self.spent_u = 0  # ledger dose the batches so far stand for (the plan check)
         self.history = BolusHistory()
         self.delivered = {}  # drug -> VU*ng/mL that left the catheter tip
         self.primed_vu = 0
@@ -62,7 +69,7 @@ class Pump(Guards, Restart):
         self.advance(now_ms)
         if self.reservoir.concs is not None and rx.drugs != self.reservoir.concs:
             raise PumpError(E_CONC_MISMATCH, rx.primary())
-        self.sm.check("program")
+        self.sm.listed("program")
         if self.sm.state in DELIVERING:
             v = self._windows_verdict(rx, self.bolus_left, self.bolus_rate)
             if v:
@@ -78,16 +85,10 @@ class Pump(Guards, Restart):
         self._fire(now_ms, "start")
 
     def stop(self, now_ms):
-        self.advance(now_ms)
-        self.sm.check("stop")
-        self._end_bolus()
-        self._fire(now_ms, "stop")
+        self._fire_ending_bolus(now_ms, "stop")
 
     def suspend(self, now_ms):
-        self.advance(now_ms)
-        self.sm.check("suspend")
-        self._end_bolus()
-        self._fire(now_ms, "suspend")
+        self._fire_ending_bolus(now_ms, "suspend")
 
     def resume(self, now_ms):
         self._fire(now_ms, "resume")
@@ -104,22 +105,24 @@ class Pump(Guards, Restart):
 
     def prime(self, volume_nl, now_ms):
         self.advance(now_ms)
-        self.sm.check("prime", volume_nl)
+        old = self.sm.state
+        self.sm.fire("prime", volume_nl)  # prime_allowed, asked once: a refusal changes nothing
         # Whole steps, never more than asked and never past the room: the line is filled
-        # and nothing more is pushed into the patient.
+        # and nothing more is pushed into the patient. Set before settling, which would
+        # otherwise find no step left and end the prime at once.
         room = (self.tubing.dead_vu - self.tubing.filled_vu()) // self.rig.step_num
         steps = volume_nl * self.rig.step_den // self.rig.step_num
         self.prime_steps_left = steps if steps < room else room
         self.prime_integ.acc = 0
-        self._fire(now_ms, "prime", volume_nl)
-        self._settle()
+        self.prime_t0, self.prime_steps = self.t, self.prime_steps_left
+        self._moved(old)
 
     def refill(self, volume_nl, concs, now_ms):
         """Stage a refill; nothing changes until confirm()."""
         self.advance(now_ms)
         if self.rx is None:
             raise PumpError(E_NO_RX)
-        self.sm.check("refill")
+        self.sm.listed("refill")
         rx = self.rx if concs is None else self.rx.with_concs(concs)
         if type(volume_nl) is not int or volume_nl <= 0:
             raise PumpError(E_RANGE, volume_nl, rx.capacity_nl)
@@ -133,7 +136,7 @@ class Pump(Guards, Restart):
         if self.pending is None:
             raise PumpError(E_NO_PENDING)
         volume_nl, rx = self.pending
-        self.sm.check("confirm")
+        self.sm.listed("confirm")
         self.reservoir.fill(volume_nl, rx.capacity_nl, rx.drugs)
         self.rx = rx
         self.pending = None
@@ -163,10 +166,19 @@ class Pump(Guards, Restart):
                 raise PumpError(*v)
         self._apply_rates()
 
+    def confirm_time(self, wall_ms, now_ms):
+        """A clinician gives the time (after a restart, restart.py): set as set_time() does
+        (refused if it would crowd a window), and the clock alarm ends, so boluses follow
+        the usual rules again from the history that survived."""
+        self.set_time(wall_ms, now_ms)
+        if self.alarms.is_active("clock"):
+            self.ack("clock", now_ms)
+
     def fault(self, name, now_ms):
         """An alarm from outside the logic (hardware, storage, battery, guard)."""
         self.advance(now_ms)
-        self._raise(name)
+        if self._raise(name):
+            self._settle()
 
     def cause_gone(self, name, now_ms):
         """A measured condition outside the logic has ended (a battery back above its
@@ -273,13 +285,32 @@ class Pump(Guards, Restart):
                     self._end_bolus()
                     self.ledger.mark(self.t, self._ideal_rate)  # a piece starting now...
                     self.ledger.bump(extra)  # ...takes the correction, not the bolus's past
-            self._issue(self.integ.run(dt_ms, extra), self.delivered)
+            n = self.integ.run(dt_ms, extra)
+            if self._planned(n):
+                self._issue(n, self.delivered)
         elif st == PRIMING:
             n = self.prime_integ.run(dt_ms)
             n = n if n < self.prime_steps_left else self.prime_steps_left
-            self.prime_steps_left -= self._issue(n, None)
+            due = plan.prime_due(self.t - self.prime_t0, self.prime_steps, self.rig)
+            if self.prime_steps - self.prime_steps_left + n == due:  # the prime's plan
+                self.prime_steps_left -= self._issue(n, None)
+            else:
+                self._raise("plan")  # settled by advance()
         else:
-            self.integ.run(dt_ms)
+            self._planned(self.integ.run(dt_ms))  # nothing moves here; the plan keeps count
+
+    def _planned(self, n):
+        """Plan, verify, move: is `n` the batch the ledger's ideal dose owes now (plan.py)?
+        If not, nothing moves, the `plan` alarm (STOP) is raised for the caller's settle, and
+        the plan restarts from the integrator as it stands: nothing owed is caught up."""
+        ideal = self.ledger.cum_at(self.t)
+        den = self.integ.den
+        if plan.batch_ok(ideal - self.spent_u, n, den):
+            self.spent_u += n * den
+            return True
+        self.spent_u = ideal - self.integ.acc
+        self._raise("plan")
+        return False
 
     def _issue(self, n, out):
         left = self.reservoir.steps_left()
@@ -294,7 +325,7 @@ class Pump(Guards, Restart):
                 self._account(issued, out, False)
         if issued < n:
             self.steps_missed += n - issued
-            self._raise(self.motor.fault() or "stall")
+            self._raise(self.motor.fault() or "stall")  # settled by advance() or _grant()
         return issued
 
     def _account(self, n, out, primes):
@@ -309,43 +340,35 @@ class Pump(Guards, Restart):
             self.primed_vu += self.tubing.filled_vu() - before
         self.steps_issued += n
 
-    def _settle(self):
-        """Bring alarms, state and rates in line with the world after any change."""
-        st = self.sm.state
-        if st == BOLUSING and not self.bolus_left:
-            self.sm.fire("bolus_done")
-            self._note("bolus_done")
-        if st == PRIMING and self.prime_steps_left == 0:
-            self.sm.fire("prime_done")
-            self._note("primed", self.primed_vu // self.rig.step_den)
-        if self.rx is not None:
-            if self.reservoir.volume_vu <= self.rx.low_nl * self.rig.step_den:
-                if self.alarms.raise_("low_reservoir", self.t):
-                    self._note("alarm", "low_reservoir")
-            else:
-                self.alarms.cause_gone("low_reservoir")
-        if self.sm.state in DELIVERING and self.reservoir.steps_left() == 0:
-            self._raise("empty")
-        if self.sm.state == ALARM and not self.alarms.first_with(STOP):
-            self.sm.fire("clear")
-            self._note("state", ALARM, self.sm.state)  # as every change the log must show
-        self.motor.enable(self.sm.state in DELIVERING or self.sm.state == PRIMING)
-        self._apply_rates()
-
     # ----- helpers -----
     def _fire(self, now_ms, trigger, *args):
         self.advance(now_ms)
         old = self.sm.state
         self.sm.fire(trigger, *args)
+        self._moved(old)
+
+    def _fire_ending_bolus(self, now_ms, trigger):
+        self.advance(now_ms)
+        old = self.sm.state
+        self.sm.fire(trigger)
+        self._end_bolus()  # only once the table took it: a refusal changes nothing
+        self._moved(old)
+
+    def _moved(self, old):
         self._note("state", old, self.sm.state)
         self._settle()
 
     def _grant(self, dose_ng, clinician):
-        v = self.bolus_allowed(dose_ng, clinician)
+        # bolus_allowed is asked once: by the state machine where the bolus fires, or, in
+        # a state with no bolus row, here, for its reason (suspended, bolusing, alarm...)
+        # rather than a bare E_INVALID_EVENT. It never allows a bolus outside `running`.
+        v = self.sm.take("bolus", dose_ng, clinician)
+        if v is None:
+            v = self.bolus_allowed(dose_ng, clinician) or (E_INVALID_EVENT, "bolus",
+                                                           self.sm.state)
         if v:
             self._note("refused", v[0])
             raise PumpError(*v)
-        self.sm.fire("bolus", dose_ng, clinician)
         if not clinician:
             self.history.record(self.t)
         self.bolus_rate = self._bolus_speed()
@@ -361,22 +384,6 @@ class Pump(Guards, Restart):
     def _end_bolus(self):
         self.bolus_left = 0
         self.bolus_rate = 0
-
-    def _raise(self, name):
-        if not self.alarms.raise_(name, self.t):
-            return
-        self._note("alarm", name)
-        effect = alarm_row(name)[2]
-        if effect == STOP:
-            self._end_bolus()
-            if self.sm.can("fault"):
-                old = self.sm.state
-                self.sm.fire("fault")
-                self._note("state", old, self.sm.state)
-        elif effect == LIMIT and self.sm.state == BOLUSING:
-            self._end_bolus()
-            self.sm.fire("bolus_cut")
-        self._settle()
 
     def _tod(self):
         return (self.t + self.wall_offset_ms) % DAY_MS
@@ -419,6 +426,13 @@ class Pump(Guards, Restart):
     def _note(self, kind, *values):
         if self._log is not None:
             self._log(self.t, kind, values)
+
+    # ----- after a reset: pump/restart.py, loaded only when one happens -----
+    def restore(self, *args, **kw):
+        """Take back what a snapshot held, charge the lease, raise `restart` and `clock`,
+        resume by the drug's policy (restart.restore): once, on a pump just built."""
+        from pump.restart import restore
+        restore(self, *args, **kw)
 
     # ----- what the pump can tell -----
     def delivered_ng(self, drug=None):

@@ -9,6 +9,7 @@ from pump.errors import PumpError, E_RANGE
 
 _MAX_STEP_NL = 100_000  # 0.1 mL per step would make a 30 ug bolus a single lurch
 _MAX_SPEED_NL_MIN = 1_000_000  # 1 mL/min: far above any intrathecal need
+_MAX_STEP_HZ = 200_000  # what the board config allows: beyond any driver we know
 
 
 def _require(ok, value):
@@ -17,13 +18,17 @@ def _require(ok, value):
 
 
 class Rig:
-    """Mechanics: step_num/step_den nL per step; volumes in nL; speeds in nL/min."""
+    """Mechanics: step_num/step_den nL per step; volumes in nL; speeds in nL/min;
+    `max_step_hz` the rate every move runs at (the board config's), or None where no
+    board moves (a rig built for the logic alone): the safety channel caps a move by it."""
 
     def __init__(self, step_num, step_den, capacity_nl, dead_volume_nl,
-                 bolus_nl_per_min, prime_nl_per_min, min_flow_nl_per_day):
+                 bolus_nl_per_min, prime_nl_per_min, min_flow_nl_per_day, max_step_hz=None):
         for v in (step_num, step_den, capacity_nl, dead_volume_nl, bolus_nl_per_min,
                   prime_nl_per_min, min_flow_nl_per_day):
             _require(type(v) is int and v >= 0, v)
+        _require(max_step_hz is None or (type(max_step_hz) is int
+                                         and 0 < max_step_hz <= _MAX_STEP_HZ), max_step_hz)
         _require(step_num > 0 and step_den > 0, step_den)
         _require(step_num <= _MAX_STEP_NL * step_den, step_num)
         _require(capacity_nl > 0, capacity_nl)
@@ -38,6 +43,7 @@ class Rig:
         self.bolus_nl_per_min = bolus_nl_per_min
         self.prime_nl_per_min = prime_nl_per_min
         self.min_flow_nl_per_day = min_flow_nl_per_day
+        self.max_step_hz = max_step_hz
 
     def step_nl_ceil(self):
         return ceil_div(self.step_num, self.step_den)
@@ -53,7 +59,7 @@ def bench_rig():
     """A BD 60 mL syringe (26.7 mm bore) on a T8 lead screw at 1/16 microstepping: the
     virtual Pico's default. Step volume = pi/4 * 26.7^2 mm^2 * 8 mm / 3200, as the exact
     ratio 560 * 8 / 3200 uL with the area rounded to 560 mm^2 until the board config
-    computes it from the mechanics."""
+    computes it from the mechanics. Steps at 2000 Hz, as that rig's config."""
     return Rig(step_num=1_400_000, step_den=1000, capacity_nl=60_000_000,
                dead_volume_nl=150_000, bolus_nl_per_min=10_000,
-               prime_nl_per_min=50_000, min_flow_nl_per_day=48_000)
+               prime_nl_per_min=50_000, min_flow_nl_per_day=48_000, max_step_hz=2000)

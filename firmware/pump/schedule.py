@@ -5,12 +5,12 @@ Rejects a schedule it could not run (out of order, not starting at 00:00, too ma
 when it is built, never later. Integrals are exact integers in ng*ms/day; never reads a
 clock: callers pass the time of day in ms."""
 from micropython import const
-from pump.dose_units import DAY_MS, MIN_PER_DAY, basal_e6
+from pump.dose_units import DAY_MS, MIN_MS, MIN_PER_DAY, basal_e6
 from pump.errors import PumpError, E_SCHEDULE, E_RANGE
 
-# DAY_MS (its one home is dose_units.py) and HOUR_MS: every pump module imports them here.
+# DAY_MS and MIN_MS (their one home is dose_units.py) and HOUR_MS: every pump module
+# imports them here.
 HOUR_MS = const(3_600_000)
-MIN_MS = const(60_000)
 MAX_STEPS = const(24)
 MAX_RATE_NG_D = const(1_000_000_000)  # 1 g/day: far beyond any drug table limit
 

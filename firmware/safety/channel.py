@@ -13,9 +13,33 @@ the steps really issued counted after it, drug and calibration water alike.
     ch.follow(pump, now)        the guard's limits in line with the pump's prescription
 
 Past a limit it refuses the whole batch, disables the driver and says "guard", which the
-pump latches as a STOP alarm; only a clinician's `ack guard` (reset()) lifts it."""
+pump latches as a STOP alarm; only a clinician's `ack guard` (reset()) lifts it.
+
+A move blocks the loop (hal/pico's motor waits for its PIO) and the watchdog is fed only
+between passes, so one move carries at most `max_move` steps, MOVE_MS at the rig's step
+rate (move_cap): a larger batch, once the guard has allowed it whole, goes down as
+several moves and stops at the first that falls short. On a board a batch is what came
+due since the last pass, at a speed the config holds at or under the step rate, so it
+passes the cap only after a pass that itself took longer than MOVE_MS; simulated time,
+which jumps, is where big batches come from. A rig that names no step rate (one built
+for the logic alone, with no board) is not split."""
+from micropython import const
 from safety.limits import GuardLimits
 from safety.step_guard import StepGuard
+
+# The longest one move may last: a fifth of the Pico's 5 s watchdog (hal/pico/board.py
+# WATCHDOG_MS), leaving the pass its lease write, its journal and its console line.
+MOVE_MS = const(1000)
+
+
+def move_cap(rig):
+    """Most steps one move may carry: MOVE_MS at the rig's `max_step_hz` (at least one), or
+    None if the rig names no step rate."""
+    hz = rig.max_step_hz
+    if hz is None:
+        return None
+    cap = hz * MOVE_MS // 1000
+    return cap if cap > 0 else 1
 
 
 class SafetyChannel:
@@ -24,6 +48,7 @@ class SafetyChannel:
         self.clock = clock  # any object with now_ms()
         self.guard = StepGuard(0, 0)  # nothing may move until the limits are set
         self.limits = GuardLimits(self.guard, rig)
+        self.max_move = move_cap(rig)
         self._water = getattr(motor, "move_water", motor.move)
         self._fault = None
         motor.enable(False)
@@ -42,12 +67,23 @@ class SafetyChannel:
 
     def _move(self, n, move):
         now = self.clock.now_ms()
-        if not self.guard.allows(now, n):
+        if not self.guard.allows(now, n):  # the whole batch, before any of it moves
             self.guard.tripped = True
             self.motor.enable(False)
             self._fault = "guard"
             return 0
-        issued = move(n)
+        cap = self.max_move
+        if cap is None or n <= cap:
+            issued = move(n)
+        else:
+            issued = 0
+            while issued < n:
+                k = n - issued
+                k = k if k < cap else cap
+                got = move(k)
+                issued += got
+                if got < k:
+                    break  # a fault: the motor keeps its reason for fault()
         self.guard.record(now, issued)
         return issued
 

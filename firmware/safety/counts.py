@@ -14,6 +14,7 @@ Times are kept as what was left, restored as if the board had never been off.
     read(r, version, now_ms) -> saved   from a Reader; raises Corrupt or ValueError
     apply(channel, saved, charged, now_ms)   once everything else read back too"""
 from micropython import const
+from pump.dose_units import ceil_div
 from safety.step_guard import StepGuard
 from store.codec import Corrupt
 
@@ -102,7 +103,7 @@ def _groups(w, counts):
     n = len(counts)
     while n and counts[n - 1] == 0:
         n -= 1
-    per = -(-n // _CAL_GROUPS) if n else 1
+    per = ceil_div(n, _CAL_GROUPS) if n else 1
     out = []
     for start in range(0, n, per):
         end = start + per if start + per < n else n

@@ -22,13 +22,13 @@ Reads the pump, changes only the guard's limits."""
 from micropython import const
 from safety.step_guard import StepGuard, limits_for
 from pump import drugs as dt
+from pump.dose_units import MIN_MS, ceil_div
 
 _HOLD_MS = const(90_000_000)  # 25 h: the 24 h window plus its edge buckets, with room
-_MINUTE_MS = const(60_000)  # the guard's finest bucket: calibration steps roll out no faster
 
 
 def prime_only(rig):
-    steps = -(-rig.dead_volume_nl * rig.step_den // rig.step_num) + 1
+    steps = ceil_div(rig.dead_volume_nl * rig.step_den, rig.step_num) + 1
     return steps, steps
 
 
@@ -75,7 +75,7 @@ class GuardLimits:
 
     def _apply(self, now_ms):
         g = self.guard
-        self.cal_minute = now_ms // _MINUTE_MS
+        self.cal_minute = now_ms // MIN_MS  # the guard's finest bucket: steps leave no faster
         if self.cal_left and self.rx is None:
             g.set_limits(g.hour.total(now_ms) + self.cal_left,
                          g.day.total(now_ms) + self.cal_left)
@@ -99,7 +99,7 @@ class GuardLimits:
         return best
 
     def update(self, pump, now_ms):
-        if self.cal is not None and now_ms // _MINUTE_MS != self.cal_minute:
+        if self.cal is not None and now_ms // MIN_MS != self.cal_minute:
             self._apply(now_ms)  # calibration steps may have left a window
         rx = pump.rx
         if rx is None or (rx is self.rx and self.held is None):

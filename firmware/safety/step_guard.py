@@ -9,9 +9,9 @@ time buckets made at start-up (no allocation while delivering), and counts a buc
 straddles a window's edge in full, so it may trip early, never late."""
 from array import array
 from micropython import const
+from pump.dose_units import DAY_MS, MIN_MS, NL_PER_ML, ceil_div
 
 _HOUR_MS = const(3_600_000)
-_DAY_MS = const(86_400_000)
 _HOUR_BUCKET_MS = const(60_000)  # 60 buckets of a minute for the rolling hour
 _DAY_BUCKET_MS = const(300_000)  # 288 buckets of 5 minutes for the rolling 24 h
 
@@ -19,7 +19,7 @@ _DAY_BUCKET_MS = const(300_000)  # 288 buckets of 5 minutes for the rolling 24 h
 def steps_allowed(limit_ng, conc_ng_ml, step_num, step_den, slack_steps):
     """Whole steps whose volume at this concentration carries at most `limit_ng`, plus a
     slack in steps."""
-    return limit_ng * 1_000_000 * step_den // (conc_ng_ml * step_num) + slack_steps
+    return limit_ng * NL_PER_ML * step_den // (conc_ng_ml * step_num) + slack_steps
 
 
 def limits_for(limit_hour_ng, limit_day_ng, conc_ng_ml, rig):
@@ -29,8 +29,8 @@ def limits_for(limit_hour_ng, limit_day_ng, conc_ng_ml, rig):
     dead volume). A runaway at the motor's speed still trips within minutes."""
     top = rig.bolus_nl_per_min if rig.bolus_nl_per_min > rig.prime_nl_per_min \
         else rig.prime_nl_per_min
-    slack_nl = top * (_DAY_BUCKET_MS // 60_000) + rig.dead_volume_nl
-    slack = -(-slack_nl * rig.step_den // rig.step_num) + 1
+    slack_nl = top * (_DAY_BUCKET_MS // MIN_MS) + rig.dead_volume_nl
+    slack = ceil_div(slack_nl * rig.step_den, rig.step_num) + 1
     return (steps_allowed(limit_hour_ng, conc_ng_ml, rig.step_num, rig.step_den, slack),
             steps_allowed(limit_day_ng, conc_ng_ml, rig.step_num, rig.step_den, slack))
 
@@ -89,7 +89,7 @@ class _Window:
 class StepGuard:
     def __init__(self, max_steps_hour, max_steps_day):
         self.hour = _Window(_HOUR_MS, _HOUR_BUCKET_MS)
-        self.day = _Window(_DAY_MS, _DAY_BUCKET_MS)
+        self.day = _Window(DAY_MS, _DAY_BUCKET_MS)
         self.max_hour = max_steps_hour
         self.max_day = max_steps_day
         self.tripped = False

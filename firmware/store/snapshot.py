@@ -112,7 +112,8 @@ def _restore(payload, rig, motor, now_ms, bound, log):
         # starts afresh; anything else is refused.
         if state != UNPROGRAMMED:
             raise Corrupt("rig")
-        pump.restart_afresh(wall)
+        from pump.restart import restart_afresh  # loaded only at a reset
+        restart_afresh(pump, wall)
         return pump, extra
     counts = (_at_least(r.int(), 0), _at_least(r.int(), 0))
     rx = _read_rx(r, rig)

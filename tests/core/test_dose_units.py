@@ -11,7 +11,7 @@ CONC = 1_000_000  # 1 mg/mL in ng/mL
 def test_one_ng_is_nl_per_ml_times_a_day_of_ms_in_dose_units():
     assert du.NG_E6_DAY == du.NL_PER_ML * du.DAY_MS == 86_400_000_000_000
     assert du.u_per_ng(STEP_DEN) == du.NG_E6_DAY * STEP_DEN
-    assert du.DAY_MS == du.MIN_PER_DAY * 60_000
+    assert du.DAY_MS == du.MIN_PER_DAY * 60_000 == du.MIN_PER_DAY * du.MIN_MS
 
 
 def test_a_basal_rate_for_a_day_is_its_dose():

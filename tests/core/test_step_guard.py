@@ -101,8 +101,12 @@ def test_a_prescription_close_to_the_daily_limit_never_trips_the_guard():
 
 def test_a_runaway_scheduler_is_stopped_by_the_guard_alone():
     pump, guard, motor = _guarded_case1()
+    # A scheduler bug: from the hour on, the pump believes in 100x the flow, its dose
+    # record and so its plan check included. (A rate the integrator alone believed in
+    # would be refused by the plan check before a step: test_pump_plan.py.)
+    sched = pump.rx.schedule
+    sched.rates = tuple(100 * r for r in sched.rates)
     pump.advance(HOUR_MS)
-    pump.integ.rate *= 100  # a scheduler bug: the pump now believes in 100x the flow
     pump.advance(3 * HOUR_MS)
     assert guard.tripped
     assert pump.sm.state == "alarm"

@@ -210,14 +210,16 @@ class PumpMachine(RuleBasedStateMachine):
             return None
 
     def watch(self, pump):
-        """Every trigger the firmware fires, in order, for the reference to replay."""
-        fire = pump.sm.fire
+        """Every trigger the firmware takes, in order, for the reference to replay. take()
+        is the one place the machine changes state (fire() goes through it)."""
+        take = pump.sm.take
 
         def recorded(trigger, *args):
-            state = fire(trigger, *args)
-            self.fired.append(trigger)
-            return state
-        pump.sm.fire = recorded
+            verdict = take(trigger, *args)
+            if verdict == 0:
+                self.fired.append(trigger)
+            return verdict
+        pump.sm.take = recorded
 
     def segment_end(self):
         if self.quiet:

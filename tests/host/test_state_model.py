@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from transitions.core import MachineError
 
-from pump.errors import E_GUARD, E_INVALID_EVENT, PumpError
+from pump.errors import E_INVALID_EVENT, PumpError
 from pump.machine import StateMachine
 from pump.states import ALARM, INITIAL, STATES, STOPPED, TRANSITIONS, UNPROGRAMMED
 from pumpctl.state_model import build_machine, check_table, guard_names, mermaid
@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 TRIGGERS = sorted({row[0] for row in TRANSITIONS})
 GUARDS = guard_names()
 GUARDED_ROWS = [row for row in TRANSITIONS if row[3] is not None]
+REFUSED = -1  # the code these tests' guards refuse with: a real guard gives its own reason
 
 
 def load_tool():
@@ -43,7 +44,7 @@ class Outcomes:
 
 
 class FirmwareGuards:
-    """Firmware protocol: 0 to allow, (E_GUARD,) to refuse."""
+    """Firmware protocol: 0 to allow, (REFUSED,) to refuse."""
 
     def __init__(self, outcomes):
         for name in GUARDS:
@@ -51,7 +52,7 @@ class FirmwareGuards:
 
     @staticmethod
     def _guard(outcomes, name):
-        return lambda *args: 0 if outcomes.ok(name) else (E_GUARD,)
+        return lambda *args: 0 if outcomes.ok(name) else (REFUSED,)
 
 
 class ReferenceModel:
@@ -173,7 +174,7 @@ def test_failing_guard_leaves_state_unchanged_in_both_machines(row):
     firmware, model = machines(source, Outcomes({guard: False}))
     with pytest.raises(PumpError) as err:
         firmware.fire(trigger)
-    assert err.value.code == E_GUARD
+    assert err.value.code == REFUSED
     assert model.trigger(trigger) is False
     assert firmware.state == model.state == source
 
