@@ -29,7 +29,7 @@ FIRMWARE = REPO / "firmware"
 BUILD = REPO / "build" / "pico"
 BOARD_NAME = "board.json"  # the board config's name on the flash
 MPY_CROSS_S = 60
-STOP_S = 3.0  # longest wait for the REPL prompt after ctrl-C
+STOP_S = 10.0  # longest wait for the REPL prompt, or the firmware's answer, after ctrl-C
 MPREMOTE_GAP_S = 60.0  # longest silence from mpremote (it has no deadline of its own)
 MPREMOTE_S = 600.0  # longest mpremote run
 READY_S = 20.0
@@ -134,15 +134,20 @@ def mpremote_args(port, out, files):
     return args
 
 
-# What our firmware says to a ctrl-C while stopped: the REPL is a clinician's `repl`.
+# What our firmware says to a ctrl-C: never the REPL; while stopped, a clinician's `repl`.
+IGNORED = b"! ctrl-c ignored"
 CLINICIANS_REPL = b"the REPL is a clinician's"
 
 
 def _read_for(client, want, timeout):
-    """Bytes until one of `want` appears or `timeout` s pass."""
+    """Bytes until one of `want` appears (with the rest of its line) or `timeout` s
+    pass."""
     deadline = time.monotonic() + timeout
     got = b""
-    while not any(w in got for w in want) and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        hit = [got.find(w) for w in want if w in got]
+        if hit and b"\n" in got[min(hit):] or PROMPT in got:
+            break
         client.serial.timeout = 0.1
         got += client.serial.read(max(1, client.serial.in_waiting))
     return got
@@ -175,7 +180,7 @@ def stop_firmware(port, timeout=STOP_S, ask_pin=None):
         with PumpClient(port) as client:
             client.drain(quiet=0.05, overall=1.0)
             client.write_raw(b"\r" + CTRL_C)  # ctrl-C: a bare board shows its prompt
-            got = _read_for(client, (PROMPT, CLINICIANS_REPL), timeout)
+            got = _read_for(client, (PROMPT, IGNORED), timeout)
             if PROMPT not in got and CLINICIANS_REPL in got:
                 client.drain(quiet=0.05, overall=1.0)
                 got = _clinicians_repl(client, ask_pin, timeout)
