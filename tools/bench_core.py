@@ -23,9 +23,9 @@ if len(sys.argv) > 2:
 
 import gc  # noqa: E402
 
-for _m in ("pump.errors", "pump.drugs", "pump.schedule", "pump.flow", "pump.alarms",
+for _m in ("pump.errors", "pump.drugs", "pump.schedule", "pump.step_integrator", "pump.alarms",
            "pump.states", "pump.machine", "pump.bolus", "pump.ledger", "pump.limits",
-           "pump.reservoir", "pump.tubing", "pump.rig", "pump.prescription", "pump.guards",
+           "pump.reservoir", "pump.tubing", "pump.rig", "pump.prescription", "pump.permits",
            "pump.pump",
            "hal.sim.motor"):
     __import__(_m)

@@ -13,7 +13,7 @@ already overwritten a line's first record, what is left of it reads "~<more text
 write that fails is counted, never raised: the log informs, and losing a line must not
 stop a dose."""
 from micropython import const
-from console.civil import format_iso
+from console.iso_time import format_iso
 from console.messages import name as code_name
 
 RING = const(64)  # `log` shows at most this many, newest last

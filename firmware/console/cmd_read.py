@@ -5,7 +5,7 @@ Amounts are integers in base units; times are wall-clock ISO; `-` means "none".
 
 Resident, with what `status` needs (a host polls it): what only `log <n>` and `help
 <command>` need is imported there, and dropped after the reply (app/lazy.py)."""
-from console.civil import format_iso
+from console.iso_time import format_iso
 from console.show import show_bolus, show_drugs, show_int, show_schedule
 from pump import alarms as al
 from pump.dose_units import ceil_div

@@ -7,7 +7,7 @@ before it changes anything. So a refusal anywhere leaves the old draft and the o
 prescription in force. A new basal or bolus takes effect at once, also while running,
 with no stop in delivery (Pump.program keeps the state). Each change is kept in the log
 and its reply shows the old and the new values."""
-from console.civil import format_iso, parse_iso
+from console.iso_time import format_iso, parse_iso
 from app.draft import OFF
 from console.show import show_bolus, show_drugs, show_schedule
 from pump import drugs as dt

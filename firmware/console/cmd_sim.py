@@ -8,7 +8,7 @@ ends. The clinician session counts this time like any other: a long advance ends
 
 `sim fill` and `sim balance` are the bench around a calibration: water in the syringe, and
 a balance under the outlet that weighs what left the line since it was tared."""
-from console.civil import format_iso
+from console.iso_time import format_iso
 from pump.errors import PumpError, E_NO_SIM, E_USAGE
 from pump.units import parse_duration_ms, parse_volume_nl
 

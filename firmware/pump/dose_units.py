@@ -23,7 +23,7 @@ DAY_MS = const(86_400_000)  # ms in a day: the "day" of ng/day against the ms of
 MIN_PER_DAY = const(1440)  # the "min" of a bolus speed in nL/min against the day
 MIN_MS = const(60_000)  # the "min" of a prime or bolus speed in nL/min against the ms
 NL_PER_ML = const(1_000_000)  # nL x ng/mL = ng x NL_PER_ML
-# Above 2**30, a big int on the Pico, as it always was (flow.py held it before).
+# Above 2**30, a big int on the Pico, as it always was (step_integrator.py held it before).
 NG_E6_DAY = const(86_400_000_000_000)  # NL_PER_ML * DAY_MS: U in one ng, per step_den
 
 

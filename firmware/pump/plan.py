@@ -1,7 +1,7 @@
 """Plan, verify, move (STYLE.md habit 11): a second look at every batch of steps before
 it moves, re-derived from the plan by another road than the one that made the batch.
 
-Hazards first: the step integrator (flow.py) alone turns dose into steps, and its
+Hazards first: the step integrator (step_integrator.py) alone turns dose into steps, and its
 remainder, rate and step dose are the last numbers between a prescription and the motor.
 A wrong one (a corrupted remainder, a rate set behind the ledger's back, a bug in run())
 would move steps nobody planned, and the step guard (safety/) would see it only once a

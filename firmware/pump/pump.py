@@ -10,9 +10,9 @@ from pump import dose_units as du
 from pump.bolus import BolusHistory
 from pump.errors import (PumpError, E_NO_RX, E_RANGE, E_CONC_MISMATCH, E_TIME,
                          E_NO_PENDING, E_REFILL_OVER, E_INVALID_EVENT)
-from pump.flow import StepIntegrator
+from pump.step_integrator import StepIntegrator
 from pump.ledger import DoseLedger
-from pump.guards import Guards
+from pump.permits import Permits
 from pump.machine import StateMachine
 from pump import plan
 from pump.reservoir import Reservoir
@@ -22,7 +22,7 @@ from pump.states import TRANSITIONS, INITIAL, DELIVERING, PRIMING
 from pump.tubing import Tubing
 
 
-class Pump(Guards):
+class Pump(Permits):
     _settle = settle.settle  # after every change: settle.py's table, one pass
     _raise = settle.raise_alarm  # an alarm and its effect now; the caller settles
 

@@ -4,7 +4,7 @@ allocated between collections is what scatters live objects up the heap.
 
 Measured with MicroPython's own count (gc.mem_alloc, collections off); under CPython,
 which has no such count, these tests only run the calls. The pump's dose arithmetic is
-not among them: its integers are wider than a small int (flow.py's units), so advancing
+not among them: its integers are wider than a small int (step_integrator.py's units), so advancing
 the integrator allocates by design. Runs under pytest and MicroPython."""
 import gc
 

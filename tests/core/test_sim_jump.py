@@ -156,7 +156,7 @@ def test_the_pump_s_own_events_come_out_at_their_exact_ms_not_at_a_mark():
 
 
 def _iso(r, t):
-    from console.civil import format_iso
+    from console.iso_time import format_iso
     return format_iso(r.ctl.device.wall(t))
 
 

@@ -109,7 +109,7 @@ def test_the_reader_sees_every_form_of_import():
     assert [m for _, m in imports(path, source)] == [
         "hal.step_guard", "store", "console.saved", "console.draft", "app", "machine",
         "rp2"]
-    assert pump_may_not(path, "store.codec") and not pump_may_not(path, "pump.flow")
+    assert pump_may_not(path, "store.codec") and not pump_may_not(path, "pump.step_integrator")
     assert not pump_may_not(path, "micropython") and pump_may_not(path, "time")
 
 

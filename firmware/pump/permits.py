@@ -1,4 +1,5 @@
-"""The pump's guards: may it start, prime, give a bolus, leave the alarm state?
+"""The pump's permits: may it start, prime, give a bolus, leave the alarm state? (The state
+table calls them its transition guards; the step guard is safety/step_guard.py.)
 
 Each is named, pure and gives a reason: it returns 0 or (code, values...) and changes
 nothing, so the state table can ask it and a refusal leaves the pump as it was. The
@@ -17,7 +18,7 @@ from pump.states import RUNNING, BOLUSING, SUSPENDED, ALARM
 WINDOWS = ((HOUR_MS, dt.F_MAX_HOURLY), (DAY_MS, dt.F_MAX_DAILY))
 
 
-class Guards:
+class Permits:
     """Mixed into Pump; reads its state only."""
 
     def start_allowed(self, *_):

@@ -2,7 +2,7 @@
 the remainder is carried and never lost, and ms_until names the exact millisecond a step
 falls due. Runs under pytest and MicroPython (plain asserts, integers only)."""
 from pump.dose_units import NG_E6_DAY
-from pump.flow import StepIntegrator
+from pump.step_integrator import StepIntegrator
 
 
 def integrator(rate, den, acc=0):
