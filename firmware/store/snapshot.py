@@ -28,7 +28,7 @@ from store.codec import Writer, Reader, Corrupt
 VERSION = const(1)
 
 _MAX_ITEMS = const(512)
-# The controller's bytes: the console's part is ~500 bytes of step-guard counts on the
+# The device's bytes (app/device_state.py): ~500 bytes of step-guard counts on the
 # bench rig, more on a rig of small steps (a Hamilton 250 uL counts ~100x the steps).
 MAX_EXTRA = const(4096)  # ledger pieces, grants, segments: far above a day's events
 
