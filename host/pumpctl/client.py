@@ -176,6 +176,13 @@ class PumpClient:
                 self._buf += chunk
                 last = time.monotonic()
 
+    def take_buffered(self):
+        """Bytes already read from the port but not yet handed out as lines (what came
+        after the last reply, such as a REPL's prompt): returned once, then forgotten."""
+        data = bytes(self._buf)
+        self._buf.clear()
+        return data
+
     def drain(self, quiet=0.05, overall=2.0):
         """Drop what is waiting (old output) until the port is quiet for `quiet` s."""
         self.serial.reset_input_buffer()

@@ -143,7 +143,7 @@ def _read_for(client, want, timeout):
     """Bytes until one of `want` appears (with the rest of its line) or `timeout` s
     pass."""
     deadline = time.monotonic() + timeout
-    got = b""
+    got = client.take_buffered()  # a reply's read may already hold what came after it
     while time.monotonic() < deadline:
         hit = [got.find(w) for w in want if w in got]
         if hit and b"\n" in got[min(hit):] or PROMPT in got:

@@ -169,3 +169,14 @@ def test_a_second_client_on_one_port_is_refused_and_told_who_holds_it():
     finally:
         os.close(master)
         os.close(slave)
+
+
+def test_what_came_after_a_reply_in_the_same_read_is_handed_out_once():
+    # A deploy read the REPL's prompt straight from the port after `repl confirm`; when
+    # the prompt had come in the reply's own read it sat in the client's buffer, unseen.
+    from pumpctl import deploy
+    port = LoopPort(lambda _line: b"OK repl=1\r\n! repl by=clinician\r\n>>> ")
+    c = PumpClient(port)
+    assert c.command("repl confirm").ok
+    assert deploy._read_for(c, (deploy.PROMPT,), 0.5).endswith(b">>> ")
+    assert c.take_buffered() == b""
