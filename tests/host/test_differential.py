@@ -94,7 +94,8 @@ class ScriptPort:
     (which the loop takes as power off); keeps every line written."""
 
     def __init__(self, script):
-        self.data = b"".join(line + b"\n" for line in script)
+        self.data = b"".join((l if type(l) is bytes else l.encode()) + b"\n"
+                             for l in script)
         self.at = 0
         self.out = []
 

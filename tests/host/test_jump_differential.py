@@ -26,7 +26,7 @@ import tally
 from pumpctl.client import PumpClient, is_final
 from pumpctl.script import parse
 from pumpctl.virtual_pico import DEFAULT_BOARD, VirtualPico
-from test_differential import SETUP, lines as console_lines
+from test_differential import SETUP, ScriptPort, lines as console_lines
 
 REPO = Path(__file__).resolve().parents[2]
 PIN = "2468"
@@ -97,26 +97,6 @@ EXTRA_LINES = ("sim power-cut", "sim fault hang", "calibrate run 2000", "calibra
                "sim fill 10mL", "sim balance", "sim balance tare", "sim fault battery-eos",
                "ack restart", "ack clock", "ack memory", "ack end_stop", "sim advance 3d",
                "sim advance 61s", "sim advance 30500ms", "login " + PIN)
-
-
-class ScriptPort:
-    """The console port for boot.run(): the script's bytes one by one, then end of
-    stream (which the loop takes as a power cut); keeps every line written."""
-
-    def __init__(self, script):
-        self.data = b"".join((l if type(l) is bytes else l.encode()) + b"\n"
-                             for l in script)
-        self.at = 0
-        self.out = []
-
-    def read_byte(self, timeout_ms):
-        if self.at == len(self.data):
-            return -1
-        self.at += 1
-        return self.data[self.at - 1]
-
-    def write(self, line):
-        self.out.append(line)
 
 
 def play(script, walk, folder, monkeypatch):
