@@ -5,6 +5,7 @@
 - the smallest MicroPython heap (-X heapsize) in which that year runs, found by bisection,
   with the delivery core (pump/ and the simulated motor) loaded as .mpy (mpy-cross -O3);
 - total size of the compiled .mpy files of pump/ and hal/;
+- the bytes the firmware allocates per pass of a jumped day (tools/bench_garbage.py);
 - the smallest heap in which the whole firmware, as deployed, boots and answers a
   clinician session (tools/bench_heap.py), and the real target's figures
   (tools/bench_emu.py).
@@ -92,6 +93,9 @@ def main():
           "run: %s bytes" % (up["heap_after_import"], up["heap_live_peak"]))
     print("compiled .mpy total (mpy-cross -O3 -march=armv6m, pump/ + hal/): %d bytes"
           % mpy_bytes)
+    g = subprocess.run([mp, os.path.join(ROOT, "tools", "bench_garbage.py"), ROOT],
+                       capture_output=True, text=True, timeout=600)
+    print(g.stdout.strip() or "garbage per pass: failed: %s" % g.stderr.strip()[-200:])
     import bench_heap  # beside this file: the whole firmware, not the core alone
     bench_heap.main()
     import bench_occlusion  # beside this file: the simulated rig's occlusion figures

@@ -136,6 +136,7 @@ class Controller:
         start = self.board.clock.now_ms()
         end = start + ms
         t = start
+        self.device.hold_journal(ms)
         while t < end:
             m = next_pass(t, start, end, None if sim.sliced else self.next_due(t),
                           sim.sliced)
@@ -147,6 +148,8 @@ class Controller:
             t = sim.move_to(m)
             self.service(t)
             self.jump_passes += 1
+        # Not reached if the board resets inside the jump: flash keeps the reservation.
+        self.device.release_journal(t)
 
     def next_due(self, now):
         """When a pass next has work by time alone: the device's next (app/device.py), or

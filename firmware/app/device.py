@@ -34,6 +34,7 @@ from app.auth import Auth
 from app.draft import Draft, from_rx
 from app.events import Events, pump_note
 from pump.alarms import row
+from pump.dose_units import ceil_div
 from pump.errors import PumpError, E_INTERNAL, E_LINE_UNKNOWN
 from pump.pump import Pump
 from pump.states import REFILLING, UNPROGRAMMED, STOPPED
@@ -145,6 +146,24 @@ class Device:
             store.save(self.pump, device_state.encode(self, now))
         elif store.due(self.pump):
             store.save(self.pump, device_state.encode(self, now))
+
+    # ----- simulated time (app/controller.py jump()) -----
+    def hold_journal(self, span_ms):
+        """A jump of `span_ms` begins: the journal reserves the steps it may issue in one
+        lease write and saves only on events until release_journal() (store/persist.py
+        hold()): at most what the guard lets through, and no more than the reservoir
+        holds (a generous figure is enough: moves past it commit as ever)."""
+        store = self.store
+        if store is None:
+            return
+        most = self.safety.most_steps(span_ms)
+        rig = self.rig
+        left = ceil_div(self.pump.reservoir.volume_nl() * rig.step_den, rig.step_num) + 1
+        store.hold(most if most < left else left)
+
+    def release_journal(self, now):
+        if self.store is not None:
+            self.store.release(self.pump, device_state.encode(self, now))
 
     # ----- what the loop asks -----
     def fault(self, name):

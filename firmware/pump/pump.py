@@ -236,11 +236,13 @@ class Pump(Permits):
         st = self.sm.state
         if st not in DELIVERING and st != PRIMING:
             return None
-        ms = self._next_event(self.t + DAY_MS) - self.t
-        step = self.ms_to_next_step()
-        return step if step is not None and step < ms else ms
+        return self._next_event(self.t + DAY_MS, True) - self.t
 
-    def _next_event(self, limit):
+    def _next_event(self, limit, or_step=False):
+        """The time of the next event (at most `limit`); `or_step`: or of the next step,
+        which comes no later than any step count's event (ms_until grows with the steps),
+        so that one is not asked: each ask is a few big-integer operations, garbage a
+        Pico collects, and the loop asks every pass."""
         best = limit
         st = self.sm.state
         if st in DELIVERING:
@@ -248,13 +250,13 @@ class Pump(Permits):
             best = c if c < best else best
             if self.bolus_left:
                 best = self.bolus_end if self.bolus_end < best else best
-            k = self._steps_to_event()
+            k = 1 if or_step else self._steps_to_event()
             if k:
                 ms = self.integ.ms_until(k)
                 if ms is not None and self.t + ms < best:
                     best = self.t + ms
         elif st == PRIMING:
-            ms = self.prime_integ.ms_until(self.prime_steps_left)
+            ms = self.prime_integ.ms_until(1 if or_step else self.prime_steps_left)
             if ms is not None and self.t + ms < best:
                 best = self.t + ms
         return best if best > self.t else self.t + 1

@@ -29,13 +29,16 @@ class StepIntegrator:
 
     def run(self, dt, extra=0):
         """Advance dt ms; return the whole steps now due and keep the remainder."""
-        total = self.acc + self.rate * dt + extra
+        # Each big-integer operation is garbage a Pico collects, every pass: no `+ 0`,
+        # and the remainder as one `%` (the same floor, as den > 0).
+        total = self.acc + self.rate * dt
+        if extra:
+            total += extra
         if self.den == 0:
             self.acc = total
             return 0
-        n = total // self.den
-        self.acc = total - n * self.den
-        return n
+        self.acc = total % self.den
+        return total // self.den
 
     def ms_until(self, steps):
         """Least dt after which `steps` steps are due, or None if the rate is zero."""

@@ -24,12 +24,14 @@ passes the cap only after a pass that itself took longer than MOVE_MS; simulated
 which jumps, is where big batches come from. A rig that names no step rate (one built
 for the logic alone, with no board) is not split."""
 from micropython import const
+from pump.dose_units import DAY_MS
 from safety.limits import GuardLimits
 from safety.step_guard import StepGuard
 
 # The longest one move may last: a fifth of the Pico's 5 s watchdog (hal/pico/board.py
 # WATCHDOG_MS), leaving the pass its lease write, its journal and its console line.
 MOVE_MS = const(1000)
+_HOUR_MS = const(3_600_000)
 
 
 def move_cap(rig):
@@ -91,6 +93,17 @@ class SafetyChannel:
         f = self._fault or self.motor.fault()
         self._fault = None
         return f
+
+    def most_steps(self, span_ms):
+        """The most steps the guard can let through in `span_ms` from now at its present
+        limits: each rolling hour and each rolling 24 h holds at most its limit (a jump
+        reserves this much on the lease, store/persist.py hold())."""
+        g = self.guard
+        if g.tripped:
+            return 0
+        by_hour = g.max_hour * (span_ms // _HOUR_MS + 1)
+        by_day = g.max_day * (span_ms // DAY_MS + 1)
+        return by_hour if by_hour < by_day else by_day
 
     def follow(self, pump, now_ms):
         self.limits.update(pump, now_ms)

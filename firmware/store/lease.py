@@ -7,7 +7,11 @@ A snapshot is saved now and then; the steps issued after it are unknown after a 
 Restoring charges them at this bound (reservoir lower, doses in the rolling windows
 higher): never more drug than allowed, only an earlier low-reservoir alarm. If the bound
 cannot be committed the motor does not move and reports "memory", which the pump latches
-as a STOP alarm."""
+as a STOP alarm.
+
+Simulated time that jumps (`sim advance`) reserves the jump's steps in one commit and
+releases the rest at its end (reserve(), release()): a cut inside a jump then charges up
+to that reservation, more than the truth, never less."""
 from micropython import const
 from store.codec import Writer, Reader, Corrupt
 from store.record import StoreError
@@ -48,17 +52,40 @@ class LeaseMotor:
     def move(self, n):
         if n > 0 and self.issued + n > self.bound:
             try:
-                w = Writer()
-                w.int(self.issued + n + self.chunk)
-                self.slots.commit(w.result())
+                self._commit(self.issued + n + self.chunk)
             except StoreError:
                 self._fault = "memory"
                 return 0
-            self.bound = self.issued + n + self.chunk
-            self.commits += 1
         got = self.motor.move(n)
         self.issued += got
         return got
+
+    def reserve(self, n):
+        """One commit for the next `n` steps (a simulated jump's, store/persist.py hold()):
+        moves within it write nothing. Past it, moves commit as ever, so `n` need not be
+        exact, only generous. A failed write is left to the first move that needs one,
+        which then reports it."""
+        if n > 0 and self.issued + n > self.bound:
+            try:
+                self._commit(self.issued + n + self.chunk)
+            except StoreError:
+                pass
+
+    def release(self):
+        """The bound back to `chunk` beyond the steps issued, once they are known exactly
+        (the end of a jump): a smaller bound is as true, and a cut then charges less."""
+        if self.bound > self.issued + self.chunk:
+            try:
+                self._commit(self.issued + self.chunk)
+            except StoreError:
+                pass  # the higher bound stands: still true, only further from the truth
+
+    def _commit(self, bound):
+        w = Writer()
+        w.int(bound)
+        self.slots.commit(w.result())
+        self.bound = bound
+        self.commits += 1
 
     def move_water(self, n):
         """A calibration run's steps: water into a beaker, not drug. The bound is not

@@ -77,6 +77,7 @@ class Persist:
         self.lost_therapy = False  # boot found no state where the lease or log shows one
         self.failures = 0
         self.log_failures = 0
+        self.holding = False  # inside a simulated jump (hold())
         self._key = None
         self._steps = 0
         self._t = 0
@@ -147,15 +148,39 @@ class Persist:
         return False
 
     def due(self, pump):
-        """Something a snapshot holds has changed, or enough steps or time have passed."""
-        return (not _same_key(pump, self._key) or pump.steps_issued - self._steps >= self.every
-                or pump.t - self._t >= self.every_ms)
+        """Something a snapshot holds has changed, or enough steps or time have passed
+        (not counted while holding: a jump's end saves)."""
+        if not _same_key(pump, self._key):
+            return True
+        return not self.holding and (pump.steps_issued - self._steps >= self.every
+                                     or pump.t - self._t >= self.every_ms)
 
     def due_at(self):
         """When a save falls due by time alone (pump ms), if nothing changes before: the
-        last save's time plus `every_ms`; 0 (at once) while no save has been made. Reads
-        only: a simulated jump (app/controller.py) passes there."""
+        last save's time plus `every_ms`; 0 (at once) while no save has been made; None
+        while holding. Reads only: a simulated jump (app/controller.py) passes there."""
+        if self.holding:
+            return None
         return 0 if self._key is None else self._t + self.every_ms
+
+    def hold(self, steps):
+        """A simulated jump begins (`sim advance`, app/controller.py) that may issue up to
+        `steps`: one lease commit covers them, and saves come only with events (a state, an
+        alarm, a bolus), not every `every` steps or `every_ms`. A month of case 1 is then
+        a few dozen writes instead of ~20,000: the time a board spends on its flash is not
+        the simulation's to spend. A cut inside the jump charges the whole reservation
+        (store/lease.py): more than the truth, never less."""
+        self.holding = True
+        if self.motor is not None:
+            self.motor.reserve(steps)
+
+    def release(self, pump, extra):
+        """The jump has ended: save, then the lease back to the steps really issued."""
+        self.holding = False
+        saved = self.save(pump, extra)
+        if saved and self.motor is not None:
+            self.motor.release()
+        return saved
 
     def tick(self, pump, extra=None):
         """Save if due; True if it saved."""

@@ -90,17 +90,28 @@ class Lines:
 
     def jump(self, ms):
         """What the controller does for `sim advance` (app/controller.py, jump()), on a
-        board without one: the device's pass at each minute mark with work; the events."""
+        board without one: the journal held, the device's pass at each minute mark with
+        work, the journal released; the events."""
         dev, sim = self.dev, self.sim
         start = dev.clock.now_ms()
         end = start + ms
         t = start
         out = []
+        g = dev.safety.guard
+        # What the guard could let through in the jump: every rolling hour and day at most
+        # its limit. The lease's reservation may not go past it (test_power_cut_console).
+        self.jump_cap = dev.pump.steps_issued + min(g.max_hour * (ms // 3_600_000 + 1),
+                                                    g.max_day * (ms // 86_400_000 + 1))
+        self.jumping = True  # until the journal is released: a cut in between charges more
+        dev.hold_journal(ms)
         while t < end:
             t = sim.move_to(next_pass(t, start, end,
                                       None if sim.sliced else dev.next_due(t), sim.sliced))
             self.one_pass()
             out += dev.events()
+        dev.release_journal(t)
+        self.jumping = False
+        self.jump_cap = None
         return out
 
     def one_pass(self):
@@ -133,6 +144,9 @@ class Board(Lines):
         self.dev = Device(self.rig, self.motor, self.clock, self.sim, store, store=persist)
         self.con = Console(self.dev)
         self.guard = self.dev.safety.guard
+        self.jumping = False
+        self.jump_cap = None
+
 
 def kv(reply):
     """The final OK line's key=value pairs as a dict (values as text)."""

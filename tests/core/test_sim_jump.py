@@ -87,15 +87,25 @@ def test_a_month_of_case1_passes_at_its_steps_and_schedule_not_at_43200_marks():
     assert r.ctl.pump.sm.state == "running"
 
 
-def test_with_a_store_a_jump_also_passes_where_a_save_falls_due():
-    r = rig(flash=SimFlash())
+def test_with_a_store_a_jump_reserves_its_steps_once_and_saves_at_its_end():
+    flash = SimFlash()
+    r = rig(flash=flash)
     r.ok("logout")
     r.ctl.jump_passes = 0
     steps = r.ctl.pump.steps_issued
+    writes = flash.writes
+    store = r.ctl.device.store
     r.ok("sim advance 2d")
     issued = r.ctl.pump.steps_issued - steps
-    # A save at least every 10 minutes of pump time (store/persist.py's EVERY_MS).
-    assert issued < r.ctl.jump_passes <= issued + 2 * 144 + 3 * 2 + 2
+    # The passes of a jump without a store (no save falls due by time or steps inside
+    # it), and a handful of writes where a board makes a lease write per move and a
+    # snapshot every 10 minutes (~1,300 in these two days).
+    assert issued < r.ctl.jump_passes <= issued + 3 * 2 + 2
+    assert flash.writes - writes <= 4, flash.writes - writes
+    # After it, the lease is back to the steps issued (its chunk beyond), not the
+    # reservation, and the snapshot holds every step.
+    assert store.motor.bound == r.ctl.pump.steps_issued + store.chunk
+    assert not store.holding and store._steps == r.ctl.pump.steps_issued
     s = LoopRig(SimFlash())
     s.hooks.sliced = True
     for line in CASE1:
@@ -103,6 +113,23 @@ def test_with_a_store_a_jump_also_passes_where_a_save_falls_due():
     s.ctl.jump_passes = 0
     s.ok("sim advance 2d")
     assert s.ctl.jump_passes == 2 * 1440
+
+
+def test_a_cut_inside_a_jump_charges_its_reservation_no_more_than_the_guard_allows():
+    flash = SimFlash()
+    r = rig(flash=flash)
+    r.ok("logout")
+    dev = r.ctl.device
+    before = dev.pump.steps_issued
+    g = dev.safety.guard
+    cap = min(g.max_hour * 13, g.max_day * 1)  # 12 h: 13 hours and 1 day of windows
+    dev.hold_journal(12 * 3_600_000)  # what a jump does first; the cut comes before its end
+    reserved = dev.store.motor.bound - before
+    assert 0 < reserved <= cap
+    # The lease reads back the reservation: the reservoir is charged it, never less.
+    files = dict(flash.files)
+    up = LoopRig(SimFlash(files))
+    assert up.ctl.pump.steps_issued == before + reserved
 
 
 def test_both_walks_leave_the_same_guard_counts_flash_world_and_replies():

@@ -161,3 +161,27 @@ def test_asking_changes_no_count():
     for _ in range(5):
         assert guard.allows(1_000, 6)
     assert not guard.allows(1_000, 7)
+
+
+def test_the_kept_total_is_always_the_sum_of_the_buckets():
+    # The windows keep their sum as buckets fill and roll out (safety/step_guard.py); a
+    # sum that drifted from the buckets would let a runaway past the limit. Irregular
+    # times, gaps of a whole window and more, and a restore in the middle.
+    g = StepGuard(10 ** 9, 10 ** 9)
+    t = 0
+    seed = 12345
+    for i in range(3000):
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        kind = seed % 10
+        if kind == 9:
+            t += (seed >> 8) % (2 * DAY_MS)  # sometimes longer than a day
+        else:
+            t += (seed >> 8) % (7 * MIN_MS)
+        g.record(t, (seed >> 4) % 5)
+        if i == 1500:
+            _, hour, day = g.dump(t)
+            g = StepGuard(10 ** 9, 10 ** 9)
+            g.load(t + MIN_MS, False, hour, day)
+            t += MIN_MS
+        for w in (g.hour, g.day):
+            assert w.total(t) == sum(w.counts), (i, t)

@@ -67,3 +67,39 @@ def test_a_bound_that_does_not_decode_is_none():
     assert read_bound(b"\xff") is None
     assert read_bound(b"\x01") is None  # -1: no count of steps is negative
     assert read_bound(b"\x06\x00") is None  # trailing byte
+
+
+def test_a_reservation_is_one_commit_for_many_moves_and_release_brings_it_back():
+    flash = SimFlash()
+    lm, m = leased(flash, chunk=2)
+    lm.reserve(50)
+    assert lm.commits == 1 and bound_on(flash) == 52
+    for _ in range(30):
+        lm.move(1)
+    assert lm.commits == 1 and bound_on(flash) >= m.total == 30
+    lm.reserve(10)  # already covered: no write
+    assert lm.commits == 1
+    lm.release()
+    assert lm.commits == 2 and bound_on(flash) == 32  # the chunk beyond what moved
+    lm.release()  # nothing to give back: no write
+    assert lm.commits == 2
+
+
+def test_moves_past_a_reservation_commit_as_ever():
+    flash = SimFlash()
+    lm, m = leased(flash)
+    lm.reserve(3)
+    for _ in range(5):
+        lm.move(1)
+        assert bound_on(flash) >= m.total
+    assert bound_on(flash) == 5
+
+
+def test_a_reservation_that_cannot_be_written_leaves_the_move_to_refuse():
+    s = slots(FailingFlash())
+    s.load()
+    m = SimMotor()
+    m.enable(True)
+    lm = LeaseMotor(m, s, 0)
+    lm.reserve(100)  # never raises: the move that needs a bound finds it missing
+    assert lm.move(1) == 0 and m.total == 0 and lm.fault() == "memory"
