@@ -16,8 +16,9 @@ from safety import counts
 from store.codec import Writer, Reader, Corrupt
 from store.record import StoreError
 
-# 3: the line-unknown flag; 2: the calibration counter; 1 (without either) is still read
-VERSION = const(3)
+# 4: the prime counter; 3: the line-unknown flag; 2: the calibration counter; 1 (without
+# any) is still read
+VERSION = const(4)
 
 
 def encode(dev, now_ms):
@@ -40,7 +41,7 @@ def load(dev, data, now_ms):
     try:
         r = Reader(data)
         version = r.int()
-        if version not in (1, 2, VERSION):
+        if version not in (1, 2, 3, VERSION):
             raise Corrupt("version")
         pin = r.bytes(64)
         wrong, lockouts, locked_left = r.int(), r.int(), r.int()

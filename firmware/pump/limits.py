@@ -4,8 +4,30 @@ plus what is about to be delivered, exceed the drug table?
 Windows that reach into the past use the ideal dose ledger; the future is the basal
 schedule (with its catheter-open floor) plus any bolus, all in dose units U. The sum is
 piecewise linear in the window's start, so checking every breakpoint (both whole ms
-around one that falls inside a ms) finds the maximum exactly. Pure: reads its arguments, changes nothing."""
-from pump.dose_units import basal_e6, ceil_div
+around one that falls inside a ms) finds the maximum exactly. Pure: reads its arguments, changes nothing.
+
+The step guard (safety/step_guard.py) counts steps in whole buckets, so its hour reaches
+up to GUARD_EDGE_MS further back than a true hour (a minute bucket on its edge, and steps
+issued up to a pass, a minute at most, after they fell due). guard_ng() is what it allows
+in that span: the hourly limit plus one clinician bolus. The pump keeps every span of an
+hour and GUARD_EDGE_MS within it too (permits.py), so legitimate delivery never trips
+the guard, and a runaway is stopped before an hour holds more than one bolus over."""
+from micropython import const
+from pump import drugs as dt
+from pump.dose_units import MIN_MS, basal_e6, ceil_div
+from pump.schedule import HOUR_MS
+
+GUARD_EDGE_MS = const(2 * MIN_MS)
+GUARD_HOUR_MS = const(HOUR_MS + GUARD_EDGE_MS)
+
+
+def guard_ng(rx):
+    """(ng in the guard's hour, ng in its day), as primary-drug ng, for every drug in the
+    mix (each limit is the tightest over the mix, rounded down). The day's slack is one
+    hourly limit: a day bucket of 5 minutes on its edge (and a late pass) holds at most
+    what an hour may."""
+    hour = rx.limit_ng(dt.F_MAX_HOURLY)
+    return hour + rx.limit_ng(dt.F_MAX_CLINICIAN_BOLUS), rx.limit_ng(dt.F_MAX_DAILY) + hour
 
 
 class Future:

@@ -11,11 +11,12 @@ from pump.dose_units import ceil_div, step_dose_u
 from pump.errors import (E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING, E_NOT_RUNNING,
                          E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT, E_NOT_PRIMED,
                          E_CLINICIAN_BOLUS_LIMIT)
-from pump.limits import Future, window_peak
+from pump.limits import GUARD_HOUR_MS, Future, guard_ng, window_peak
 from pump.schedule import DAY_MS, HOUR_MS
 from pump.states import RUNNING, BOLUSING, SUSPENDED, ALARM
 
-WINDOWS = ((HOUR_MS, dt.F_MAX_HOURLY), (DAY_MS, dt.F_MAX_DAILY))
+# The last is the step guard's hour (pump/limits.py): kept so it never trips on therapy.
+WINDOWS = ((HOUR_MS, dt.F_MAX_HOURLY), (DAY_MS, dt.F_MAX_DAILY), (GUARD_HOUR_MS, None))
 
 
 class Permits:
@@ -94,7 +95,7 @@ class Permits:
             fut = Future(rx.schedule, self._tod(), window_ms, rx.floor_e6(c),
                          self.rig.step_den, bolus_u, bolus_rate)
             peak = window_peak(self.ledger, self.t, fut, window_ms)
-            limit = rx.limit_ng(field)
+            limit = rx.limit_ng(field) if field is not None else guard_ng(rx)[0]
             if peak + margin > limit * self.u_per_ng:
                 return (E_DOSE_WINDOW, window_ms, ceil_div(peak, self.u_per_ng), limit)
         return 0

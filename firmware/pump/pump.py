@@ -319,7 +319,10 @@ class Pump(Permits):
         n = n if n < left else left
         if n <= 0:
             return 0
-        issued = self.motor.move(n)
+        # Priming goes to the safety channel as priming: the guard allows one line's fill
+        # apart from the dose (a motor with no such door, a test's, takes it as steps).
+        mv = getattr(self.motor, "move_prime", None) if out is None else None
+        issued = (mv or self.motor.move)(n)
         if issued:
             if out is None:  # priming: nothing reaches the patient, the line fills
                 self._account(issued, {}, True)

@@ -4,6 +4,9 @@ the steps really issued counted after it, drug and calibration water alike.
     ch = SafetyChannel(motor, rig, clock)   motor: the lease (a board with a store) or the
                                             board's motor; the driver is left disabled
     ch.move(n) -> issued        drug: the pump's steps
+    ch.move_prime(n) -> issued  the pump's priming steps: one line's fill in any 24 h
+                                (the rig's dead volume) on top of the limits, as they fill
+                                the line and give the patient nothing (safety/limits.py)
     ch.move_water(n) -> issued  a calibration run's steps: counted by the guard like drug,
                                 and by the limits as water (never charged to a prescription
                                 programmed later); the lease below does not bound them, as
@@ -61,6 +64,17 @@ class SafetyChannel:
     def move(self, n):
         return self._move(n, self.motor.move)
 
+    def move_prime(self, n):
+        now = self.clock.now_ms()
+        p = self.limits
+        if n > p.prime_room(now):
+            return self._trip()
+        g = self.guard
+        g.set_limits(g.max_hour + n, g.max_day + n)  # this move only: set again below
+        issued = self._move(n, self.motor.move)
+        p.primed_ran(now, issued)
+        return issued
+
     def move_water(self, n):
         now = self.clock.now_ms()
         issued = self._move(n, self._water)
@@ -70,10 +84,7 @@ class SafetyChannel:
     def _move(self, n, move):
         now = self.clock.now_ms()
         if not self.guard.allows(now, n):  # the whole batch, before any of it moves
-            self.guard.tripped = True
-            self.motor.enable(False)
-            self._fault = "guard"
-            return 0
+            return self._trip()
         cap = self.max_move
         if cap is None or n <= cap:
             issued = move(n)
@@ -88,6 +99,12 @@ class SafetyChannel:
                     break  # a fault: the motor keeps its reason for fault()
         self.guard.record(now, issued)
         return issued
+
+    def _trip(self):
+        self.guard.tripped = True
+        self.motor.enable(False)
+        self._fault = "guard"
+        return 0
 
     def fault(self):
         f = self._fault or self.motor.fault()

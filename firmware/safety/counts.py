@@ -1,6 +1,6 @@
 """The safety channel's counts in the snapshot (app/device_state.py writes them beside the
 PIN): the step guard's hour and day buckets, whether it tripped, the held limits of an
-older mix, and the calibration counter.
+older mix, and the calibration and prime counters.
 
 Hazards: a power cycle must not be a way to a fresh step guard (so its counts survive at
 their ages, and the steps the lease charged after the snapshot are added to them), nor a
@@ -8,6 +8,8 @@ way to loosen the guard after a change of mix (so the held limits survive). The
 calibration counter (steps of water the guard still counts, safety/limits.py) is saved
 with the counts it excuses, in the same snapshot, so the two agree after a reset: without
 it a prescription programmed after a calibration's reboot would be charged for the water.
+The prime counter likewise: without it the line's fill would be charged to the dose after
+a reboot (a false trip at a high concentration), and a reboot would renew the fill.
 Times are kept as what was left, restored as if the board had never been off.
 
     write(w, channel, now_ms)           into a store.codec.Writer
@@ -35,17 +37,19 @@ def write(w, channel, now_ms):
         w.int(p.held[0])
         w.int(p.held[1])
         w.int(-1 if p.hold_until is None else max(p.hold_until - now_ms, 0))
-    if p.cal is None:
-        w.int(0)
-    else:
-        w.int(1)
-        _, hour, day = p.cal.dump(now_ms)
-        _groups(w, hour)
-        _groups(w, day)
+    for excused in (p.cal, p.primed):
+        if excused is None:
+            w.int(0)
+        else:
+            w.int(1)
+            _, hour, day = excused.dump(now_ms)
+            _groups(w, hour)
+            _groups(w, day)
 
 
 def read(r, version, now_ms):
-    """(tripped, hour, day, held, hold_left, cal), checked; version 1 has no counter."""
+    """(tripped, hour, day, held, hold_left, cal, primed), checked; version 1 has no
+    calibration counter, versions before 4 no prime counter."""
     tripped = r.int()
     hour = _read_counts(r)
     day = _read_counts(r)
@@ -54,20 +58,26 @@ def read(r, version, now_ms):
     if r.int():
         held = (r.int(), r.int())
         hold_left = r.int()
-    cal = None
-    if version >= 2 and r.int():  # versions of app/device_state.py
-        cal = StepGuard(0, 0)
-        cal.load(now_ms, False, _read_groups(r), _read_groups(r))
+    cal = _read_counter(r, now_ms) if version >= 2 else None  # app/device_state.py's
+    primed = _read_counter(r, now_ms) if version >= 4 else None
     if hold_left < -1:
         raise Corrupt("range")
-    return tripped, hour, day, held, hold_left, cal
+    return tripped, hour, day, held, hold_left, cal, primed
+
+
+def _read_counter(r, now_ms):
+    if not r.int():
+        return None
+    c = StepGuard(0, 0)
+    c.load(now_ms, False, _read_groups(r), _read_groups(r))
+    return c
 
 
 def apply(channel, saved, charged, now_ms):
     """The counts back in the channel. The steps the lease charged beyond the snapshot
     (`charged`) were issued, as far as anyone can tell, in the newest bucket. Raises
     ValueError (counts the guard cannot hold) before it changes anything."""
-    tripped, hour, day, held, hold_left, cal = saved
+    tripped, hour, day, held, hold_left, cal, primed = saved
     channel.guard.load(now_ms, tripped, hour, day)
     channel.guard.record(now_ms, charged)
     p = channel.limits
@@ -75,6 +85,7 @@ def apply(channel, saved, charged, now_ms):
         p.held = held
         p.hold_until = None if hold_left < 0 else now_ms + hold_left
     p.cal = cal  # the device applies the limits before anything moves
+    p.primed = primed
 
 
 def _counts(w, counts):

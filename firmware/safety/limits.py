@@ -5,8 +5,14 @@ module fixes them, never looser than the drug table allows for what can be in th
 - before any prescription: one prime of the dead volume per hour and per day. Nothing
   may move before a prescription (the pump refuses it), so a step past a prime is a
   runaway by definition;
-- with a prescription: step_guard.limits_for() over the tightest hourly and daily
-  limit of the mix (Prescription.limit_ng), at the primary drug's concentration;
+- with a prescription: step_guard.limits_for() over pump.limits.guard_ng(): the tightest
+  hourly limit of the mix plus one bolus, the tightest daily limit plus one hour's, as
+  dose at the primary drug's concentration. The slack is dose, not volume: a volume
+  slack at a high concentration was many hourly limits (issue 14, item 3);
+- a prime (channel.move_prime): one fill of the rig's line in any 24 h, on top of the
+  limits, in a counter with the guard's own buckets (`primed`), so the allowance leaves
+  each window when those very steps do. Priming fills the line and gives the patient
+  nothing; a second line's worth within a day is a runaway;
 - after the mix changes (a refill at another concentration, another drug): the tighter of
   the old and the new limits, until the old mix has left the line and a day and an hour
   more have passed (steps of the old mix stay in the guard's 24 h window that long);
@@ -14,15 +20,14 @@ module fixes them, never looser than the drug table allows for what can be in th
   what the guard has counted so far plus the steps the run may still issue, and nothing
   else, set again before each batch, so a runaway is stopped at the run's end;
 - after a calibration run: the limits above, plus exactly the steps it issued for as
-  long as the guard still counts them. They are kept in a counter with the guard's own
-  buckets (`cal`), so the allowance leaves each window when those very steps do, and
-  water pushed into a beaker is never charged to a prescription programmed after it.
-  (`cal` must outlive a reset as the guard's counts do: cal.dump()/cal.load().)
+  long as the guard still counts them (`cal`, a counter as `primed` is), so water pushed
+  into a beaker is never charged to a prescription programmed after it.
+(`cal` and `primed` must outlive a reset as the guard's counts do: safety/counts.py.)
 Reads the pump, changes only the guard's limits."""
 from micropython import const
 from safety.step_guard import StepGuard, limits_for
-from pump import drugs as dt
 from pump.dose_units import MIN_MS, ceil_div
+from pump.limits import guard_ng
 
 _HOLD_MS = const(90_000_000)  # 25 h: the 24 h window plus its edge buckets, with room
 
@@ -33,8 +38,8 @@ def prime_only(rig):
 
 
 def for_rx(rx, rig):
-    return limits_for(rx.limit_ng(dt.F_MAX_HOURLY), rx.limit_ng(dt.F_MAX_DAILY),
-                      rx.drugs[0][1], rig)
+    hour_ng, day_ng = guard_ng(rx)
+    return limits_for(hour_ng, day_ng, rx.drugs[0][1], rig)
 
 
 def _tighter(a, b):
@@ -53,7 +58,20 @@ class GuardLimits:
         self.cal = None  # a StepGuard used as a counter of calibration steps, once needed
         self.cal_left = 0  # steps the calibration run in progress may still issue
         self.cal_minute = -1  # the minute the allowance was last set for
+        self.primed = None  # a StepGuard counting prime steps, once the first prime runs
         guard.set_limits(*self.limits)
+
+    # ----- priming -----
+    def prime_room(self, now_ms):
+        """Steps a prime may still issue: one line's fill in any 24 h."""
+        done = self.primed.day.total(now_ms) if self.primed is not None else 0
+        return prime_only(self.rig)[0] - done
+
+    def primed_ran(self, now_ms, issued):
+        if self.primed is None:
+            self.primed = StepGuard(0, 0)  # ~1.4 kB of buckets, from the first prime on
+        self.primed.record(now_ms, issued)
+        self._apply(now_ms)
 
     # ----- calibration -----
     def run_left(self, steps, now_ms):
@@ -81,26 +99,29 @@ class GuardLimits:
                          g.day.total(now_ms) + self.cal_left)
             return
         hour, day = self.limits
-        if self.cal is not None:
-            hour += self.cal.hour.total(now_ms)
-            day += self.cal.day.total(now_ms)
+        for excused in (self.cal, self.primed):
+            if excused is not None:
+                hour += excused.hour.total(now_ms)
+                day += excused.day.total(now_ms)
         g.set_limits(hour, day)
 
     def next_change(self, now_ms):
         """When the limits next change by time alone (ms), or None: an old mix's hold
-        ends, or calibration steps leave a window (while a run goes on, every pass sets
+        ends, or calibration or prime steps leave a window (while a run goes on, every pass sets
         them anyway). A simulated jump (app/controller.py) passes there, so the limits a
         move meets are the ones a pass every minute would have set. Reads only."""
         best = self.hold_until if self.held is not None else None
-        if self.cal is not None:
-            t = self.cal.next_exit_ms(now_ms)
-            if t is not None and (best is None or t < best):
-                best = t
+        for excused in (self.cal, self.primed):
+            if excused is not None:
+                t = excused.next_exit_ms(now_ms)
+                if t is not None and (best is None or t < best):
+                    best = t
         return best
 
     def update(self, pump, now_ms):
-        if self.cal is not None and now_ms // MIN_MS != self.cal_minute:
-            self._apply(now_ms)  # calibration steps may have left a window
+        if (self.cal is not None or self.primed is not None) \
+                and now_ms // MIN_MS != self.cal_minute:
+            self._apply(now_ms)  # excused steps may have left a window
         rx = pump.rx
         if rx is None or (rx is self.rx and self.held is None):
             return  # nothing new: called after every command and every tick

@@ -9,30 +9,26 @@ time buckets made at start-up (no allocation while delivering), and counts a buc
 straddles a window's edge in full, so it may trip early, never late."""
 from array import array
 from micropython import const
-from pump.dose_units import DAY_MS, MIN_MS, NL_PER_ML, ceil_div
+from pump.dose_units import DAY_MS, NL_PER_ML
 
 _HOUR_MS = const(3_600_000)
 _HOUR_BUCKET_MS = const(60_000)  # 60 buckets of a minute for the rolling hour
 _DAY_BUCKET_MS = const(300_000)  # 288 buckets of 5 minutes for the rolling 24 h
 
 
-def steps_allowed(limit_ng, conc_ng_ml, step_num, step_den, slack_steps):
-    """Whole steps whose volume at this concentration carries at most `limit_ng`, plus a
-    slack in steps."""
-    return limit_ng * NL_PER_ML * step_den // (conc_ng_ml * step_num) + slack_steps
+def steps_allowed(limit_ng, conc_ng_ml, step_num, step_den):
+    """Whole steps whose volume at this concentration carries at most `limit_ng`."""
+    return limit_ng * NL_PER_ML * step_den // (conc_ng_ml * step_num)
 
 
-def limits_for(limit_hour_ng, limit_day_ng, conc_ng_ml, rig):
-    """(max steps per hour, per 24 h) for a rig. The slack holds what the guard cannot tell
-    from dose: a bucket on a window's edge counted whole (one day bucket at the rig's top
-    speed) and a prime, which fills the line and gives the patient nothing (at most the
-    dead volume). A runaway at the motor's speed still trips within minutes."""
-    top = rig.bolus_nl_per_min if rig.bolus_nl_per_min > rig.prime_nl_per_min \
-        else rig.prime_nl_per_min
-    slack_nl = top * (_DAY_BUCKET_MS // MIN_MS) + rig.dead_volume_nl
-    slack = ceil_div(slack_nl * rig.step_den, rig.step_num) + 1
-    return (steps_allowed(limit_hour_ng, conc_ng_ml, rig.step_num, rig.step_den, slack),
-            steps_allowed(limit_day_ng, conc_ng_ml, rig.step_num, rig.step_den, slack))
+def limits_for(hour_ng, day_ng, conc_ng_ml, rig):
+    """(max steps per hour, per 24 h) for a rig: the dose the guard allows in its hour and
+    its day (pump/limits.py guard_ng(): the hourly limit plus one bolus, the daily limit
+    plus one hour's), in whole steps at this concentration, rounded down. No slack in
+    volume: at a high concentration a volume is many hourly limits. A prime is allowed
+    apart (safety/limits.py), once for the line it fills."""
+    return (steps_allowed(hour_ng, conc_ng_ml, rig.step_num, rig.step_den),
+            steps_allowed(day_ng, conc_ng_ml, rig.step_num, rig.step_den))
 
 
 class _Window:

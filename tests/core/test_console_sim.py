@@ -123,11 +123,24 @@ def _mix_limit_ng(mix, field):
     return min(dt.lookup(name)[field] * cp // c for name, c in mix)
 
 
-SLACK = -(-(50_000 * 5 + 150_000) // 1400) + 1  # a 5-min edge at prime speed, one prime
+def _expected(mix):
+    """Steps of 1.4 uL at 1 mg/mL of the primary: the hourly limit plus one clinician bolus,
+    the daily limit plus one hourly limit, all the mix's tightest, in dose (issue 14, item
+    3; the slack was a volume: a 5-min edge at prime speed and one prime, 286 steps)."""
+    hour = _mix_limit_ng(mix, dt.F_MAX_HOURLY)
+    bolus = _mix_limit_ng(mix, dt.F_MAX_CLINICIAN_BOLUS)
+    day = _mix_limit_ng(mix, dt.F_MAX_DAILY)
+    return (hour + bolus) // 1400, (day + hour) // 1400
 
 
 def _guard(b):
     return b.guard.max_hour, b.guard.max_day
+
+
+def _held(b):
+    """The limits the prescription holds the guard to, without the prime's allowance
+    (which leaves the windows with the prime's steps)."""
+    return b.dev.safety.limits.limits
 
 
 def test_with_a_prescription_the_guard_holds_the_drug_table_limits_of_the_mix():
@@ -138,23 +151,24 @@ def test_with_a_prescription_the_guard_holds_the_drug_table_limits_of_the_mix():
     # Ropivacaine binds: 15 mg/day at 2.5 mg/mL is 6 mL, which carries 6 mg hydromorphone
     # (clonidine would allow 8 mL, hydromorphone itself 10 mL).
     assert day == 6_000_000
-    assert _guard(b) == (hour // 1400 + SLACK, day // 1400 + SLACK)
+    assert _guard(b) == _expected(mix) == ((hour + 100_000) // 1400, (day + hour) // 1400)
 
 
 def test_a_weaker_refill_keeps_the_tighter_guard_until_the_old_mix_is_a_day_gone():
     b = running()
-    tight = _guard(b)
+    tight = _held(b)
     b.ok("stop")
     b.ok("drug hydromorphone 500ug/mL ropivacaine 1250ug/mL clonidine 37.5ug/mL")
     b.ok("refill 40mL")
     b.ok("confirm")
     b.ok("start")
-    assert _guard(b) == tight  # never looser at once
+    assert _held(b) == tight  # never looser at once
     b.ok("sim advance 1d")  # the 150 uL of old drug leave in about 6 h
-    assert _guard(b) == tight
+    assert _held(b) == tight
     b.ok("sim advance 1d")
-    loose = _guard(b)
-    assert loose[1] == 12_000_000 // 1400 + SLACK  # ropivacaine's 6 mL: now 12 mL of mix
+    loose = _held(b)
+    half = (("hydromorphone", 500_000), ("ropivacaine", 1_250_000), ("clonidine", 37_500))
+    assert loose == _expected(half)  # ropivacaine's 6 mL: now 12 mL of mix a day
     assert loose[0] > tight[0] and loose[1] > tight[1]
 
 

@@ -70,8 +70,9 @@ def test_a_scheduler_wrong_by_100x_is_stopped_by_the_guard_alone():
     board = SimBoard(config, rig, ".")
     # The guard's limits come from the true rig; the pump is told each step carries a
     # hundredth of its volume, so it issues 100 times the steps for every dose.
-    hour, day = limits_for(dt.lookup("hydromorphone")[dt.F_MAX_HOURLY],
-                           dt.lookup("hydromorphone")[dt.F_MAX_DAILY], 1_000_000, rig)
+    row = dt.lookup("hydromorphone")
+    hour, day = limits_for(row[dt.F_MAX_HOURLY] + row[dt.F_MAX_CLINICIAN_BOLUS],
+                           row[dt.F_MAX_DAILY] + row[dt.F_MAX_HOURLY], 1_000_000, rig)
     motor = SafetyChannel(board.motor, rig, board.clock)
     guard = motor.guard
     guard.set_limits(hour, day)

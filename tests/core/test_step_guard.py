@@ -7,6 +7,7 @@ from safety.channel import SafetyChannel
 from safety.step_guard import StepGuard, limits_for, steps_allowed
 from pump import drugs as dt
 from pump.errors import PumpError
+from pump.limits import guard_ng
 from pump.prescription import Bolus, Prescription
 from pump.pump import Pump
 from pump.rig import bench_rig
@@ -34,16 +35,15 @@ class _PumpClock:
 def _guarded_case1(rx=None):
     rig = bench_rig()
     rx = case1_rx(CASE1_FLEX) if rx is None else rx
-    hour, day = limits_for(rx.limit_ng(dt.F_MAX_HOURLY), rx.limit_ng(dt.F_MAX_DAILY),
-                           rx.drugs[0][1], rig)
     clock = _PumpClock()
     motor = SimMotor()
     channel = SafetyChannel(motor, rig, clock)
     guard = channel.guard
-    guard.set_limits(hour, day)
     pump = Pump(rig, channel)
     clock.pump = pump
     pump.program(rx, 0)
+    channel.follow(pump, 0)  # the limits from the prescription, as the device sets them
+    assert (guard.max_hour, guard.max_day) == limits_for(*guard_ng(rx), rx.drugs[0][1], rig)
     pump.refill(rx.capacity_nl, None, 0)
     pump.confirm(0)
     pump.prime(rig.dead_volume_nl, 0)
@@ -51,17 +51,24 @@ def _guarded_case1(rx=None):
     return pump, guard, motor
 
 
-def test_steps_allowed_is_the_limit_in_whole_steps_plus_the_slack():
+def test_steps_allowed_is_the_limit_in_whole_steps_rounded_down():
     # 10 mg of hydromorphone at 1 mg/mL is 10 mL: 7142 whole steps of 1.4 uL.
-    assert steps_allowed(10_000_000, 1_000_000, 1400, 1, 0) == 7142
-    assert steps_allowed(10_000_000, 1_000_000, 1400, 1, 8) == 7150
+    assert steps_allowed(10_000_000, 1_000_000, 1400, 1) == 7142
 
 
-def test_the_slack_holds_an_edge_bucket_at_top_speed_and_one_prime():
-    rig = bench_rig()  # 1.4 uL steps, prime 50 uL/min, 150 uL of line
-    hour, day = limits_for(1_400_000, 14_000_000, 1_000_000, rig)
-    slack = -(-(50_000 * 5 + 150_000) // 1400) + 1
-    assert (hour, day) == (1000 + slack, 10_000 + slack)
+def test_the_guard_allows_an_hour_plus_one_bolus_and_a_day_plus_one_hour_in_dose():
+    """Was: a slack of a 5-minute bucket at the rig's top speed plus the dead volume, in
+    volume: 400 uL on the 60 mL rig, 4.4 hourly limits of hydromorphone at 15 mg/mL."""
+    rig = bench_rig()  # 1.4 uL steps
+    rx = Prescription((("hydromorphone", 15_000_000),), BasalSchedule(((0, 1_000_000),)),
+                      None, 40_000_000, 0, rig)
+    row = dt.lookup("hydromorphone")
+    hour_ng = row[dt.F_MAX_HOURLY] + row[dt.F_MAX_CLINICIAN_BOLUS]
+    day_ng = row[dt.F_MAX_DAILY] + row[dt.F_MAX_HOURLY]
+    assert guard_ng(rx) == (hour_ng, day_ng)
+    hour, day = limits_for(hour_ng, day_ng, 15_000_000, rig)
+    assert (hour, day) == (hour_ng * 1000 // (15_000 * 1400), day_ng * 1000 // (15_000 * 1400))
+    assert hour * 1400 * 15_000 // 1000 <= hour_ng  # never a step over, in dose
 
 
 def test_a_week_of_case1_with_every_bolus_never_trips_the_guard():
