@@ -11,6 +11,14 @@ MESSAGES = (
     (e.E_BAD_UNIT, "bad unit", "missing, unknown or wrong unit: %s"),
     (e.E_PRECISION, "precision", "not a whole number of nL, ng or ms: %s"),
     (e.E_RANGE, "range", "out of range: %s"),
+    (e.E_BELOW_FLOOR, "below least flow",
+     "basal at %s: %s is under the rig's least flow, %s of %s at %s: write min to run at "
+     "the least flow, or dilute to at most %s"),
+    (e.E_BASAL_ZERO, "basal zero",
+     "basal at %s: a pump cannot run at 0 (it always pushes its least flow): write min"),
+    (e.E_FLOOR_OVER_LIMIT, "least flow over limit",
+     "%s at %s: the rig's least flow (and the one step a window may hold beyond it) "
+     "gives %s in %s, over the %s limit: at most %s on this rig"),
     (e.E_LOCKOUT_RANGE, "lockout range", "%s lockout %s ms is shorter than the %s ms allowed"),
     (e.E_UNKNOWN_DRUG, "unknown drug", "drug not in the drug table: %s"),
     (e.E_CONC_LIMIT, "concentration limit", "%s at %s ng/mL is over the %s ng/mL limit"),
@@ -68,6 +76,26 @@ MESSAGES = (
      "factor %s ppm is beyond +-10 %%: check bore, lead and microsteps; nothing stored"),
     (e.E_CAL_CONFIG, "board config", "board config on flash: %s; nothing stored"),
 )
+
+
+def shape(code, values):
+    """The values in the order and the units the code's sentence wants (the logic raises
+    its numbers in its own order and in base units)."""
+    if code == e.E_DOSE_WINDOW and len(values) == 3:
+        return (values[1], values[0], values[2])  # the dose first
+    if code == e.E_BELOW_FLOOR and len(values) == 6:
+        from console import readable as r
+        start, rate, floor, drug, conc, most = values
+        return (r.tod(start), r.rate(rate), r.rate(floor), drug, r.conc(conc), r.conc(most))
+    if code == e.E_BASAL_ZERO and len(values) == 1:
+        from console import readable as r
+        return (r.tod(values[0]),)
+    if code == e.E_FLOOR_OVER_LIMIT and len(values) == 6:
+        from console import readable as r
+        drug, conc, dose, window, limit, most = values
+        return (drug, r.conc(conc), r.mass(dose), "an hour" if window else "24 h",
+                r.mass(limit), r.conc(most))
+    return values
 
 
 def entry(code):

@@ -12,6 +12,13 @@ E_BAD_NUMBER = const(10)  # not a number, or a sign where none is allowed
 E_BAD_UNIT = const(11)  # unit missing, unknown, or of the wrong kind
 E_PRECISION = const(12)  # would lose precision in the base unit (nL, ng, ms)
 E_RANGE = const(13)  # out of the allowed range, or would overflow
+# The rig's least flow (its catheter-open floor): a pump cannot run slower, so a rate
+# under it is refused, never silently raised (pump/prescription.py).
+E_BELOW_FLOOR = const(14)  # values: step start min, rate ng/d, floor ng/d, drug, ng/mL,
+#                            the most ng/mL at which the rate is possible
+E_BASAL_ZERO = const(15)  # values: step start min ("0" is not a rate a pump can run: min)
+E_FLOOR_OVER_LIMIT = const(16)  # values: drug, ng/mL, floor ng in the window, window
+#                                 (0: 24 h, 1: an hour), limit ng, the most ng/mL allowed
 
 # Prescription.
 E_UNKNOWN_DRUG = const(30)

@@ -17,7 +17,10 @@ def status_of(pump):
         "wall_ms": pump.t + pump.wall_offset_ms,
         "reservoir_nl": pump.reservoir.volume_nl(),
         "delivered_ng": pump.delivered_ng() if rx else 0,
-        "basal_ng_d": rx.schedule.rate_at(pump._tod()) if rx else 0,
+        # What runs: the step's rate, or the rig's least flow where the step is min, at
+        # the concentration leaving the tip.
+        "basal_ng_d": rx.basal_ng_d(pump._tod(), pump._exit_conc()) if rx else 0,
+        "basal_min": rx is not None and rx.schedule.rate_at(pump._tod()) == 0,
         "boluses_24h": pump.history.count_24h(pump.t),
         "next_bolus_ms": wait,
         "step_nl": pump.rig.step_nl_ceil(),
