@@ -47,6 +47,9 @@ MESSAGES = (
     (e.E_NOT_PRIMED, "not primed", "the line is not primed: %s of %s nL filled"),
     (e.E_CONC_MISMATCH, "concentration mismatch",
      "%s: a new concentration is set only by a confirmed refill"),
+    (e.E_LINE_OTHER_DRUG, "old drug in line",
+     "the line still holds %s from before the refill: disconnect the catheter and prime "
+     "%snL to waste before start"),
     (e.E_TIME, "time", "time %s ms is before the pump's time %s ms"),
     (e.E_UNKNOWN_COMMAND, "unknown command", "unknown command: %s (try help)"),
     (e.E_USAGE, "usage", "wrong arguments for %s (see help)"),

@@ -110,8 +110,11 @@ class Pump(Permits):
         # Whole steps, never more than asked and never past the room: the line is filled
         # and nothing more is pushed into the patient. Set before settling, which would
         # otherwise find no step left and end the prime at once.
-        room = (self.tubing.dead_vu - self.tubing.filled_vu()) // self.rig.step_num
-        steps = volume_nl * self.rig.step_den // self.rig.step_num
+        # Any old drug a refill left in the line is primed out to waste: in whole steps
+        # rounded up, so none of it stays for the patient (Permits.prime_room).
+        room, flush = self.prime_room()
+        sn, sd = self.rig.step_num, self.rig.step_den
+        steps = du.ceil_div(volume_nl * sd, sn) if flush else volume_nl * sd // sn
         self.prime_steps_left = steps if steps < room else room
         self.prime_integ.acc = 0
         self.prime_t0, self.prime_steps = self.t, self.prime_steps_left
