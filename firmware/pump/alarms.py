@@ -54,6 +54,7 @@ class AlarmSet:
         self._sorted_of = self.state  # the dict it was sorted from (restore replaces it)
         self._names = 0  # bumped when a name comes or goes
         self._sorted_at = 0  # _names when it was sorted
+        self.changed = False  # since the last save (store/persist.py clears it)
 
     def raise_(self, name, now_ms):
         row(name)
@@ -62,20 +63,25 @@ class AlarmSet:
             if entry is None:
                 self._names += 1
             self.state[name] = [now_ms, True, False]
+            self.changed = True
             return True
         return False
 
     def cause_gone(self, name):
         entry = self.state.get(name)
         if entry is not None:
-            entry[1] = False
+            if entry[1]:
+                entry[1] = False
+                self.changed = True
             self._forget_if_done(name)
 
     def ack(self, name):
         entry = self.state.get(name)
         if entry is None:
             raise PumpError(E_RANGE, name)
-        entry[2] = True
+        if not entry[2]:
+            entry[2] = True
+            self.changed = True
         self._forget_if_done(name)
 
     def _forget_if_done(self, name):
@@ -84,6 +90,7 @@ class AlarmSet:
         if not entry[1] and (entry[2] or not latching):
             del self.state[name]
             self._names += 1
+            self.changed = True
 
     def active(self):
         """Active alarm names, highest priority first, then by name. The loop asks every

@@ -49,6 +49,12 @@ class Pump(Permits):
         self.primed_vu = 0
         self.t = now_ms
         self.wall_offset_ms = 0
+        # Something a snapshot holds changed other than by a step (store/persist.py saves
+        # it and clears this): set by every note (each state, alarm, grant, program and
+        # refill makes one) and by set_time, which makes none. The alarm set keeps its own
+        # (acks and ends make no note). tests/core/test_dirty_flags.py holds them to the
+        # full comparison they replaced.
+        self.dirty = True
         self.steps_issued = 0
         self.steps_missed = 0
         self.bolus_left = 0  # U of bolus not yet earned by the integrator
@@ -162,6 +168,7 @@ class Pump(Permits):
         self.advance(now_ms)
         old = self.wall_offset_ms
         self.wall_offset_ms = wall_ms - now_ms
+        self.dirty = True
         if self.sm.state in DELIVERING:
             v = self._windows_verdict(self.rx, self.bolus_left, self.bolus_rate)
             if v:
@@ -429,6 +436,7 @@ class Pump(Permits):
             self._ideal_rate = ideal
 
     def _note(self, kind, *values):
+        self.dirty = True
         if self._log is not None:
             self._log(self.t, kind, values)
 

@@ -53,6 +53,7 @@ class SafetyChannel:
         self.max_move = move_cap(rig)
         self._water = getattr(motor, "move_water", motor.move)
         self._fault = None
+        self.changed = False  # a trip or its reset, not yet saved (app/device.py clears it)
         motor.enable(False)
 
     def enable(self, on):
@@ -71,6 +72,7 @@ class SafetyChannel:
         now = self.clock.now_ms()
         if not self.guard.allows(now, n):  # the whole batch, before any of it moves
             self.guard.tripped = True
+            self.changed = True
             self.motor.enable(False)
             self._fault = "guard"
             return 0
@@ -111,6 +113,7 @@ class SafetyChannel:
     def reset(self):
         """A clinician's acknowledgement of a trip; the counts stay, so the windows hold."""
         self.guard.reset()
+        self.changed = True
 
     @property
     def tripped(self):
