@@ -9,7 +9,7 @@ from pump.alarms import AlarmSet
 from pump import dose_units as du
 from pump.bolus import BolusHistory
 from pump.errors import (PumpError, E_NO_RX, E_RANGE, E_CONC_MISMATCH, E_TIME,
-                         E_NO_PENDING, E_REFILL_OVER, E_INVALID_EVENT)
+                         E_NO_PENDING, E_REFILL_OVER, E_INVALID_EVENT, E_ACK_CLOCK)
 from pump.step_integrator import StepIntegrator
 from pump.ledger import DoseLedger
 from pump.permits import Permits
@@ -172,7 +172,9 @@ class Pump(Permits):
         the usual rules again from the history that survived."""
         self.set_time(wall_ms, now_ms)
         if self.alarms.is_active("clock"):
-            self.ack("clock", now_ms)
+            self.alarms.ack("clock")
+            self.alarms.cause_gone("clock")
+            self._settle()
 
     def fault(self, name, now_ms):
         """An alarm from outside the logic (hardware, storage, battery, guard)."""
@@ -192,7 +194,11 @@ class Pump(Permits):
         an event whose end nothing reports, so the acknowledgement ends it; the pump then
         stands stopped until a clinician starts it (start_allowed still refuses an empty
         reservoir, and a motor still blocked stalls again). low_reservoir is a level the
-        pump measures, and goes only with its cause."""
+        pump measures, and goes only with its cause. The clock alarm is not acknowledged:
+        only the clinician confirming the time (confirm_time) ends it, or the schedule
+        would run on a wall clock nobody checked."""
+        if name == "clock":
+            raise PumpError(E_ACK_CLOCK)
         self.advance(now_ms)
         self.alarms.ack(name)
         # Fix: no cause was ever marked gone, so a STOP alarm could not clear: the pump

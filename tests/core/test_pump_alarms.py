@@ -5,7 +5,7 @@ from builders import (CASE1_FLAT, HOUR_MS, MCG, MG, MIN_MS, MORPHINE_CONC, START
                       basal_ng_ms, case1_pump, prime_steps, ready_pump, steps_for_ng_ms)
 from check import raises
 from pump.alarms import AlarmSet, INFORM, LIMIT, STOP, row
-from pump.errors import E_CRITICAL, E_DOSE_WINDOW, E_INVALID_EVENT, E_RANGE
+from pump.errors import E_ACK_CLOCK, E_CRITICAL, E_DOSE_WINDOW, E_INVALID_EVENT, E_RANGE
 from pump.prescription import Prescription
 from pump.schedule import BasalSchedule
 from pump.rig import bench_rig
@@ -168,9 +168,9 @@ def test_limit_alarm_cuts_a_bolus_in_progress_but_basal_continues():
 
 def test_limit_alarm_clears_with_its_acknowledgement_and_boluses_return():
     pump = case1_pump()
-    pump.fault("clock", START_MS + HOUR_MS)
+    pump.fault("dose_limit", START_MS + HOUR_MS)
     raises(E_CRITICAL, pump.request_bolus, START_MS + HOUR_MS)
-    pump.ack("clock", START_MS + HOUR_MS + 1)
+    pump.ack("dose_limit", START_MS + HOUR_MS + 1)
     assert pump.status()["alarms"] == []
     assert pump.sm.state == "running"
     assert pump.request_bolus(START_MS + HOUR_MS + 1) == 30 * MCG
@@ -258,3 +258,14 @@ def test_active_alarms_are_listed_highest_priority_first():
     assert a.active() == ["empty", "stall", "clock", "battery_eri", "low_reservoir"]
     assert a.worst_effect() == STOP
     assert a.first_with(LIMIT) == "clock"
+
+
+def test_the_clock_alarm_is_not_acknowledged_only_a_confirmed_time_ends_it():
+    pump = case1_pump()
+    t = START_MS + HOUR_MS
+    pump.fault("clock", t)
+    raises(E_ACK_CLOCK, pump.ack, "clock", t + 1)
+    assert pump.status()["alarms"] == ["clock"]
+    raises(E_CRITICAL, pump.request_bolus, t + 1)
+    pump.confirm_time(pump.t + pump.wall_offset_ms, t + 2)
+    assert pump.status()["alarms"] == []
