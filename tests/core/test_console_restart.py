@@ -46,7 +46,8 @@ def test_after_a_reset_status_shows_what_was_delivered_and_the_restart_alarm():
     step_nl = int(before["step_nl"])
     after = kv(reboot(flash).ok("status"))
     assert after["state"] == "stopped"  # no withdrawal hazard: a clinician decides, told why
-    assert after["alarms"] == "clock,restart"
+    # No withdrawal hazard: stopped, and not only informed (the reminder, at once).
+    assert after["alarms"] == "clock,not_delivering,restart"
     assert after["boluses_24h"] == before["boluses_24h"] == "1"
     assert after["basal_ng_d"] == before["basal_ng_d"]
     res_before, res_after = int(before["reservoir_nl"]), int(after["reservoir_nl"])
