@@ -68,6 +68,10 @@ MESSAGES = (
     (e.E_LINE_STALE, "line stale", "half a line, then %s ms of silence: dropped"),
     (e.E_LINE_UNKNOWN, "line unknown", "a programmed state was lost and the line may still "
      "be in a patient: declare it detached first (decommission)"),
+    (e.E_ACK_CLOCK, "confirm time", "the clock alarm ends only when a clinician confirms "
+     "the time: time YYYY-MM-DDTHH:MM:SS"),
+    (e.E_LOW_ALARM_MIN, "reservoir alarm minimum", "reservoir-alarm %s would warn too late: "
+     "at least %s (a day at the rig's least flow)"),
     (e.E_PIN_LOST, "pin lost", "the PIN's records are damaged: a new PIN needs the flash "
      "cleared by someone with the board in hand (docs/protocol.md)"),
     (e.E_CAL_STATE, "calibration state",

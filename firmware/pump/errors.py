@@ -84,6 +84,8 @@ E_INTERNAL = const(82)  # values: exception type; a console bug, never a pump re
 E_LINE_STALE = const(83)  # values: ms of silence after half a line
 E_PIN_LOST = const(84)  # the PIN's records are there and unreadable: no new PIN from the console
 E_LINE_UNKNOWN = const(85)  # a programmed state was lost: prime/calibrate wait for decommission
+E_ACK_CLOCK = const(86)  # `ack clock`: only a clinician's `time` ends the clock alarm
+E_LOW_ALARM_MIN = const(87)  # values: threshold, least threshold (text, in the units typed)
 
 # Calibration (console/cmd_calibrate.py; words in console/messages.py).
 E_CAL_STATE = const(90)  # values: the pump's state (calibration needs `unprogrammed`)
