@@ -9,14 +9,14 @@ with no stop in delivery (Pump.program keeps the state). Each change is kept in 
 and its reply shows the old and the new values."""
 from console.iso_time import format_iso, parse_iso
 from app.draft import OFF
-from console.show import show_bolus, show_drugs, show_schedule
+from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
-from pump.errors import PumpError, E_RESERVOIR, E_USAGE
+from pump.errors import PumpError, E_BASAL_ZERO, E_LOW_ALARM_MIN, E_RESERVOIR, E_USAGE
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
 from pump.units import (parse_concentration_ng_per_ml, parse_count,
                         parse_dose_rate_ng_per_day, parse_duration_ms, parse_mass_ng,
-                        parse_time_of_day_min, parse_volume_nl)
+                        parse_time_of_day_min, parse_volume_nl, volume_as_typed)
 
 
 def _apply(dev, cand, now, what, old, new, reprogram=True):
@@ -56,17 +56,28 @@ def do_drug(dev, out, args, now):
     return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
 
 
+def _basal_rate(start, text):
+    """A step's rate in ng/day: `min` is 0, the rig's least flow said on purpose (schedule
+    steps store it so); a typed 0 is refused, as the pump cannot run at it."""
+    if text.lower() == MIN:
+        return 0
+    rate = parse_dose_rate_ng_per_day(text)
+    if rate == 0:
+        raise PumpError(E_BASAL_ZERO, start)
+    return rate
+
+
 def do_basal(dev, out, args, now):
     if len(args) == 1 and "=" not in args[0]:
-        steps = ((0, parse_dose_rate_ng_per_day(args[0])),)  # one rate all day
+        steps = ((0, _basal_rate(0, args[0])),)  # one rate all day
     else:
         pairs = []
         for a in args:
             parts = a.split("=")
             if len(parts) != 2:
                 raise PumpError(E_USAGE, "basal")
-            pairs.append((parse_time_of_day_min(parts[0]),
-                          parse_dose_rate_ng_per_day(parts[1])))
+            start = parse_time_of_day_min(parts[0])
+            pairs.append((start, _basal_rate(start, parts[1])))
         steps = tuple(pairs)
     d = dev.draft
     cand = d.with_("schedule", BasalSchedule(steps))
@@ -102,6 +113,15 @@ def do_ptm(dev, out, args, now):
 def do_low(dev, out, args, now):
     low = parse_volume_nl(args[0])
     d = dev.draft
+    # The warning exists to leave time for a refill; at 0 it would come with the empty
+    # alarm, i.e. never. The least threshold is a day at the rig's catheter-open minimum
+    # flow, the slowest the pump ever runs: at that rate the warning still comes a day
+    # ahead, on every rig (48 uL on those shipped), and it refuses 0 and "a step or two".
+    # Checked here, where it is typed, not in Prescription: a snapshot written before this
+    # rule still restores.
+    least = d.rig.min_flow_nl_per_day
+    if low < least:
+        raise PumpError(E_LOW_ALARM_MIN, args[0], volume_as_typed(least, args[0]))
     cand = d.with_("low_nl", low)
     return _apply(dev, cand, now, "reservoir-alarm",
                   "-" if d.low_nl is None else str(d.low_nl), str(low))

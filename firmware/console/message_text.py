@@ -11,6 +11,14 @@ MESSAGES = (
     (e.E_BAD_UNIT, "bad unit", "missing, unknown or wrong unit: %s"),
     (e.E_PRECISION, "precision", "not a whole number of nL, ng or ms: %s"),
     (e.E_RANGE, "range", "out of range: %s"),
+    (e.E_BELOW_FLOOR, "below least flow",
+     "basal at %s: %s is under the rig's least flow, %s of %s at %s: write min to run at "
+     "the least flow, or dilute to at most %s"),
+    (e.E_BASAL_ZERO, "basal zero",
+     "basal at %s: a pump cannot run at 0 (it always pushes its least flow): write min"),
+    (e.E_FLOOR_OVER_LIMIT, "least flow over limit",
+     "%s at %s: the rig's least flow (and the one step a window may hold beyond it) "
+     "gives %s in %s, over the %s limit: at most %s on this rig"),
     (e.E_LOCKOUT_RANGE, "lockout range", "%s lockout %s ms is shorter than the %s ms allowed"),
     (e.E_UNKNOWN_DRUG, "unknown drug", "drug not in the drug table: %s"),
     (e.E_CONC_LIMIT, "concentration limit", "%s at %s ng/mL is over the %s ng/mL limit"),
@@ -39,6 +47,9 @@ MESSAGES = (
     (e.E_NOT_PRIMED, "not primed", "the line is not primed: %s of %s nL filled"),
     (e.E_CONC_MISMATCH, "concentration mismatch",
      "%s: a new concentration is set only by a confirmed refill"),
+    (e.E_LINE_OTHER_DRUG, "old drug in line",
+     "the line still holds %s from before the refill: disconnect the catheter and prime "
+     "%snL to waste before start"),
     (e.E_TIME, "time", "time %s ms is before the pump's time %s ms"),
     (e.E_UNKNOWN_COMMAND, "unknown command", "unknown command: %s (try help)"),
     (e.E_USAGE, "usage", "wrong arguments for %s (see help)"),
@@ -57,6 +68,10 @@ MESSAGES = (
     (e.E_LINE_STALE, "line stale", "half a line, then %s ms of silence: dropped"),
     (e.E_LINE_UNKNOWN, "line unknown", "a programmed state was lost and the line may still "
      "be in a patient: declare it detached first (decommission)"),
+    (e.E_ACK_CLOCK, "confirm time", "the clock alarm ends only when a clinician confirms "
+     "the time: time YYYY-MM-DDTHH:MM:SS"),
+    (e.E_LOW_ALARM_MIN, "reservoir alarm minimum", "reservoir-alarm %s would warn too late: "
+     "at least %s (a day at the rig's least flow)"),
     (e.E_PIN_LOST, "pin lost", "the PIN's records are damaged: a new PIN needs the flash "
      "cleared by someone with the board in hand (docs/protocol.md)"),
     (e.E_CAL_STATE, "calibration state",
@@ -68,6 +83,26 @@ MESSAGES = (
      "factor %s ppm is beyond +-10 %%: check bore, lead and microsteps; nothing stored"),
     (e.E_CAL_CONFIG, "board config", "board config on flash: %s; nothing stored"),
 )
+
+
+def shape(code, values):
+    """The values in the order and the units the code's sentence wants (the logic raises
+    its numbers in its own order and in base units)."""
+    if code == e.E_DOSE_WINDOW and len(values) == 3:
+        return (values[1], values[0], values[2])  # the dose first
+    if code == e.E_BELOW_FLOOR and len(values) == 6:
+        from console import readable as r
+        start, rate, floor, drug, conc, most = values
+        return (r.tod(start), r.rate(rate), r.rate(floor), drug, r.conc(conc), r.conc(most))
+    if code == e.E_BASAL_ZERO and len(values) == 1:
+        from console import readable as r
+        return (r.tod(values[0]),)
+    if code == e.E_FLOOR_OVER_LIMIT and len(values) == 6:
+        from console import readable as r
+        drug, conc, dose, window, limit, most = values
+        return (drug, r.conc(conc), r.mass(dose), "an hour" if window else "24 h",
+                r.mass(limit), r.conc(most))
+    return values
 
 
 def entry(code):

@@ -6,7 +6,6 @@ message_text.py, loaded only when a reply needs them and dropped after it (app/l
 this part stays resident, small, because the control loop imports it. Never raises: if
 the words cannot be loaded (no memory for them), the code and its values are printed,
 as for a code with no entry."""
-from pump.errors import E_DOSE_WINDOW
 
 
 def _entry(code):
@@ -17,25 +16,25 @@ def _entry(code):
         return None
 
 
+def _shape(code, values):
+    try:
+        from console.message_text import shape
+        return shape(code, values)
+    except Exception:  # as above: the numbers as raised
+        return values
+
+
 def text(code, values):
     """`ERR` text for a code and its values; never raises."""
     row = _entry(code)
     if row is None:
         return "error %d %s" % (code, " ".join(str(v) for v in values))
     template = row[2]
-    values = _reorder(code, values)
+    values = _shape(code, values)
     try:
         return template % tuple(values)
     except TypeError:  # values did not match the template: show them all, lose nothing
         return "%s: %s" % (row[1], " ".join(str(v) for v in values))
-
-
-def _reorder(code, values):
-    # E_DOSE_WINDOW carries (window_ms, projected_ng, limit_ng); the sentence wants the
-    # dose first. Kept here so the logic raises its numbers in its own order.
-    if code == E_DOSE_WINDOW and len(values) == 3:
-        return (values[1], values[0], values[2])
-    return values
 
 
 def name(code):

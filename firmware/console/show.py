@@ -1,6 +1,8 @@
 """A draft's parts as text, for `rx` and the replies of the prescription commands."""
 from app.draft import OFF
 
+MIN = "min"  # a basal step at the rig's least flow (stored as 0: pump/prescription.py)
+
 
 def show_drugs(drugs):
     if drugs is None:
@@ -11,7 +13,8 @@ def show_drugs(drugs):
 def show_schedule(schedule):
     if schedule is None:
         return "-"
-    return ",".join("%02d:%02d@%d" % (m // 60, m % 60, r) for m, r in schedule.steps)
+    return ",".join("%02d:%02d@%s" % (m // 60, m % 60, r if r else MIN)
+                    for m, r in schedule.steps)
 
 
 def show_bolus(bolus):

@@ -3,13 +3,21 @@ the primary drug, the patient bolus, and the reservoir's capacity and low thresh
 
 Checked in full when built, against the drug table and the rig: a pump never holds a
 prescription it would later refuse. Every drug's dose follows from the same flow, so each
-secondary drug is checked at its own concentration. Never changes after construction."""
+secondary drug is checked at its own concentration. Never changes after construction.
+
+The rig's least flow (catheter-open, `min_flow_nl_per_day`) is a floor no rate can go
+under. A basal step of 0 is the floor, said on purpose (`basal 00:00=min`); any other
+step under it at the primary drug's concentration is refused with the floor and the
+dilution that would allow it (it was silently raised: ziconotide ran at 4.7 ug/day where
+1.2 was programmed). A drug whose floor alone is over its table row is refused whatever
+the schedule (sufentanil at its top concentration on the 60 mL rig)."""
 from micropython import const
 from pump import drugs as dt
 from pump.dose_units import NG_E6_DAY, NL_PER_ML, ceil_div, min_flow_e6
 from pump.errors import (PumpError, E_RANGE, E_TOO_MANY_DRUGS, E_DUPLICATE_DRUG,
                          E_CONC_LIMIT, E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT,
-                         E_BOLUS_COUNT_LIMIT, E_LOCKOUT_RANGE, E_RESERVOIR)
+                         E_BOLUS_COUNT_LIMIT, E_LOCKOUT_RANGE, E_RESERVOIR, E_BELOW_FLOOR,
+                         E_FLOOR_OVER_LIMIT)
 from pump.schedule import HOUR_MS
 
 MAX_SECONDARY = const(3)
@@ -60,6 +68,9 @@ class Prescription:
         self.step_num = rig.step_num
         self.step_den = rig.step_den
         for i in range(len(drugs)):
+            self._check_floor_of(i)
+        self._check_steps_over_floor()
+        for i in range(len(drugs)):
             self._check_drug(i)
 
     def primary(self):
@@ -75,6 +86,50 @@ class Prescription:
         return Prescription(concs, self.schedule, self.bolus, self.capacity_nl, self.low_nl,
                             _RigView(self.min_flow_nl_per_day, self.capacity_nl,
                                      self.step_num, self.step_den))
+
+    def _check_floor_of(self, i):
+        """Refuse a drug whose dose at the rig's least flow alone, with the one step a
+        window may hold beyond its ideal (as _check_drug counts it), is over its daily or
+        hourly limit: no schedule could keep it inside its table row."""
+        flow = self.min_flow_nl_per_day
+        if not flow:
+            return
+        name, conc = self.drugs[i]
+        row = dt.lookup(name)
+        sn, sd = self.step_num, self.step_den
+        # Over a span of 1/per_day of a day, in nL * step_den: the floor's volume plus a
+        # step. The most ng/mL is the one at which that volume holds the limit.
+        spans = ((0, row[dt.F_MAX_DAILY], 1), (1, row[dt.F_MAX_HOURLY], 24))
+        most = None
+        for _, limit, per_day in spans:
+            allowed = limit * per_day * NL_PER_ML * sd // (flow * sd + per_day * sn)
+            most = allowed if most is None or allowed < most else most
+        if conc <= most:
+            return
+        for window, limit, per_day in spans:
+            vol = flow * sd + per_day * sn  # per_day * (the span's volume), nL * step_den
+            if conc * vol > limit * per_day * NL_PER_ML * sd:
+                raise PumpError(E_FLOOR_OVER_LIMIT, name, conc,
+                                ceil_div(conc * vol, per_day * NL_PER_ML * sd), window, limit,
+                                most)
+
+    def _check_steps_over_floor(self):
+        """Refuse a basal step under the floor; 0 (min) is the floor itself."""
+        floor = self.floor_e6()
+        if not floor:
+            return
+        name, conc = self.drugs[0]
+        for start, rate in self.schedule.steps:
+            if rate and rate * NL_PER_ML < floor:
+                raise PumpError(E_BELOW_FLOOR, start, rate, ceil_div(floor, NL_PER_ML), name,
+                                conc, rate * NL_PER_ML // self.min_flow_nl_per_day)
+
+    def basal_ng_d(self, tod_ms, primary_conc=None):
+        """The basal rate really delivered at a time of day: the step's, or the floor
+        where it is min (ng/day, rounded up: a dose is never shown under its truth)."""
+        r = self.schedule.rate_at(tod_ms) * NL_PER_ML
+        floor = self.floor_e6(primary_conc)
+        return ceil_div(r if r > floor else floor, NL_PER_ML)
 
     def _check_drug(self, i):
         name, conc = self.drugs[i]

@@ -33,6 +33,22 @@ class Tubing:
             return None
         return self.segments[0][0]
 
+    def other_vu(self, mix):
+        """(VU, drug) of the fluid from the tip up to the last of it that holds a drug not
+        in `mix` ((name, ng/mL), ...), and the first such drug; (0, None) if none does.
+        After a refill that changed the drug, that fluid must go to waste, not into the
+        patient at the new drug's rate (Permits.start_allowed)."""
+        total = upto = 0
+        first = None
+        for vu, concs in self.segments:
+            total += vu
+            for name, _ in concs:
+                if not _has(mix, name):
+                    upto = total
+                    first = name if first is None else first
+                    break
+        return upto, first
+
     def push(self, vu, concs, out):
         """Push `vu` of fluid with `concs` in at the pump end. Adds, per drug name, the
         volume*concentration (VU*ng/mL) that left the tip into the dict `out`; returns the
@@ -55,3 +71,10 @@ class Tubing:
             if seg[0] == 0:
                 self.segments.pop(0)
         return exit_vu
+
+
+def _has(mix, name):
+    for n, _ in mix:
+        if n == name:
+            return True
+    return False

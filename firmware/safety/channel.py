@@ -56,6 +56,7 @@ class SafetyChannel:
         self.max_move = move_cap(rig)
         self._water = getattr(motor, "move_water", motor.move)
         self._fault = None
+        self.changed = False  # a trip or its reset, not yet saved (app/device.py clears it)
         motor.enable(False)
 
     def enable(self, on):
@@ -102,6 +103,7 @@ class SafetyChannel:
 
     def _trip(self):
         self.guard.tripped = True
+        self.changed = True
         self.motor.enable(False)
         self._fault = "guard"
         return 0
@@ -128,6 +130,7 @@ class SafetyChannel:
     def reset(self):
         """A clinician's acknowledgement of a trip; the counts stay, so the windows hold."""
         self.guard.reset()
+        self.changed = True
 
     @property
     def tripped(self):

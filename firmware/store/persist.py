@@ -16,7 +16,8 @@ and raises `memory` if a record was damaged, foreign or from the future, or if n
 could be restored from files that were there. It never raises on bad content.
 
 tick() saves when something a snapshot holds has changed (state, alarms, prescription,
-boluses, refill, clock) or when `every` steps have been issued since the last save; the
+boluses, refill, clock: the pump's dirty flags, which a save clears) or when `every`
+steps have been issued since the last save; the
 lease bounds what a cut can lose in between. A bolus granted and not yet saved must be
 saved before its first step: the device (app/device.py) journals before every advance,
 so no bolus can be delivered and then forgotten. Nothing here calls back up into the
@@ -78,7 +79,7 @@ class Persist:
         self.failures = 0
         self.log_failures = 0
         self.holding = False  # inside a simulated jump (hold())
-        self._key = None
+        self._saved = False
         self._steps = 0
         self._t = 0
 
@@ -150,7 +151,7 @@ class Persist:
     def due(self, pump):
         """Something a snapshot holds has changed, or enough steps or time have passed
         (not counted while holding: a jump's end saves)."""
-        if not _same_key(pump, self._key):
+        if pump.dirty or pump.alarms.changed:
             return True
         return not self.holding and (pump.steps_issued - self._steps >= self.every
                                      or pump.t - self._t >= self.every_ms)
@@ -161,7 +162,7 @@ class Persist:
         while holding. Reads only: a simulated jump (app/controller.py) passes there."""
         if self.holding:
             return None
-        return 0 if self._key is None else self._t + self.every_ms
+        return 0 if not self._saved else self._t + self.every_ms
 
     def hold(self, steps):
         """A simulated jump begins (`sim advance`, app/controller.py) that may issue up to
@@ -212,42 +213,8 @@ class Persist:
 
     def _commit(self, pump):
         self.slots.commit(snapshot.save(pump, self.extra))
-        self._key = _key(pump)
+        pump.dirty = False
+        pump.alarms.changed = False
+        self._saved = True
         self._steps = pump.steps_issued
         self._t = pump.t
-
-
-def _grants_key(pump):
-    g = pump.history.grants
-    return (len(g), g[-1] if g else None)
-
-
-def _key(pump):
-    """What a snapshot holds that changes only on events (not with every step)."""
-    res = pump.reservoir
-    alarms = tuple((n, e[1], e[2]) for n, e in sorted(pump.alarms.state.items()))
-    return (pump.sm.state, _grants_key(pump), id(pump.rx), res.fill_vu, res.concs,
-            alarms, pump.wall_offset_ms, pump.pending is None)
-
-
-def _same_key(pump, key):
-    """_key(pump) == key, read in place: tick() runs every pass of the control loop, and
-    building the key there was much of the loop's garbage on a Pico."""
-    if key is None:
-        return False
-    res = pump.reservoir
-    grants = key[1]
-    g = pump.history.grants
-    if (pump.sm.state != key[0] or len(g) != grants[0]
-            or (g[-1] if g else None) != grants[1] or id(pump.rx) != key[2]
-            or res.fill_vu != key[3] or res.concs != key[4]
-            or pump.wall_offset_ms != key[6] or (pump.pending is None) != key[7]):
-        return False
-    state = pump.alarms.state
-    if len(state) != len(key[5]):
-        return False
-    for name, cause, acked in key[5]:
-        e = state.get(name)
-        if e is None or e[1] != cause or e[2] != acked:
-            return False
-    return True

@@ -32,7 +32,7 @@ def advance_to(b, t):
 def trial():
     b = Board()
     for line in ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
-                 "drug morphine 1mg/mL", "basal 0ug/d", "ptm off", "capacity 20mL",
+                 "drug morphine 1mg/mL", "basal min", "ptm off", "capacity 20mL",
                  "reservoir-alarm 2mL", "refill 20mL", "confirm", "prime 150uL"):
         b.ok(line)
     advance_to(b, mono(0, 7, 10))

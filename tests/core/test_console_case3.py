@@ -6,16 +6,17 @@ alarm, which sounds at the millisecond worked out here. Every expected figure co
 the case's numbers with plain integer sums, not from the firmware. Runs under pytest and
 MicroPython.
 
-The case gives no concentration: morphine 10 mg/mL, a common strength. At it, the rig's
-catheter-open flow (48 uL/day) is 0.48 mg/day: above the first dose, which the pump
-therefore raises to it. With lockout x maximum = 24 h in both settings, the lockout is
+The case gives no concentration. At 10 mg/mL, a common strength, the rig's least flow
+(48 uL/day) is 0.48 mg/day, above the first dose: the pump refuses 0.4 mg/day there (it
+used to raise it silently), so the case runs at 5 mg/mL (least flow 0.24 mg/day). With
+lockout x maximum = 24 h in both settings, the lockout is
 always what refuses: the fifth (or seventh) bolus comes exactly as the first leaves the
 rolling 24 h."""
 from builders import DAY_MS, HOUR_MS, MIN_MS
 from console_fakes import Board, events, kv
 
 STEP_NL = 1400  # bench rig: 1.4 uL a step
-CONC_NG_PER_NL = 10  # morphine 10 mg/mL
+CONC_NG_PER_NL = 5  # morphine 5 mg/mL
 FLOOR_NG_D = 48_000 * CONC_NG_PER_NL  # the catheter-open flow as a dose
 PRIME_STEPS = 150_000 // STEP_NL
 UNFILLED_NL = 150_000 - PRIME_STEPS * STEP_NL
@@ -86,7 +87,7 @@ def run_case3():
     """The case up to the refill: returns the board and every press's reply."""
     b = Board()
     for line in ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
-                 "drug morphine 10mg/mL", "basal 0.4mg/d", "ptm off", "capacity 20mL",
+                 "drug morphine 5mg/mL", "basal 0.4mg/d", "ptm off", "capacity 20mL",
                  "reservoir-alarm 2mL", "refill 20mL", "confirm", "prime 150uL"):
         b.ok(line)
     b.ok("sim advance %dms" % mono(0, 7, 10))

@@ -46,7 +46,8 @@ def test_after_a_reset_status_shows_what_was_delivered_and_the_restart_alarm():
     step_nl = int(before["step_nl"])
     after = kv(reboot(flash).ok("status"))
     assert after["state"] == "stopped"  # no withdrawal hazard: a clinician decides, told why
-    assert after["alarms"] == "clock,restart"
+    # No withdrawal hazard: stopped, and not only informed (the reminder, at once).
+    assert after["alarms"] == "clock,not_delivering,restart"
     assert after["boluses_24h"] == before["boluses_24h"] == "1"
     assert after["basal_ng_d"] == before["basal_ng_d"]
     res_before, res_after = int(before["reservoir_nl"]), int(after["reservoir_nl"])
@@ -284,7 +285,9 @@ def test_a_lost_programmed_state_refuses_prime_and_calibration_until_decommissio
     b.login()
     assert kv(b.ok("decommission")) == {"line_unknown": "0"}
     for name in kv(b.ok("status"))["alarms"].split(","):
-        b.ok("ack " + name)  # memory and restart, from the boot that lost the state
+        # memory and restart, from the boot that lost the state; clock ends only with
+        # the time confirmed
+        b.ok("time 2026-01-01T08:00:00" if name == "clock" else "ack " + name)
     b.ok("prime 150uL")
 
 

@@ -5,7 +5,8 @@ Runs under pytest and MicroPython."""
 from builders import DAY_MS, HOUR_MS
 from console_fakes import Board, CASE1_LINES, events, kv, programmed, running
 from pump.errors import (E_CONC_LIMIT, E_DAILY_LIMIT, E_DUPLICATE_DRUG, E_INVALID_EVENT,
-                         E_NO_RX, E_RESERVOIR, E_RESERVOIR_EMPTY, E_USAGE)
+                         E_NO_RX, E_RESERVOIR, E_RESERVOIR_EMPTY, E_USAGE, E_BELOW_FLOOR,
+                         E_BASAL_ZERO, E_FLOOR_OVER_LIMIT)
 
 STEP_NL = 1400
 
@@ -156,3 +157,41 @@ def test_a_day_s_basal_is_one_prescription_s_worth_of_steps():
     s = kv(b.ok("status"))
     assert int(s["reservoir_nl"]) == 40_000_000 - b.motor.total * STEP_NL
     assert b.clock.now_ms() > DAY_MS
+
+
+# ----- the rig's least flow (issue 14, item 1) -----
+def test_a_step_under_the_least_flow_is_refused_in_readable_units_and_changes_nothing():
+    b = Board()
+    b.login()
+    b.ok("drug ziconotide 100ug/mL")
+    reply = b.err("basal 00:00=600ng/d 08:00=1200ng/d", E_BELOW_FLOOR)
+    # The floor and the dilution, in units a clinician types back.
+    assert reply[-1] == ("ERR 14 basal at 00:00: 600ng/d is under the rig's least flow, "
+                         "4.8ug/d of ziconotide at 100ug/mL: write min to run at the least "
+                         "flow, or dilute to at most 12.5ug/mL")
+    assert b.dev.draft.schedule is None
+    reply = b.err("basal 0ug/d", E_BASAL_ZERO)
+    assert "write min" in reply[-1]
+
+
+def test_min_runs_at_the_least_flow_and_rx_and_status_say_so():
+    b = Board()
+    b.login()
+    for line in ("time 2026-01-01T07:00:00", "drug morphine 10mg/mL",
+                 "basal 00:00=min 08:00=600ug/d", "ptm off", "reservoir-alarm 2mL"):
+        b.ok(line)
+    rx = b.ok("rx")
+    assert "basal 00:00@min,08:00@600000" in rx
+    s = kv(b.ok("status"))  # 07:00: the night step, at the floor, 48 uL/day at 10 mg/mL
+    assert s["basal_ng_d"] == "480000" and s["basal"] == "min"
+    b.ok("sim advance 2h")
+    s = kv(b.ok("status"))
+    assert s["basal_ng_d"] == "600000" and "basal" not in s
+
+
+def test_a_drug_whose_least_flow_is_over_its_row_is_refused_at_drug():
+    b = Board()
+    b.login()
+    reply = b.err("drug sufentanil 5mg/mL", E_FLOOR_OVER_LIMIT)
+    assert "least flow" in reply[-1] and "at most 4.048mg/mL on this rig" in reply[-1]
+    assert b.dev.draft.drugs is None

@@ -6,7 +6,8 @@ from builders import (CASE1_DRUGS, CASE1_FLEX, HOUR_MS, MCG, MG, MORPHINE_CONC, 
 from check import raises
 from pump.errors import (E_BOLUS_COUNT_LIMIT, E_BOLUS_LIMIT, E_CONC_LIMIT, E_DAILY_LIMIT,
                          E_DUPLICATE_DRUG, E_HOURLY_LIMIT, E_LOCKOUT_RANGE, E_RANGE,
-                         E_RESERVOIR, E_TOO_MANY_DRUGS, E_UNKNOWN_DRUG)
+                         E_RESERVOIR, E_TOO_MANY_DRUGS, E_UNKNOWN_DRUG, E_BELOW_FLOOR,
+                         E_FLOOR_OVER_LIMIT)
 from pump import drugs as dt
 from pump.prescription import Bolus, Prescription
 from pump.rig import bench_rig
@@ -77,7 +78,9 @@ def test_duplicate_drug_refused():
 def test_concentration_over_the_table_refused_with_the_limit():
     err = refused(E_CONC_LIMIT, drugs=(("morphine", 20 * MG + 1),))
     assert err.values == ("morphine", 20 * MG + 1, 20 * MG)
-    assert rx(drugs=(("morphine", 20 * MG),)).drugs[0][1] == 20 * MG
+    # (at 20 mg/mL the rig's least flow is 0.96 mg/day: 0.7 would be under it)
+    one_mg = BasalSchedule(((0, MG),))
+    assert rx(drugs=(("morphine", 20 * MG),), schedule=one_mg).drugs[0][1] == 20 * MG
 
 
 def test_secondary_concentration_over_the_table_refused():
@@ -217,3 +220,48 @@ def test_tightest_limit_over_the_mix_in_primary_drug_terms():
     # Clonidine 600 ug/day at 75 ug/mL allows 8 mg of hydromorphone; ropivacaine 15 mg at
     # 2.5 mg/mL allows 6 mg; hydromorphone's own 10 mg is looser than both.
     assert p.limit_ng(dt.F_MAX_DAILY) == 6 * MG
+
+
+# ----- the rig's least flow (issue 14, item 1) -----
+# The bench rig's least flow is 48 uL/day: ziconotide 100 ug/mL runs at least 4.8 ug/day.
+FLOOR_NL = RIG.min_flow_nl_per_day
+
+
+def test_a_step_under_the_least_flow_is_refused_with_the_floor_and_the_dilution():
+    sched = BasalSchedule(((0, 600 * MCG), (8 * 60, 1200)))  # 1.2 ug/day at 08:00
+    err = refused(E_BELOW_FLOOR, drugs=(("ziconotide", 100 * MCG),), schedule=sched)
+    # at 08:00, 1200 ng/d, floor 4800 ng/d, at most 25 ug/mL would allow 1.2 ug/day
+    assert err.values == (480, 1200, 4800, "ziconotide", 100 * MCG, 25 * MCG)
+    assert FLOOR_NL * 25 * MCG // 1_000_000 == 1200  # the dilution: 1.2 ug/day exactly
+    # Morphine 10 mg/mL at 0.1 mg/day: under 0.48 mg/day.
+    err = refused(E_BELOW_FLOOR, schedule=BasalSchedule(((0, 100 * MCG),)))
+    assert err.values[1:3] == (100 * MCG, 480 * MCG)
+
+
+def test_the_least_flow_said_on_purpose_is_a_step_of_zero_and_runs_at_the_floor():
+    sched = BasalSchedule(((0, 0), (8 * 60, 600 * MCG)))
+    p = rx(schedule=sched)
+    assert p.basal_ng_d(0) == 480 * MCG  # what really runs at night: the floor
+    assert p.basal_ng_d(9 * HOUR_MS) == 600 * MCG
+
+
+def test_a_drug_whose_least_flow_alone_is_over_its_row_is_refused_at_any_schedule():
+    # Sufentanil 5 mg/mL: 48 uL/day is 240 ug/day against its 200 ug/day limit.
+    row = dt.lookup("sufentanil")
+    top = row[dt.F_MAX_CONC]
+    err = refused(E_FLOOR_OVER_LIMIT, drugs=(("sufentanil", top),),
+                  schedule=BasalSchedule(((0, 0),)))
+    name, conc, dose, window, limit, most = err.values
+    assert (name, conc) == ("sufentanil", top)
+    assert window == 0 and dose > limit == row[dt.F_MAX_DAILY]
+    assert dose >= (FLOOR_NL + RIG.step_num) * top // 1_000_000
+    # The concentration it names is the most the rig can run: accepted at the floor, and
+    # one ng/mL more is refused.
+    assert rx(drugs=(("sufentanil", most),), schedule=BasalSchedule(((0, 0),)))
+    refused(E_FLOOR_OVER_LIMIT, drugs=(("sufentanil", most + 1),),
+            schedule=BasalSchedule(((0, 0),)))
+
+
+def test_a_refill_at_a_stronger_mix_that_puts_a_step_under_the_floor_is_refused():
+    p = rx(schedule=BasalSchedule(((0, 400 * MCG),)), drugs=(("morphine", 5 * MG),))
+    raises(E_BELOW_FLOOR, p.with_concs, (("morphine", 10 * MG),))
