@@ -16,8 +16,8 @@ from safety import counts
 from store.codec import Writer, Reader, Corrupt
 from store.record import StoreError
 
-# 4: the prime counter; 3: the line-unknown flag; 2: the calibration counter; 1 (without
-# any) is still read
+# 4: an old mix's steps left in the line (was a hold's ms); 3: the line-unknown flag; 2:
+# the calibration counter; 1 (without either) is still read
 VERSION = const(4)
 
 
@@ -54,7 +54,7 @@ def load(dev, data, now_ms):
         charged = dev.pump.steps_issued - steps_then
         if charged < 0:
             raise Corrupt("steps")
-        counts.apply(dev.safety, saved, charged, now_ms)
+        counts.apply(dev.safety, saved, charged, now_ms, dev.pump.rx)
     except (Corrupt, ValueError):
         return False
     dev.line_unknown = dev.line_unknown or line_unknown != 0

@@ -4,9 +4,10 @@ the steps really issued counted after it, drug and calibration water alike.
     ch = SafetyChannel(motor, rig, clock)   motor: the lease (a board with a store) or the
                                             board's motor; the driver is left disabled
     ch.move(n) -> issued        drug: the pump's steps
-    ch.move_prime(n) -> issued  the pump's priming steps: one line's fill in any 24 h
-                                (the rig's dead volume) on top of the limits, as they fill
-                                the line and give the patient nothing (safety/limits.py)
+    ch.move_prime(n) -> issued  the pump's priming steps: one line's fill (the rig's dead
+                                volume) each time the pump enters priming, never counted
+                                against the limits: they fill the line or flush it to
+                                waste and give the patient nothing (safety/limits.py)
     ch.move_water(n) -> issued  a calibration run's steps: counted by the guard like drug,
                                 and by the limits as water (never charged to a prescription
                                 programmed later); the lease below does not bound them, as
@@ -66,14 +67,11 @@ class SafetyChannel:
         return self._move(n, self.motor.move)
 
     def move_prime(self, n):
-        now = self.clock.now_ms()
         p = self.limits
-        if n > p.prime_room(now):
+        if n > p.prime_left:  # past this prime's one fill: a runaway
             return self._trip()
-        g = self.guard
-        g.set_limits(g.max_hour + n, g.max_day + n)  # this move only: set again below
-        issued = self._move(n, self.motor.move)
-        p.primed_ran(now, issued)
+        issued = self._move(n, self.motor.move, False)
+        p.prime_left -= issued
         return issued
 
     def move_water(self, n):
@@ -82,9 +80,17 @@ class SafetyChannel:
         self.limits.ran(now, issued)
         return issued
 
-    def _move(self, n, move):
+    def _move(self, n, move, counted=True):
+        """`counted`: the steps count against the limits (a prime's do not)."""
         now = self.clock.now_ms()
-        if not self.guard.allows(now, n):  # the whole batch, before any of it moves
+        p = self.limits
+        # Set before the batch, not after it at the pass's follow(): in the pass where
+        # excused steps leave a window, the guard's count has dropped and an allowance
+        # set a pass ago still held them, so a runaway got them once more (a prime
+        # counter did exactly that, 100 steps over on the 1 mL rig).
+        p.refresh(now)
+        h, d = p.weigh(n) if counted else (0, 0)
+        if not self.guard.allows(now, h, d):  # the whole batch, before any of it moves
             return self._trip()
         cap = self.max_move
         if cap is None or n <= cap:
@@ -98,7 +104,11 @@ class SafetyChannel:
                 issued += got
                 if got < k:
                     break  # a fault: the motor keeps its reason for fault()
-        self.guard.record(now, issued)
+        if counted:
+            if issued != n:
+                h, d = p.weigh(issued)
+            self.guard.record(now, h, d)
+        p.moved(issued)
         return issued
 
     def _trip(self):

@@ -1,22 +1,22 @@
 """The safety channel's counts in the snapshot (app/device_state.py writes them beside the
-PIN): the step guard's hour and day buckets, whether it tripped, the held limits of an
-older mix, and the calibration and prime counters.
+PIN): the step guard's hour and day buckets, whether it tripped, the limits of an old mix
+still in the line and how many of its steps are left there, and the calibration counter.
 
 Hazards: a power cycle must not be a way to a fresh step guard (so its counts survive at
 their ages, and the steps the lease charged after the snapshot are added to them), nor a
-way to loosen the guard after a change of mix (so the held limits survive). The
+way to count the old mix still in the line after a change of mix as the new one (so its
+limits and its steps left survive). The
 calibration counter (steps of water the guard still counts, safety/limits.py) is saved
 with the counts it excuses, in the same snapshot, so the two agree after a reset: without
 it a prescription programmed after a calibration's reboot would be charged for the water.
-The prime counter likewise: without it the line's fill would be charged to the dose after
-a reboot (a false trip at a high concentration), and a reboot would renew the fill.
 Times are kept as what was left, restored as if the board had never been off.
 
     write(w, channel, now_ms)           into a store.codec.Writer
     read(r, version, now_ms) -> saved   from a Reader; raises Corrupt or ValueError
-    apply(channel, saved, charged, now_ms)   once everything else read back too"""
+    apply(channel, saved, charged, now_ms, rx)   once everything else read back too"""
 from micropython import const
 from pump.dose_units import ceil_div
+from safety.limits import for_rx, prime_only
 from safety.step_guard import StepGuard
 from store.codec import Corrupt
 
@@ -36,56 +36,58 @@ def write(w, channel, now_ms):
         w.int(1)
         w.int(p.held[0])
         w.int(p.held[1])
-        w.int(-1 if p.hold_until is None else max(p.hold_until - now_ms, 0))
-    for excused in (p.cal, p.primed):
-        if excused is None:
-            w.int(0)
-        else:
-            w.int(1)
-            _, hour, day = excused.dump(now_ms)
-            _groups(w, hour)
-            _groups(w, day)
+        w.int(p.wash_left)
+    if p.cal is None:
+        w.int(0)
+    else:
+        w.int(1)
+        _, hour, day = p.cal.dump(now_ms)
+        _groups(w, hour)
+        _groups(w, day)
 
 
 def read(r, version, now_ms):
-    """(tripped, hour, day, held, hold_left, cal, primed), checked; version 1 has no
-    calibration counter, versions before 4 no prime counter."""
+    """(tripped, hour, day, held, wash_left, cal), checked; version 1 has no calibration
+    counter. Before version 4 `held` was the tighter of two mixes' limits, kept for a
+    time: read as an old mix a whole line of which is still to leave (the tighter
+    weighs at least as much)."""
     tripped = r.int()
     hour = _read_counts(r)
     day = _read_counts(r)
     held = None
-    hold_left = -1
+    wash_left = 0
     if r.int():
         held = (r.int(), r.int())
-        hold_left = r.int()
-    cal = _read_counter(r, now_ms) if version >= 2 else None  # app/device_state.py's
-    primed = _read_counter(r, now_ms) if version >= 4 else None
-    if hold_left < -1:
-        raise Corrupt("range")
-    return tripped, hour, day, held, hold_left, cal, primed
+        wash_left = r.int()
+        if version < 4:
+            wash_left = -1  # apply(): a whole line, on the rig it is restored on
+        elif wash_left <= 0 or held[0] < 0 or held[1] < 0:
+            raise Corrupt("range")
+    cal = None
+    if version >= 2 and r.int():  # versions of app/device_state.py
+        cal = StepGuard(0, 0)
+        cal.load(now_ms, False, _read_groups(r), _read_groups(r))
+    return tripped, hour, day, held, wash_left, cal
 
 
-def _read_counter(r, now_ms):
-    if not r.int():
-        return None
-    c = StepGuard(0, 0)
-    c.load(now_ms, False, _read_groups(r), _read_groups(r))
-    return c
-
-
-def apply(channel, saved, charged, now_ms):
-    """The counts back in the channel. The steps the lease charged beyond the snapshot
-    (`charged`) were issued, as far as anyone can tell, in the newest bucket. Raises
-    ValueError (counts the guard cannot hold) before it changes anything."""
-    tripped, hour, day, held, hold_left, cal, primed = saved
+def apply(channel, saved, charged, now_ms, rx):
+    """The counts back in the channel, with the limits of the prescription restored
+    (`rx`, or None). The steps the lease charged beyond the snapshot (`charged`) were
+    issued, as far as anyone can tell, in the newest bucket, and pushed the old mix
+    along the line. Raises ValueError (counts the guard cannot hold) before it changes
+    anything."""
+    tripped, hour, day, held, wash_left, cal = saved
     channel.guard.load(now_ms, tripped, hour, day)
-    channel.guard.record(now_ms, charged)
     p = channel.limits
+    if rx is not None:
+        p.limits = for_rx(rx, p.rig)  # the units the counts were kept in
     if held is not None:
         p.held = held
-        p.hold_until = None if hold_left < 0 else now_ms + hold_left
+        p.wash_left = wash_left if wash_left > 0 else prime_only(p.rig)[0]
+    h, d = p.weigh(charged)
+    channel.guard.record(now_ms, h, d)
+    p.moved(charged)
     p.cal = cal  # the device applies the limits before anything moves
-    p.primed = primed
 
 
 def _counts(w, counts):

@@ -14,6 +14,7 @@ from pump.dose_units import DAY_MS, NL_PER_ML
 _HOUR_MS = const(3_600_000)
 _HOUR_BUCKET_MS = const(60_000)  # 60 buckets of a minute for the rolling hour
 _DAY_BUCKET_MS = const(300_000)  # 288 buckets of 5 minutes for the rolling 24 h
+_MAX_COUNT = 0xFFFF_FFFF  # what a bucket holds (array "I")
 
 
 def steps_allowed(limit_ng, conc_ng_ml, step_num, step_den):
@@ -75,6 +76,24 @@ class _Window:
                 return (j + self.n) * self.bucket_ms
         return None
 
+    def scale(self, now_ms, num, den):
+        """Every count times num/den: the counts in another unit (a new mix's steps,
+        safety/limits.py). Each bucket rounded down, what that lost added to the newest,
+        so the sum is the old sum's ceiling and never leaves the window sooner than it
+        would have."""
+        self._roll(now_ms)
+        total = 0
+        for j in range(self.n):
+            c = self.counts[j] * num // den
+            c = c if c < _MAX_COUNT else _MAX_COUNT  # far past any limit: tripped anyway
+            self.counts[j] = c
+            total += c
+        whole = -(-self.sum * num // den)
+        j = self.last % self.n
+        extra = whole - total if whole - total < _MAX_COUNT - self.counts[j] else 0
+        self.counts[j] += extra
+        self.sum = total + extra
+
     def by_age(self, now_ms):
         """The counts, newest bucket first."""
         self._roll(now_ms)
@@ -104,17 +123,24 @@ class StepGuard:
         self.max_hour = max_steps_hour
         self.max_day = max_steps_day
 
-    def allows(self, now_ms, steps):
-        """Would `steps` more, now, keep both windows within their limits? Changes only
-        the rolling of old buckets out of the windows."""
+    def allows(self, now_ms, steps, day_steps=None):
+        """Would `steps` more, now, keep both windows within their limits? (`day_steps`:
+        the day's count of them, when the two windows' units differ: safety/limits.py.)
+        Changes only the rolling of old buckets out of the windows."""
         if self.tripped:
             return False
         return (self.hour.total(now_ms) + steps <= self.max_hour
-                and self.day.total(now_ms) + steps <= self.max_day)
+                and self.day.total(now_ms) + (steps if day_steps is None else day_steps)
+                <= self.max_day)
 
-    def record(self, now_ms, steps):
+    def record(self, now_ms, steps, day_steps=None):
         self.hour.add(now_ms, steps)
-        self.day.add(now_ms, steps)
+        self.day.add(now_ms, steps if day_steps is None else day_steps)
+
+    def scale(self, now_ms, hour, day):
+        """Counts into new units: hour and day as (num, den), safety/limits.py."""
+        self.hour.scale(now_ms, hour[0], hour[1])
+        self.day.scale(now_ms, day[0], day[1])
 
     def reset(self):
         """A clinician's acknowledgement; the counts stay, so the windows still hold."""

@@ -124,13 +124,14 @@ def _mix_limit_ng(mix, field):
 
 
 def _expected(mix):
-    """Steps of 1.4 uL at 1 mg/mL of the primary: the hourly limit plus one clinician bolus,
-    the daily limit plus one hourly limit, all the mix's tightest, in dose (issue 14, item
-    3; the slack was a volume: a 5-min edge at prime speed and one prime, 286 steps)."""
+    """Steps of 1.4 uL of the mix: the hourly limit plus one clinician bolus, the daily
+    limit plus one hourly limit, all the mix's tightest, in dose (issue 14, item 3; the
+    slack was a volume: a 5-min edge at prime speed and one prime, 286 steps)."""
     hour = _mix_limit_ng(mix, dt.F_MAX_HOURLY)
     bolus = _mix_limit_ng(mix, dt.F_MAX_CLINICIAN_BOLUS)
     day = _mix_limit_ng(mix, dt.F_MAX_DAILY)
-    return (hour + bolus) // 1400, (day + hour) // 1400
+    per_step = 1400 * mix[0][1]  # ng of the primary in a step, times 10**6
+    return ((hour + bolus) * 10**6 // per_step, (day + hour) * 10**6 // per_step)
 
 
 def _guard(b):
@@ -154,27 +155,40 @@ def test_with_a_prescription_the_guard_holds_the_drug_table_limits_of_the_mix():
     assert _guard(b) == _expected(mix) == ((hour + 100_000) // 1400, (day + hour) // 1400)
 
 
-def test_a_weaker_refill_keeps_the_tighter_guard_until_the_old_mix_is_a_day_gone():
+def test_a_weaker_refill_counts_the_old_mix_at_its_own_dose_until_it_has_left_the_line():
+    """Was: the tighter of the old and the new limits for a day after the old mix left;
+    with a dose allowance a step tighter than therapy, that tripped on the new mix."""
     b = running()
+    b.ok("sim advance 2h")
     tight = _held(b)
+    lim = b.dev.safety.limits
+    b.login()
     b.ok("stop")
+    counted = (b.guard.hour.total(b.clock.now_ms()), b.guard.day.total(b.clock.now_ms()))
     b.ok("drug hydromorphone 500ug/mL ropivacaine 1250ug/mL clonidine 37.5ug/mL")
     b.ok("refill 40mL")
     b.ok("confirm")
     b.ok("start")
-    assert _held(b) == tight  # never looser at once
-    b.ok("sim advance 1d")  # the 150 uL of old drug leave in about 6 h
-    assert _held(b) == tight
-    b.ok("sim advance 1d")
-    loose = _held(b)
     half = (("hydromorphone", 500_000), ("ropivacaine", 1_250_000), ("clonidine", 37_500))
+    loose = _held(b)
     assert loose == _expected(half)  # ropivacaine's 6 mL: now 12 mL of mix a day
     assert loose[0] > tight[0] and loose[1] > tight[1]
+    now = b.clock.now_ms()
+    # The steps so far are the same share of the new allowance (rounded up)...
+    assert b.guard.hour.total(now) == -(-counted[0] * loose[0] // tight[0])
+    assert b.guard.day.total(now) == -(-counted[1] * loose[1] // tight[1])
+    # ...and the line's 150 uL of the old mix (108 steps and one more) weigh as it does.
+    assert lim.held == tight and lim.wash_left == 109
+    assert lim.weigh(10) == (-(-10 * loose[0] // tight[0]), -(-10 * loose[1] // tight[1]))
+    b.ok("sim advance 1d")  # the old mix leaves in about 6 h
+    assert lim.held is None and lim.weigh(10) == (10, 10)
+    assert not b.guard.tripped and b.dev.pump.sm.state == "running"
 
 
 def test_a_tripped_guard_needs_a_clinician_s_ack_to_lift():
     b = running()
-    b.guard.set_limits(b.dev.pump.steps_issued, 10**6)  # as if the hour were used up
+    # As if the hour were used up (the prime's steps are not in it: safety/limits.py).
+    b.guard.set_limits(b.guard.hour.total(b.clock.now_ms()), 10**6)
     reply = b.ok("sim advance 10m")
     assert events(reply, "alarm")[0].startswith("alarm name=guard")
     assert b.guard.tripped and not b.motor.enabled

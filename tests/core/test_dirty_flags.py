@@ -24,7 +24,7 @@ def pump_key(p):
 def device_key(dev):
     a, lim = dev.auth, dev.safety.limits
     return (a.store.get(), a.wrong, a.lockouts, a.locked_until, dev.safety.tripped,
-            lim.held, lim.hold_until, dev.line_unknown)
+            lim.held, dev.line_unknown)
 
 
 def watched():

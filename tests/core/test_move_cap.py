@@ -108,8 +108,8 @@ def test_a_whole_prime_in_one_advance_on_the_1_ml_rig_moves_in_capped_moves():
     pump.program(rx, 0)
     pump.refill(rig.capacity_nl, None, 0)
     pump.confirm(0)
-    ch.follow(pump, 0)
     pump.prime(rig.dead_volume_nl, 0)
+    ch.follow(pump, 0)  # as the device does after every command: the prime's one fill
     clock.t = 60_000
     pump.advance(60_000)
     steps = rig.dead_volume_nl * rig.step_den // rig.step_num

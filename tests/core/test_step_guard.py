@@ -47,6 +47,7 @@ def _guarded_case1(rx=None):
     pump.refill(rx.capacity_nl, None, 0)
     pump.confirm(0)
     pump.prime(rig.dead_volume_nl, 0)
+    channel.follow(pump, 0)  # the device follows after every command: the prime's fill
     pump.start(5 * MIN_MS)
     return pump, guard, motor
 

@@ -4,7 +4,9 @@ concentration (issue 14, item 3). CPython only (hypothesis).
 1. A scheduler that runs away (it believes a step 100 to 1000 times smaller than it is, or
    a rate 100 to 1000 times the prescription's) is stopped by the guard alone before any
    rolling hour holds more than the drug's hourly limit plus one bolus (the table's
-   largest, the clinician's), for every drug in the reservoir.
+   largest, the clinician's), for every drug in the reservoir. (One that believes a
+   smaller step is stopped at its prime already: its first batch is past the line's
+   fill, the one allowance a prime has; one whose rate runs away, while it delivers.)
 2. Legitimate therapy never trips it: a prime of the whole line, then basal near the
    daily limit, every patient bolus the pump grants and clinician boluses at random
    minutes, passes once a minute (a board passes every 100 ms at most; a simulated jump
@@ -12,7 +14,7 @@ concentration (issue 14, item 3). CPython only (hypothesis).
 
 Delivered dose is counted from what the motor really moved, at the time it moved, less
 the first line's worth (the prime, which fills the line and gives the patient nothing)."""
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from hal.sim.motor import SimMotor
@@ -132,6 +134,10 @@ def _bound_steps(name, conc, rig):
 
 @given(st.sampled_from(SHIPPED), st.sampled_from(NAMES), st.integers(50_000, 950_000),
        st.sampled_from(["step", "rate"]), st.integers(100, 1000))
+# 100 steps over: the prime's allowance was set after each pass's batch, so in the pass
+# where the prime's steps left the guard's hour the limit still held them (safety/
+# channel.py now sets the limits before every batch; a prime is no longer counted).
+@example("pico_a4988_m5_bd1ml.json", "ropivacaine", 131038, "rate", 126)
 def test_a_runaway_is_stopped_before_the_hourly_limit_plus_one_bolus(
         rig_name, name, frac_ppm, how, factor):
     rig = RIGS[rig_name]
@@ -184,4 +190,6 @@ def test_legitimate_therapy_at_any_concentration_never_trips_the_guard(
                 pass  # refusals are the pump's business; the guard must stay quiet
             channel.follow(pump, t)
         assert not channel.tripped, (rig_name, name, minute)
-    assert pump.sm.state in ("running", "bolusing")
+        if pump.alarms.is_active("empty"):
+            break  # a small rig emptied by the therapy: the guard had nothing to do with it
+    assert pump.sm.state in ("running", "bolusing") or pump.alarms.active() == ["empty"]
