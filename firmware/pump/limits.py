@@ -14,11 +14,10 @@ hour and GUARD_EDGE_MS within it too (permits.py), so legitimate delivery never 
 the guard, and a runaway is stopped before an hour holds more than one bolus over."""
 from micropython import const
 from pump import drugs as dt
-from pump.dose_units import MIN_MS, basal_e6, ceil_div
-from pump.schedule import HOUR_MS
+from pump.dose_units import basal_e6, ceil_div
 
-GUARD_EDGE_MS = const(2 * MIN_MS)
-GUARD_HOUR_MS = const(HOUR_MS + GUARD_EDGE_MS)
+GUARD_EDGE_MS = const(120_000)  # 2 minutes (MicroPython's const() takes no imported name)
+GUARD_HOUR_MS = const(3_720_000)  # an hour and GUARD_EDGE_MS
 
 
 def guard_ng(rx):
