@@ -93,6 +93,12 @@ class LeaseMotor:
         its reservoir and its dose windows as drug."""
         return self.motor.move(n)
 
+    def retract(self, n):
+        """Steps back (an occlusion's relief). The bound on flash bounds forward steps and
+        `issued` stays as it is (the pump's steps_issued counts forward only): a cut after
+        a relief charges no less than went out, never more back than came back."""
+        return self.motor.retract(n)
+
     def fault(self):
         f = self._fault
         if f is not None:
