@@ -55,6 +55,9 @@ class SafetyChannel:
         self.limits = GuardLimits(self.guard, rig)
         self.max_move = move_cap(rig)
         self._water = getattr(motor, "move_water", motor.move)
+        # The lease below writes the guard's counts with its bound (store/lease.py), for
+        # a boot that loses the snapshot they live in.
+        self._tell = getattr(motor, "guard_counts", None)
         self._fault = None
         self.changed = False  # a trip or its reset, not yet saved (app/device.py clears it)
         # Steps a retract may still take back: what went forward since the last one, at
@@ -84,6 +87,8 @@ class SafetyChannel:
             self.motor.enable(False)
             self._fault = "guard"
             return 0
+        if self._tell is not None:
+            self._tell(self.guard.hour.sum, self.guard.day.sum)  # rolled by allows()
         cap = self.max_move
         if cap is None or n <= cap:
             issued = move(n)
