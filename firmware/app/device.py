@@ -79,8 +79,11 @@ class Device:
         else:
             self.pump = store.boot(rig, self.safety, now, self._note)
             self.line_unknown = store.lost_therapy
-            if not device_state.load(self, store.extra, now):
+            restored = device_state.load(self, store.extra, now)
+            if not restored:
                 self.pump.fault("memory", now)
+            if store.lost_therapy or not restored:
+                self._guard_from_lease(now)
         # The guard's limits follow the restored prescription before anything can move
         # (a drug that resumes basal after a restart is already running).
         self.safety.follow(self.pump, now)
@@ -150,6 +153,18 @@ class Device:
         if a.changed or ch.changed or ch.limits.changed or self.changed or store.due(self.pump):
             if store.save(self.pump, device_state.encode(self, now)):
                 a.changed = ch.changed = ch.limits.changed = self.changed = False
+
+    def _guard_from_lease(self, now):
+        """The step guard's counts were lost with the snapshot: rebuilt from what the lease
+        last wrote (the most they could be), counted now, so they stay a whole hour and
+        day: a lost state is no way to a fresh guard."""
+        counts = self.store.lease_counts
+        if counts is None:
+            return
+        g = self.safety.guard
+        g.hour.add(now, counts[0])
+        g.day.add(now, counts[1])
+        self.store.motor.guard_counts(g.hour.total(now), g.day.total(now))
 
     # ----- simulated time (app/controller.py jump()) -----
     def hold_journal(self, span_ms):

@@ -19,6 +19,9 @@ MESSAGES = (
     (e.E_FLOOR_OVER_LIMIT, "least flow over limit",
      "%s at %s: the rig's least flow (and the one step a window may hold beyond it) "
      "gives %s in %s, over the %s limit: at most %s on this rig"),
+    (e.E_RELEASE_OVER_BOLUS, "occlusion release over bolus",
+     "%s at %s: a cleared occlusion may release %s even after its relief, over the %s "
+     "bolus limit: at most %s on this rig"),
     (e.E_LOCKOUT_RANGE, "lockout range", "%s lockout %s ms is shorter than the %s ms allowed"),
     (e.E_UNKNOWN_DRUG, "unknown drug", "drug not in the drug table: %s"),
     (e.E_CONC_LIMIT, "concentration limit", "%s at %s ng/mL is over the %s ng/mL limit"),
@@ -102,6 +105,10 @@ def shape(code, values):
         drug, conc, dose, window, limit, most = values
         return (drug, r.conc(conc), r.mass(dose), "an hour" if window else "24 h",
                 r.mass(limit), r.conc(most))
+    if code == e.E_RELEASE_OVER_BOLUS and len(values) == 5:
+        from console import readable as r
+        drug, conc, dose, limit, most = values
+        return (drug, r.conc(conc), r.mass(dose), r.mass(limit), r.conc(most))
     return values
 
 

@@ -17,6 +17,8 @@ E_RANGE = const(13)  # out of the allowed range, or would overflow
 E_BELOW_FLOOR = const(14)  # values: step start min, rate ng/d, floor ng/d, drug, ng/mL,
 #                            the most ng/mL at which the rate is possible
 E_BASAL_ZERO = const(15)  # values: step start min ("0" is not a rate a pump can run: min)
+E_RELEASE_OVER_BOLUS = const(96)  # values: drug, ng/mL, ng a cleared occlusion may release,
+# the bolus limit ng, the most ng/mL this rig can hold to it (issue 14, item 4)
 E_FLOOR_OVER_LIMIT = const(16)  # values: drug, ng/mL, floor ng in the window, window
 #                                 (0: 24 h, 1: an hour), limit ng, the most ng/mL allowed
 

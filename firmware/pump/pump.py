@@ -57,6 +57,7 @@ class Pump(Permits):
         self.dirty = True
         self.steps_issued = 0
         self.steps_missed = 0
+        self.steps_back = 0  # drawn back by occlusion reliefs (steps_issued counts forward)
         self.bolus_left = 0  # U of bolus not yet earned by the integrator
         self.bolus_rate = 0  # U per ms
         self.bolus_end = 0
@@ -365,8 +366,36 @@ class Pump(Permits):
                 self._account(issued, out, False)
         if issued < n:
             self.steps_missed += n - issued
-            self._raise(self.motor.fault() or "stall")  # settled by advance() or _grant()
+            why = self.motor.fault() or "stall"
+            self._raise(why)  # settled by advance() or _grant()
+            if why == "occlusion":
+                self._relieve()
         return issued
+
+    def _relieve(self):
+        """The occlusion alarm has latched: draw back what the blocked line traps (the rig's
+        compliance x trip pressure, whole steps within it), so the line is left near zero
+        pressure and clearing the blockage releases under two steps, not a burst. Through
+        the motor's one path (safety channel, lease); the volume comes back into the
+        reservoir and off the tip's count, as it never left the catheter. steps_issued and
+        the ledger keep it (forward steps; the windows count high, which is safe) and
+        nothing is owed or caught up, as after a stall."""
+        retract = getattr(self.motor, "retract", None)
+        n = self.rig.relief_steps()
+        most = self.reservoir.steps_since_fill  # never more than went out since the fill
+        n = n if n < most else most
+        if retract is None or n <= 0:
+            return
+        self.motor.enable(True)
+        back = retract(n)
+        self.motor.enable(False)
+        self.motor.fault()  # a short relief's reason: the occlusion alarm already stands
+        if back:
+            self.reservoir.give_back(back)
+            lost = self.tubing.pull(back * self.rig.step_num, self.delivered)
+            self.primed_vu = self.primed_vu - lost if self.primed_vu > lost else 0
+            self.steps_back += back
+        self._note("relief", back * self.rig.step_num // self.rig.step_den, back)
 
     def _account(self, n, out, primes):
         """Count `n` steps as issued: their volume leaves the reservoir into the line, the

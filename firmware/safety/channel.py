@@ -12,6 +12,9 @@ the steps really issued counted after it, drug and calibration water alike.
                                 and by the limits as water (never charged to a prescription
                                 programmed later); the lease below does not bound them, as
                                 they are not drug a power cut could have given
+    ch.retract(n) -> back       steps back, an occlusion's relief: not delivery, so the guard
+                                does not count it, but bounded: at most the forward steps
+                                since the last retract and the rig's occlusion trap
     ch.enable(on)               a tripped guard keeps the driver off whatever is asked
     ch.fault() -> name|None     why the last move fell short ("guard", or the motor's reason)
     ch.follow(pump, now)        the guard's limits in line with the pump's prescription
@@ -56,8 +59,16 @@ class SafetyChannel:
         self.limits = GuardLimits(self.guard, rig)
         self.max_move = move_cap(rig)
         self._water = getattr(motor, "move_water", motor.move)
+        # The lease below writes the guard's counts with its bound (store/lease.py), for
+        # a boot that loses the snapshot they live in.
+        self._tell = getattr(motor, "guard_counts", None)
         self._fault = None
         self.changed = False  # a trip or its reset, not yet saved (app/device.py clears it)
+        # Steps a retract may still take back: what went forward since the last one, at
+        # most what the rig says an occlusion traps. Drawing back more than was pushed into
+        # a blocked line would suck from the patient once it opens.
+        self.back_room = 0
+        self._back_max = rig.relief_steps() if hasattr(rig, "relief_steps") else 0
         motor.enable(False)
 
     def enable(self, on):
@@ -92,6 +103,12 @@ class SafetyChannel:
         h, d = p.weigh(n) if counted else (0, 0)
         if not self.guard.allows(now, h, d):  # the whole batch, before any of it moves
             return self._trip()
+        if self._tell is not None:
+            # The lease adds a step per step up to its bound; where the batch weighs more
+            # (an old, stronger mix still in the line) the difference is told here, so
+            # what the lease writes is never below what the guard will count.
+            self._tell(self.guard.hour.sum + (h - n if h > n else 0),
+                       self.guard.day.sum + (d - n if d > n else 0))  # rolled by allows()
         cap = self.max_move
         if cap is None or n <= cap:
             issued = move(n)
@@ -109,6 +126,8 @@ class SafetyChannel:
                 h, d = p.weigh(issued)
             self.guard.record(now, h, d)
         p.moved(issued)
+        room = self.back_room + issued
+        self.back_room = room if room < self._back_max else self._back_max
         return issued
 
     def _trip(self):
@@ -117,6 +136,23 @@ class SafetyChannel:
         self.motor.enable(False)
         self._fault = "guard"
         return 0
+
+    def retract(self, n):
+        """Up to n steps back, cut to back_room (no error: the pump counts what came back);
+        none while the guard is tripped. Moves of at most max_move, as forward ones."""
+        n = n if n < self.back_room else self.back_room
+        if n <= 0 or self.guard.tripped:
+            return 0
+        cap = self.max_move if self.max_move is not None else n
+        back = 0
+        while back < n:
+            k = n - back if n - back < cap else cap
+            got = self.motor.retract(k)
+            back += got
+            if got < k:
+                break  # the motor keeps its reason for fault()
+        self.back_room -= back
+        return back
 
     def fault(self):
         f = self._fault or self.motor.fault()

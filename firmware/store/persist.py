@@ -29,7 +29,6 @@ from micropython import const
 from pump.pump import Pump
 from store import lease, snapshot
 from store.pin_record import PinRecord
-from store.codec import Writer
 from store.record import StoreError
 from store.ring import EventLog, event_text
 from store.slots import Slots, ALARM_REPORTS, FRESH, REPORT_NAMES
@@ -76,6 +75,7 @@ class Persist:
         self.extra = b""
         self.reports = None  # (state report, lease report) from boot, for status and tests
         self.lost_therapy = False  # boot found no state where the lease or log shows one
+        self.lease_counts = None  # (hour, day) the guard had at most, from the lease
         self.failures = 0
         self.log_failures = 0
         self.holding = False  # inside a simulated jump (hold())
@@ -98,6 +98,9 @@ class Persist:
         lpay, lrep = self.lease_slots.load()
         self.reports = (rep, lrep)
         bound = 0 if lpay is None else lease.read_bound(lpay)
+        # The guard's counts as the lease last wrote them, for a boot whose snapshot (where
+        # the guard's own counts live) is lost or unreadable (app/device.py).
+        self.lease_counts = None if lpay is None else lease.read_counts(lpay)
         memory = rep in ALARM_REPORTS or lrep in ALARM_REPORTS or bound is None
         if self.motor is None:
             motor = self.lease_motor(motor)
@@ -137,10 +140,10 @@ class Persist:
         """After a boot that lost the state (lost_therapy), once the caller has saved
         what it must keep of that: the lease counts from the fresh pump's steps, so the
         next boot does not charge the lost pump's steps to this one."""
-        w = Writer()
-        w.int(self.pump.steps_issued)
-        self.lease_slots.commit(w.result())
-        self.motor.bound = self.pump.steps_issued
+        m = self.motor
+        m.issued = self.pump.steps_issued
+        m.told_at = m.issued
+        m._commit(m.issued)  # with the guard's counts the device handed down
 
     def _log_shows_program(self):
         for _, payload in self.log.last(self.log.size):
