@@ -116,18 +116,28 @@ class Auth:
         left = self.locked_until - now_ms
         return left if left > 0 else 0
 
-    def set_pin(self, pin, now_ms):
-        """Provision the PIN (anyone, while none is set) or change it (a clinician)."""
-        if self.has_pin() and not self.clinician(now_ms):
-            raise PumpError(E_PIN_SET)
-        if getattr(self.store, "lost", False):
-            # A PIN was set and its records cannot be read: "no PIN" here would hand
-            # clinician power to whoever types first after damaging the flash.
-            raise PumpError(E_PIN_LOST)
+    def lost(self):
+        """A PIN was set and its records cannot be read (store/pin_record.py)."""
+        return getattr(self.store, "lost", False)
+
+    def set_pin(self, pin, now_ms, service=False):
+        """Provision the PIN (anyone, while none is set) or change it (a clinician). With
+        `service` (the board's service jumper held at boot: app/device.py) a new PIN
+        replaces a forgotten or lost one without a login; the lockout starts afresh."""
+        if not service:
+            if self.has_pin() and not self.clinician(now_ms):
+                raise PumpError(E_PIN_SET)
+            if self.lost():
+                # A PIN was set and its records cannot be read: "no PIN" here would hand
+                # clinician power to whoever types first after damaging the flash.
+                raise PumpError(E_PIN_LOST)
         if not _check_format(pin):
             raise PumpError(E_PIN_FORMAT)
         salt = _salt(now_ms)
         self.store.set(salt + _digest(salt, pin))
+        if service:
+            self.wrong = self.lockouts = self.locked_until = 0
+            self.session_until = None  # whoever held the old PIN is logged out
         self.changed = True
 
     def login(self, pin, now_ms):

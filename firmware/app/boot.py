@@ -89,6 +89,9 @@ def _build(config, rig):
         if why is not None and why != "no world file":
             print("! world " + why)
         board.cause = _sim_cause()
+    jumper = _env("PUMP_SERVICE_JUMPER")  # the launcher's hand on the rig: in, or out
+    if jumper is not None:
+        board.world.service_jumper = jumper == "1"
     return board, SimHooks(board, sliced=_sliced())
 
 
@@ -149,9 +152,10 @@ def run(port=None):
         # built its EN pin first and left it inactive; say why, in the user's words.
         port.write("! driver failed: " + driver + ": " + _reason(err) + " (motor disabled)")
         return
-    if _take_repl_flag():
+    who = _take_repl_flag()
+    if who:
         board.motor.enable(False)
-        port.write("! repl by=clinician (asked before the reset; motor disabled)")
+        port.write("! repl by=" + who + " (asked before the reset; motor disabled)")
         return
     # The checked config's objects are the loader's classes: let them go with it.
     config = loaded = None
@@ -164,11 +168,14 @@ def run(port=None):
         _heap()  # what the device loaded to restore the pump is garbage now
         port.write("! ready firmware=" + VERSION + " board=" + name
                    + " driver=" + driver + " step_nl=" + str(rig.step_nl_ceil()))
+        if ctl.device.service_until is not None:
+            port.write("! service jumper=in s=%d: repl and pin need no login; remove it"
+                       % ((ctl.device.service_until - board.clock.now_ms()) // 1000))
         _no_ctrl_c()
         _loop(ctl, board, port)
         if ctl.armed and _on_pico():
             board.motor.enable(False)
-            _mark_repl()
+            _mark_repl(ctl.device.repl)
             board.reset()
     except (PowerCut, WatchdogReset) as cut:
         board.motor.enable(False)
@@ -194,17 +201,23 @@ def run(port=None):
 
 
 def _take_repl_flag():
+    """Who asked for the REPL before the reset, or None; the flag is gone either way."""
     import os
+    try:
+        with open(REPL_FLAG) as f:
+            who = f.read(16)
+    except OSError:
+        return None
     try:
         os.remove(REPL_FLAG)
     except OSError:
-        return False
-    return True
+        return None  # a flag that cannot be removed would hold the board at the REPL
+    return who if who in ("clinician", "service", "fresh") else "clinician"
 
 
-def _mark_repl():
+def _mark_repl(who):
     with open(REPL_FLAG, "w") as f:
-        f.write("clinician")
+        f.write(who)
 
 
 def _reason(err):

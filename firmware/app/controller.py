@@ -60,6 +60,8 @@ class Controller:
                              config_store=config_store, store=store)
         self.console = Console(self.device)
         self.device.record("reset cause=%s" % board.reset_cause())
+        if board.service_jumper():
+            self.device.service_boot(board.clock.now_ms())
         self.pump = self.device.pump
         self.reader = lines.LineReader()
         self.battery = BatteryMonitor()

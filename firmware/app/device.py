@@ -29,6 +29,8 @@ journaled before the pass that moves its first step (journal() runs before advan
     events()        the `! ` lines noted since the last call (one shared empty list
                     when there are none: read it, never change it)
     reboot          set to a reason by a command that changed the rig"""
+from micropython import const
+
 from app import device_state, lazy
 from app.auth import Auth
 from app.draft import Draft, from_rx
@@ -41,6 +43,10 @@ from pump.states import REFILLING, UNPROGRAMMED, STOPPED
 from store.record import StoreError
 from safety.channel import SafetyChannel
 
+# How long the service jumper's access lasts after the boot that found it: long enough
+# to set a PIN or deploy, short enough that a jumper left in is not an open door for
+# the rest of the day (a patient cannot put one in; the log and whoami show it).
+SERVICE_MS = const(15 * 60_000)
 _NO_EVENTS = []  # events() when there are none: one list, shared, never changed
 _CALIBRATE = (lazy.CALIBRATE,)
 
@@ -71,6 +77,9 @@ class Device:
         # them all. tests/core/test_dirty_flags.py holds them to a full comparison.
         self.changed = False
         self.repl = None  # who asked for the REPL (console/cmd_service.py); the loop ends
+        # Until when the service jumper held at boot lets `repl` and `pin` go without a
+        # login (service_boot()); None: it was not there.
+        self.service_until = None
         now = clock.now_ms()
         below = motor if store is None else store.lease_motor(motor)
         self.safety = SafetyChannel(below, rig, clock)
@@ -231,6 +240,17 @@ class Device:
 
     def emit(self, text_):
         self.notes.emit(text_, self.wall(self.pump.t))
+
+    def service_boot(self, now):
+        """The board's service jumper was held through power-up (the physical act of
+        issue 15): for SERVICE_MS the REPL and a new PIN need no login, for whoever has
+        the board in hand. Logged. Therapy is untouched: the act opens access, not the
+        pump's limits."""
+        self.service_until = now + SERVICE_MS
+        self.record("service jumper=in")
+
+    def in_service(self, now):
+        return self.service_until is not None and now < self.service_until
 
     def record(self, text_):
         self.notes.record(text_, self.wall(self.pump.t))

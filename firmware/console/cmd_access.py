@@ -5,9 +5,14 @@ from pump.errors import PumpError, E_BAD_PIN, E_LOGIN_LOCKED
 
 
 def do_pin(dev, out, args, now):
-    first = not dev.auth.has_pin()
-    dev.auth.set_pin(args[0], now)
-    dev.record("pin %s" % ("set" if first else "changed"))
+    a = dev.auth
+    first = not a.has_pin()
+    # The service jumper's act replaces a PIN no one can give (forgotten, or its records
+    # lost); a clinician changing it, or a first PIN, goes the usual way.
+    service = (dev.in_service(now) and (a.lost() or not first)
+               and not a.clinician(now))
+    a.set_pin(args[0], now, service)
+    dev.record("pin %s" % ("reset by=service" if service else "set" if first else "changed"))
     return "pin=set"
 
 
@@ -35,6 +40,8 @@ def do_logout(dev, out, args, now):
 
 def do_whoami(dev, out, args, now):
     a = dev.auth
-    return "role=%s session_s=%d pin=%s login_locked_s=%d" % (
+    service = dev.service_until - now if dev.in_service(now) else 0
+    return "role=%s session_s=%d pin=%s login_locked_s=%d service_s=%d" % (
         "clinician" if a.clinician(now) else "patient", ceil_div(a.session_left_ms(now), 1000),
-        "set" if a.has_pin() else "unset", ceil_div(a.locked_left_ms(now), 1000))
+        "set" if a.has_pin() else "lost" if a.lost() else "unset",
+        ceil_div(a.locked_left_ms(now), 1000), ceil_div(service, 1000))

@@ -4,7 +4,9 @@
 drops to it (a patient can stop a pump by unplugging it, and at the REPL anyone can delete
 the state and the PIN, or drive the STEP pin with no guard): only a clinician, with the
 pump stopped and nothing moving, or a board that was never given a PIN nor a
-prescription (a fresh board: nothing to protect, and a deploy must reach its REPL).
+prescription (a fresh board: nothing to protect, and a deploy must reach its REPL), or a
+board whose service jumper was held through power-up (app/device.py service_boot: a
+physical act a patient with the cable, the plug and the button cannot make).
 
 `decommission [confirm]`: a clinician declares that the pump's line is detached from
 any patient, after a boot that lost a programmed state (the lease or the log shows one,
@@ -19,7 +21,8 @@ def do_repl(dev, out, args, now):
     pump = dev.pump
     fresh = (not dev.auth.has_pin() and not getattr(dev.auth.store, "lost", False)
              and pump.sm.state == UNPROGRAMMED and not dev.line_unknown)
-    if not fresh and not dev.auth.clinician(now):
+    service = dev.in_service(now)  # the service jumper held at boot: a physical act
+    if not fresh and not service and not dev.auth.clinician(now):
         raise PumpError(E_ROLE, "repl")
     if not dev.interruptible():
         raise PumpError(E_INVALID_EVENT, "repl", pump.sm.state)
@@ -30,7 +33,8 @@ def do_repl(dev, out, args, now):
         return "confirm=required"
     if args[0].lower() != "confirm":
         raise PumpError(E_USAGE, "repl")
-    dev.repl = "clinician" if dev.auth.clinician(now) else "fresh"
+    dev.repl = ("clinician" if dev.auth.clinician(now) else "service" if service
+                else "fresh")
     dev.record("repl by=%s" % dev.repl)
     return "repl=1"
 

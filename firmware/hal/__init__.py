@@ -21,6 +21,9 @@ both provide exactly these, and the controller in `app/` uses nothing else):
   board.watchdog.feed()              only from a control loop whose checks hold
   board.reset_cause() -> str         "power", "watchdog" or "reset": why it last started
   board.flash_dir -> str             folder that survives resets ("/" on a Pico)
+  board.service_jumper() -> bool     the config's service pin held to GND through
+                                     power-up (the physical act of issue 15); False
+                                     where the config has no service pin
 
 Every constructor leaves the motor driver disabled; a board that cannot be built leaves
 EN at its inactive level and raises."""

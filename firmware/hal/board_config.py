@@ -49,7 +49,11 @@ _DRIVERS = {
 }
 _COMMON_PINS = ("step", "dir", "en", "end_stop_min", "end_stop_max", "bolus_button",
                 "buzzer", "led", "battery_adc")
-_ALL_PINS = _COMMON_PINS + ("occlusion", "diag", "uart_tx", "uart_rx")
+# A pin a config may leave out. `service`: a jumper to GND held through power-up is the
+# physical act that opens the REPL and lets a new PIN be set without a login (issue 15:
+# a lost or forgotten PIN). Without it, only a full reflash (BOOTSEL) gets past a PIN.
+_OPTIONAL_PINS = ("service",)
+_ALL_PINS = _COMMON_PINS + ("occlusion", "diag", "uart_tx", "uart_rx") + _OPTIONAL_PINS
 
 _LEVEL_ROWS = (("en", _INT, 0, 1), ("dir_forward", _INT, 0, 1), ("end_stop", _INT, 0, 1),
                ("button", _INT, 0, 1))
@@ -242,7 +246,8 @@ def _count_keys(root, counts):
 
 
 def _pin_rows(driver):
-    return tuple((key, _INT, 0, 29) for key in _COMMON_PINS + _DRIVERS[driver][3])
+    return tuple((key, _INT, 0, 29) for key in _COMMON_PINS + _DRIVERS[driver][3]
+                 + _OPTIONAL_PINS)
 
 
 def _level_rows(driver):
@@ -274,6 +279,8 @@ def _check_rows(d, rows, prefix):
         key, kind = row[0], row[1]
         field = prefix + key
         if key not in d:
+            if prefix == "pins." and key in _OPTIONAL_PINS:
+                continue
             raise ConfigError(field, "missing")
         v = d[key]
         if kind == _OBJ:  # pins, levels: rows of the driver, checked before them

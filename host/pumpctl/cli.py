@@ -97,6 +97,7 @@ class Connection:
 def do_sim(args):
     state = Path(args.state) if args.state else virtual_pico.fresh_state_dir()
     launcher = vpico_launcher.Launcher(state, heap=args.heap)
+    launcher.service_jumper = args.service_jumper
     flash = launcher.flash
     flash.mkdir(parents=True, exist_ok=True)
     if not args.bare and (args.reinstall or not (flash / "main.py").exists()):
@@ -124,7 +125,8 @@ def do_emu(args):
     if args.state is None:
         args.state = str(virtual_pico.fresh_state_dir())
     try:
-        emu = _emu(args, pace=args.pace, reinstall=args.reinstall, say=print)
+        emu = _emu(args, pace=args.pace, reinstall=args.reinstall, say=print,
+                   service_jumper=args.service_jumper)
         emu.start()
     except (EmuError, AssetError) as e:
         raise CommandError(str(e)) from e
@@ -425,6 +427,8 @@ def build_parser():
     p.add_argument("--reinstall", action="store_true",
                    help="copy the firmware into an existing flash again")
     p.add_argument("--heap", default=vpico_launcher.DEFAULT_HEAP, help="MicroPython heap size")
+    p.add_argument("--service-jumper", action="store_true", help="boot with the board's "
+                   "service jumper in: `pin` and `repl` need no login for 15 min")
     _board_args(p, port=False, sim=False)
     p.set_defaults(func=do_sim)
 
@@ -438,6 +442,8 @@ def build_parser():
     p.add_argument("--pace", choices=("real", "free"), default="real",
                    help="real: its clock never runs ahead of yours (default); free: idle "
                    "time is skipped")
+    p.add_argument("--service-jumper", action="store_true", help="hold the config's "
+                   "service pin low at power-on: `pin` and `repl` need no login for 15 min")
     _board_args(p, port=False, sim=False)
     p.set_defaults(func=do_emu)
 

@@ -47,7 +47,7 @@ class VirtualPico:
     Without state_dir, a fresh folder is made and removed again by stop()."""
 
     def __init__(self, state_dir=None, firmware=FIRMWARE, board_config=DEFAULT_BOARD,
-                 heap=vpico_launcher.DEFAULT_HEAP, micropython=None):
+                 heap=vpico_launcher.DEFAULT_HEAP, micropython=None, service_jumper=False):
         self.temporary = state_dir is None
         self.state = Path(state_dir) if state_dir else fresh_state_dir()
         self.flash = self.state / "flash"
@@ -56,6 +56,7 @@ class VirtualPico:
         self.board_config = board_config
         self.heap = heap
         self.micropython = micropython
+        self.service_jumper = service_jumper  # in at every power-up of this launch
         self.proc = None
         self.port = None
 
@@ -71,6 +72,8 @@ class VirtualPico:
                "--heap", self.heap, "--log", str(self.log_path)]
         if self.micropython:
             cmd += ["--micropython", self.micropython]
+        if self.service_jumper:
+            cmd.append("--service-jumper")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             [str(Path(vpico_launcher.__file__).resolve().parents[1])] +

@@ -126,6 +126,9 @@ class Launcher:
         self._input_since_boot = False
         self._quick_deaths = 0
         self.boots = 0
+        # The service jumper (issue 15) in at the next power-up, as a hand would put it:
+        # the firmware reads it at boot (PUMP_SERVICE_JUMPER), on a config with the pin.
+        self.service_jumper = False
 
     def log(self, text):
         if self._log_file is not None:
@@ -154,7 +157,8 @@ class Launcher:
         mb, sb = pty.openpty()
         tty.setraw(sb)
         env = dict(os.environ, PUMP_WORLD=str(self.world),
-                   VPICO_BOOT="main" if mode == "main" else "repl")
+                   VPICO_BOOT="main" if mode == "main" else "repl",
+                   PUMP_SERVICE_JUMPER="1" if self.service_jumper else "0")
         self.proc = subprocess.Popen(
             [self.micropython, "-X", "heapsize=" + self.heap, "-i", str(self.boot_py)],
             cwd=self.flash, env=env, stdin=sb, stdout=sb, stderr=sb,
@@ -327,9 +331,12 @@ def main(argv=None):
     ap.add_argument("--heap", default=DEFAULT_HEAP, help="MicroPython heap size")
     ap.add_argument("--log", help="file for the launcher's own log")
     ap.add_argument("--micropython", help="the micropython command")
+    ap.add_argument("--service-jumper", action="store_true",
+                    help="the board's service jumper in at every power-up")
     args = ap.parse_args(argv)
     log = open(args.log, "a") if args.log else None
     launcher = Launcher(args.state, args.micropython, args.heap, log)
+    launcher.service_jumper = args.service_jumper
     signal.signal(signal.SIGTERM, launcher.stop)
     signal.signal(signal.SIGINT, launcher.stop)
     signal.signal(signal.SIGHUP, launcher.stop)

@@ -9,8 +9,10 @@ from rigs import shipped
 
 
 class LoopRig:
-    def __init__(self, flash=None, world=None):
+    def __init__(self, flash=None, world=None, config=None):
         self.config, self.rig = shipped()
+        if config is not None:  # the shipped config as a test changed it
+            self.config = config
         self.board = SimBoard(self.config, self.rig, ".", world=world)
         self.hooks = SimHooks(self.board)
         self.out = []

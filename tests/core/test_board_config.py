@@ -176,7 +176,7 @@ def test_a_pin_the_board_does_not_have_is_refused():
 
 def test_battery_must_be_on_an_adc_pin():
     d = data_of()
-    d["pins"]["battery_adc"] = 22
+    d["pins"]["battery_adc"] = 21
     refused_field(d, "pins.battery_adc")
 
 

@@ -101,7 +101,7 @@ def test_no_pin_ever_appears_in_a_reply_or_the_log():
 def test_whoami_tells_the_role_the_session_and_the_lockout():
     b = Board()
     assert kv(b.ok("whoami")) == {"role": "patient", "session_s": "0", "pin": "unset",
-                                  "login_locked_s": "0"}
+                                  "login_locked_s": "0", "service_s": "0"}
     b.login()
     b.ok("sim advance 61s")
     # Asking is not a clinician's command: it does not renew the session it reports.

@@ -2,6 +2,8 @@
 config whose Rig builds, or raises ConfigError, and never anything else (a KeyError or
 TypeError from a half-checked config would reach the boot code as a crash, not a refusal)."""
 import json
+
+import pytest
 from pathlib import Path
 
 from hypothesis import given, strategies as st
@@ -54,12 +56,31 @@ def test_every_shipped_config_is_valid():
         assert outcome(json.dumps(d)) is not None
 
 
+# What a config may leave out (hal/board_config.py _OPTIONAL_PINS): the service jumper.
+OPTIONAL = {("pins", "service")}
+
+
 @given(st.sampled_from(VALID), st.data())
 def test_dropping_any_key_is_always_refused(base, data):
     d = json.loads(json.dumps(base))
-    path = data.draw(st.sampled_from(sorted(paths(d))))
+    path = data.draw(st.sampled_from(sorted(p for p in paths(d) if p not in OPTIONAL)))
     del parent(d, path)[path[-1]]
     assert outcome(json.dumps(d)) is None
+
+
+def test_the_service_pin_may_be_left_out_and_is_checked_when_given():
+    for base in VALID:
+        d = json.loads(json.dumps(base))
+        del d["pins"]["service"]
+        assert outcome(json.dumps(d)) is not None
+        d["pins"]["service"] = d["pins"]["step"]  # a pin can do one thing
+        with pytest.raises(ConfigError) as err:
+            load(json.dumps(d))
+        assert err.value.field == "pins.service" and "already used" in err.value.reason
+        d["pins"]["service"] = 30
+        with pytest.raises(ConfigError) as err:
+            load(json.dumps(d))
+        assert err.value.field == "pins.service"
 
 
 @given(st.sampled_from(VALID), st.data(), json_values)

@@ -339,3 +339,26 @@ def test_a_forward_move_still_stops_on_the_occlusion_line_after_a_retract(rig):
     Pin.inputs[config.pins.occlusion] = lambda _t: lv
     assert board.motor.move(10) == 0
     assert board.motor.fault() == "occlusion"
+
+
+def test_the_service_jumper_counts_only_held_low_through_the_boot(rig):
+    clock, ticks, _ = rig
+    config = config_of(A4988)
+    gp = config.pins.service
+    quiet_inputs(config)
+    assert PicoBoard(config, clock=clock).service_jumper() is False  # the pull-up: none
+    Pin.inputs[gp] = lambda _t: 0  # the jumper to GND
+    assert PicoBoard(config, clock=clock).service_jumper() is True
+    start = ticks.t
+    Pin.inputs[gp] = lambda t: 0 if t - start < 20 else 1  # a bounce, a loose wire
+    assert PicoBoard(config, clock=clock).service_jumper() is False
+
+
+def test_a_config_without_a_service_pin_never_has_the_jumper(rig):
+    clock, _, _ = rig
+    d = json.loads(A4988.read_text())
+    gp = d["pins"].pop("service")
+    config = board_config.load(json.dumps(d))
+    quiet_inputs(config)
+    Pin.inputs[gp] = lambda _t: 0
+    assert PicoBoard(config, clock=clock).service_jumper() is False

@@ -58,3 +58,42 @@ def test_no_state_a_patient_can_make_opens_the_repl():
         c.wait_ready(60)
         fields = attack(c)
         assert fields["state"] in ("alarm", "stopped"), fields
+
+
+def _flip_both(flash, stem):
+    for name in (stem + ".a", stem + ".b"):
+        path = flash / "pumpstate" / name
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+
+
+def test_the_service_jumper_held_at_power_up_is_the_way_back_in(tmp_path):
+    """The same attacker cannot open the REPL or set a PIN over damaged PIN records; the
+    jumper, put in by someone with the board in hand, replaces the PIN and opens the REPL
+    without a login, and says so at boot."""
+    with VirtualPico(tmp_path / "vp") as vp, PumpClient(vp.port) as c:
+        c.wait_ready(60)
+        for line in SETUP:
+            ok(c, line)
+    _flip_both(tmp_path / "vp" / "flash", "pin")  # damaged while the board was off
+    with VirtualPico(tmp_path / "vp", firmware=None) as vp, PumpClient(vp.port) as c:
+        c.wait_ready(60)
+        assert c.command("pin 1357", timeout=30.0).final.startswith("ERR 84 ")
+        assert attack(c)["state"] in ("stopped", "running")
+    with VirtualPico(tmp_path / "vp", firmware=None, service_jumper=True) as vp, \
+            PumpClient(vp.port) as c:
+        c.wait_ready(60)
+        assert "service_s=9" in c.command("whoami", timeout=30.0).final  # 900 s, less boot
+        assert any(e.startswith("! service jumper=in") for e in c.events), c.events
+        ok(c, "pin 1357")
+        ok(c, "login 1357")
+        if ok(c, "status").fields["state"] == "running":
+            ok(c, "stop")
+        ok(c, "logout")
+        ok(c, "repl confirm")  # no login: the jumper's
+        got = b""
+        end = time.monotonic() + 10
+        while b">>> " not in got and time.monotonic() < end:
+            got += c.serial.read(max(1, c.serial.in_waiting))
+        assert b">>> " in got, got

@@ -26,6 +26,9 @@ SM_FREQ_HZ = const(1_000_000)  # 1 us per cycle: 125 MHz / 125 and 150 MHz / 150
 ADC_VREF_MV = const(3300)
 ADC_FULL = const(65535)
 WATCHDOG_MS = const(5000)  # under the RP2040's 8388 ms ceiling
+# The service jumper (pins.service to GND) must read low this long from boot, sampled
+# every ms: a floating or bouncing wire is not the act.
+SERVICE_HOLD_MS = const(50)
 UART_BAUD = const(115200)  # the TMC2209 detects 9600..500k by itself
 UART_TIMEOUT_MS = const(20)  # a reply starts within ~1 ms; 20 ms means no chip
 DIAG_ACTIVE = const(1)  # the chip's: DIAG is push-pull, high on a stall or driver error
@@ -46,6 +49,14 @@ def kbd_intr(chr_):
     import micropython
 
     micropython.kbd_intr(chr_)
+
+
+def _held_low(pin, clock):
+    for _ in range(SERVICE_HOLD_MS):
+        if pin.value():
+            return False
+        clock.sleep_ms(1)
+    return True
 
 
 class Button:
@@ -121,6 +132,9 @@ class PicoBoard:
         machine.mem32[_WD_SCRATCH3] = _OWN_RESET  # so the next boot says "reset"
         machine.reset()
 
+    def service_jumper(self):
+        return self._service
+
     def reset_cause(self):
         """Why the board last started, for the event log: a watchdog reset means the
         loop was stuck, which the log must say. Read once per boot: it consumes the
@@ -157,6 +171,10 @@ class PicoBoard:
 
             clock = Clock()
         self.clock = clock
+        # Read before the watchdog is armed, once: a jumper put in later means nothing
+        # until the next power-up, by someone with the board in hand.
+        self._service = pins.service is not None and _held_low(
+            Pin(pins.service, Pin.IN, Pin.PULL_UP), clock)
         lines = [FaultLine("end_stop", Pin(pins.end_stop_max, Pin.IN, Pin.PULL_UP),
                            levels.end_stop)]
         if config.driver == "tmc2209":

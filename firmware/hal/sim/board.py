@@ -132,3 +132,9 @@ class SimBoard:
         self.watchdog = SimWatchdog(self.clock)
         self.flash_dir = flash_dir
         self.cause = "power"  # set by whoever powers the simulated board up
+        self._service_pin = config.pins.service is not None
+
+    def service_jumper(self):
+        """The world's jumper, on a config that has a service pin (read at boot, after
+        the world file: it is part of the rig, like the syringe)."""
+        return self._service_pin and self.world.service_jumper

@@ -14,7 +14,7 @@ _KEYS = ("travel", "pushed", "trapped_nl", "delivered_nl", "occluded", "jammed",
 # Kept too, and optional in a file (older files lack them): the balance's tare, and the
 # mechanism's truth, so a world file can give a virtual Pico a bore its config does not
 # know (what a calibration finds).
-_OPTIONAL = ("tare_nl", "true_ppm")
+_OPTIONAL = ("tare_nl", "true_ppm", "service_jumper")
 _PPM_RANGE = (500_000, 1_500_000)
 
 
@@ -38,6 +38,7 @@ class World:
         self.occluded = False
         self.jammed = False
         self.battery_mv = 4800  # four NiMH cells, charged
+        self.service_jumper = False  # on the config's service pin: read at the next boot
         self.t = 0
 
     # ----- what the operator does -----

@@ -62,6 +62,7 @@ class Pins:
         self.diag = p.get("diag")
         self.battery_adc = p["battery_adc"]
         self.uart_tx = p.get("uart_tx")
+        self.service = p.get("service")
         self.levels = lv
         self.inactive = {self.end_stop_min: 1 - lv["end_stop"],
                          self.end_stop_max: 1 - lv["end_stop"],
@@ -70,6 +71,10 @@ class Pins:
             self.inactive[self.occlusion] = 1 - lv["occlusion"]
         if self.diag is not None:
             self.inactive[self.diag] = 0  # DIAG is push-pull, high on a stall
+        if self.service is not None:
+            # No jumper: the pull-up holds it high. The emulator models no pull-ups, so
+            # the level is driven, as for every input here.
+            self.inactive[self.service] = 1
 
     def en_active(self):
         return self.levels["en"]
@@ -84,7 +89,8 @@ class EmuPico:
 
     def __init__(self, state_dir=None, board_config=DEFAULT_BOARD, firmware=deploy.FIRMWARE,
                  uf2=None, bootrom=None, tmc="chip", pace="free", battery_mv=HEALTHY_MV,
-                 reinstall=False, opt=0, no_fix=(), files=None, say=None):
+                 reinstall=False, opt=0, no_fix=(), files=None, say=None,
+                 service_jumper=False):
         self.temporary = state_dir is None  # removed again by stop()
         self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="emu-"))
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -107,6 +113,8 @@ class EmuPico:
         self.no_fix = tuple(no_fix)
         self.files = dict(files or {})  # board path -> text, over the build (tests)
         self.say = say
+        # The service jumper in (its pin held low) at every power-on while this is True.
+        self.service_jumper = service_jumper
         self.proc = None
         self.port = None
         self._ma = self._sa = None
@@ -160,7 +168,10 @@ class EmuPico:
 
     def _args(self):
         p = self.pins
-        inputs = ",".join("%d:%d" % kv for kv in sorted(p.inactive.items()))
+        levels = dict(p.inactive)
+        if self.service_jumper and p.service is not None:
+            levels[p.service] = 0
+        inputs = ",".join("%d:%d" % kv for kv in sorted(levels.items()))
         adc = "%d:%d" % (ADC_CHANNEL[p.battery_adc],
                          adc_counts(self.battery_mv, self.config["battery_divider_x1000"]))
         args = [assets.node(), str(assets.RUNNER), "--bootrom=%s" % self.bootrom,
