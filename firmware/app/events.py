@@ -44,6 +44,8 @@ def pump_note(kind, values):
         return "relief volume_nl=%d steps=%d" % values
     if kind == "refill" and n == 2:
         return "refill volume_nl=%d conc_ng_ml=%d" % values
+    if kind == "line-new" and n == 1:
+        return "line new was_nl=%d" % values[0]
     if kind == "program" and n == 2:
         return "program drug=%s first=%d" % (values[0], 1 if values[1] else 0)
     return " ".join([kind] + [str(v) for v in values])  # a note this file has no form for

@@ -41,10 +41,16 @@ def do_resume(dev, out, args, now):
 
 
 def do_prime(dev, out, args, now):
-    from pump.units import parse_volume_nl
-    volume = parse_volume_nl(args[0])
+    """`prime <volume>`, or `prime` alone: what is left of the line (issue 16: two primes
+    that left 1,626 nL could not be finished by any amount a clinician would type)."""
     dev.check_line_known()
     pump = dev.pump
+    if args:
+        from pump.units import parse_volume_nl
+        volume = parse_volume_nl(args[0])
+    else:
+        pump.advance(now)  # the room as it is now, a running prime's steps counted
+        volume = pump.prime_room_nl()
     old = pump.sm.state
     pump.prime(volume, now)
     steps = pump.prime_steps_left

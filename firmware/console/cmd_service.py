@@ -50,3 +50,21 @@ def do_decommission(dev, out, args, now):
     was = dev.line_unknown
     dev.decommission()
     return "line_unknown=0 was=%d" % (1 if was else 0)
+
+
+def do_line(dev, out, args, now):
+    """`line new [confirm]`: a catheter change. The pump forgets what its line held and
+    start waits for a prime that fills the new one (issue 16). Two steps: a line declared
+    empty while full would be primed into the patient."""
+    if not args or args[0].lower() != "new" or len(args) > 2:
+        raise PumpError(E_USAGE, "line")
+    pump = dev.pump
+    if len(args) == 1:
+        out.append("the line is then empty: prime it with the catheter off the patient: "
+                   "line new confirm")
+        return "filled_nl=%d dead_nl=%d confirm=required" % (
+            pump.tubing.filled_vu() // pump.rig.step_den, pump.rig.dead_volume_nl)
+    if args[1].lower() != "confirm":
+        raise PumpError(E_USAGE, "line")
+    was = pump.new_line(now)  # its note is the log's line (app/events.py)
+    return "filled_nl=0 was_nl=%d dead_nl=%d" % (was, pump.rig.dead_volume_nl)

@@ -41,9 +41,10 @@ COMMANDS = (
     ("stop", CLINICIAN, 0, 0, "cmd_run", "do_stop"),
     ("suspend", CLINICIAN, 0, 1, "cmd_run", "do_suspend"),
     ("resume", CLINICIAN, 0, 0, "cmd_run", "do_resume"),
-    ("prime", CLINICIAN, 1, 1, "cmd_run", "do_prime"),
+    ("prime", CLINICIAN, 0, 1, "cmd_run", "do_prime"),
     ("ack", CLINICIAN, 1, 1, "cmd_run", "do_ack"),
     ("decommission", CLINICIAN, 0, 1, "cmd_service", "do_decommission"),
+    ("line", CLINICIAN, 1, 2, "cmd_service", "do_line"),
     ("repl", ANYONE, 0, 1, "cmd_service", "do_repl"),  # a clinician's; see cmd_service
     ("calibrate", CLINICIAN, 1, 2, "cmd_calibrate", "do_calibrate"),
     ("sim", SIM, 1, 2, "cmd_sim", "do_sim"),

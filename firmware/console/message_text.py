@@ -44,7 +44,8 @@ MESSAGES = (
     (e.E_CLINICIAN_BOLUS_LIMIT, "clinician bolus limit", "clinician bolus %s ng, limit %s ng"),
     (e.E_INVALID_EVENT, "invalid", "%s is not possible while %s"),
     (e.E_RESERVOIR_EMPTY, "reservoir empty", "not enough drug in the reservoir"),
-    (e.E_PRIME_LIMIT, "prime limit", "prime %s nL: the line has room for %s nL"),
+    (e.E_PRIME_LIMIT, "prime limit", "prime %s nL: the line has room for %s nL, in "
+     "steps of %s nL; `prime` alone fills what is left"),
     (e.E_REFILL_OVER, "refill over capacity", "refill %s nL is over the %s nL capacity"),
     (e.E_NO_PENDING, "nothing to confirm", "no refill is waiting for confirmation"),
     (e.E_NOT_PRIMED, "not primed", "the line is not primed: %s of %s nL filled"),

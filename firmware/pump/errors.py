@@ -51,7 +51,7 @@ E_INVALID_EVENT = const(50)  # values: event, state
 
 # Reservoir, refill, priming.
 E_RESERVOIR_EMPTY = const(60)
-E_PRIME_LIMIT = const(61)  # values: requested_nl, allowed_nl
+E_PRIME_LIMIT = const(61)  # values: requested_nl, allowed_nl, one step in nL (rounded up)
 E_REFILL_OVER = const(62)  # values: volume_nl, capacity_nl
 E_NO_PENDING = const(63)  # confirm without a pending refill
 

@@ -56,23 +56,30 @@ class Permits:
             return ceil_div(free + other, sn), True
         return free // sn, False
 
-    def prime_allowed(self, volume_nl):
-        if self.rx is None:
-            return (E_NO_RX,)
+    def prime_room_nl(self):
+        """The most a prime may ask for now, in whole nL: what `prime` alone fills."""
         room_steps, flush = self.prime_room()
         if flush:
-            room_nl = ceil_div(room_steps * self.rig.step_num, self.rig.step_den)
-        else:
-            room_vu = self.tubing.dead_vu - self.tubing.filled_vu()
-            if room_vu < self.rig.step_num:
-                room_vu = 0  # less than a step of room: the line is full
-            # The room in whole nL, rounded up: with a step of 5.5 nL and 5.5 nL of room,
-            # 6 nL must be askable, or the last step could never be primed (prime() still
-            # issues only whole steps within the room).
-            room_nl = ceil_div(room_vu, self.rig.step_den)
-        if type(volume_nl) is not int or volume_nl <= 0 or volume_nl > room_nl:
-            return (E_PRIME_LIMIT, volume_nl, room_nl)
-        if volume_nl * self.rig.step_den > self.reservoir.volume_vu:
+            return ceil_div(room_steps * self.rig.step_num, self.rig.step_den)
+        room_vu = self.tubing.dead_vu - self.tubing.filled_vu()
+        if room_vu < self.rig.step_num:
+            return 0  # less than a step of room: the line is full
+        # The room in whole nL, rounded up: with a step of 5.5 nL and 5.5 nL of room, 6 nL
+        # must be askable, or the last step could never be primed (prime() still issues
+        # only whole steps within the room).
+        return ceil_div(room_vu, self.rig.step_den)
+
+    def prime_allowed(self, volume_nl):
+        """Refusals name amounts that work: the room left and one step, the least a prime
+        can move (a prime under a step was accepted and did nothing: issue 16)."""
+        if self.rx is None:
+            return (E_NO_RX,)
+        room_nl = self.prime_room_nl()
+        sn, sd = self.rig.step_num, self.rig.step_den
+        if (type(volume_nl) is not int or volume_nl <= 0 or volume_nl > room_nl
+                or (volume_nl * sd < sn and not self.prime_room()[1])):
+            return (E_PRIME_LIMIT, volume_nl, room_nl, ceil_div(sn, sd))
+        if volume_nl * sd > self.reservoir.volume_vu:
             return (E_RESERVOIR_EMPTY,)
         return 0
 

@@ -18,7 +18,8 @@ from pump import plan
 from pump.reservoir import Reservoir
 from pump.schedule import DAY_MS
 from pump import settle
-from pump.states import TRANSITIONS, INITIAL, DELIVERING, PRIMING
+from pump.states import (TRANSITIONS, INITIAL, DELIVERING, PRIMING, UNPROGRAMMED, STOPPED,
+                         ALARM)
 from pump.tubing import Tubing
 
 
@@ -139,6 +140,21 @@ class Pump(Permits):
         self.prime_integ.acc = 0
         self.prime_t0, self.prime_steps = self.t, self.prime_steps_left
         self._moved(old)
+
+    def new_line(self, now_ms):
+        """A clinician declares the line new and empty (a catheter change): nothing in it
+        is counted as on its way to the patient any more, and start waits for a prime
+        that fills it. Only while nothing moves: a line declared empty while full would
+        be primed into the patient (console/cmd_run.py asks for a confirmation)."""
+        self.advance(now_ms)
+        if self.sm.state not in (UNPROGRAMMED, STOPPED, ALARM):
+            raise PumpError(E_INVALID_EVENT, "line", self.sm.state)
+        was = self.tubing.filled_vu() // self.rig.step_den
+        self.tubing.segments = []
+        self.primed_vu = 0
+        self._note("line-new", was)
+        self._settle()
+        return was
 
     def refill(self, volume_nl, concs, now_ms):
         """Stage a refill; nothing changes until confirm()."""

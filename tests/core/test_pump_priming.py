@@ -19,12 +19,12 @@ PRIME_STEP_MS = STEP_NL * MIN_MS // RIG.prime_nl_per_min
 def test_prime_above_the_dead_volume_is_refused():
     pump = filled_pump(case1_rx())
     err = raises(E_PRIME_LIMIT, pump.prime, DEAD_NL + 1, 0)
-    assert err.values == (DEAD_NL + 1, DEAD_NL)
+    assert err.values == (DEAD_NL + 1, DEAD_NL, STEP_NL)
     assert pump.sm.state == "stopped"
     assert pump.motor.total == 0
     for bad in (0, -1, True):
         err = raises(E_PRIME_LIMIT, pump.prime, bad, 0)
-        assert err.values == (bad, DEAD_NL)
+        assert err.values == (bad, DEAD_NL, STEP_NL)
 
 
 def test_prime_is_bounded_by_what_is_left_of_the_line():
@@ -34,7 +34,7 @@ def test_prime_is_bounded_by_what_is_left_of_the_line():
     filled_nl = 100_000 // STEP_NL * STEP_NL  # 71 whole steps: 99_400 nL
     room = DEAD_NL - filled_nl
     err = raises(E_PRIME_LIMIT, pump.prime, room + 1, 5 * MIN_MS)
-    assert err.values == (room + 1, room)
+    assert err.values == (room + 1, room, STEP_NL)
     pump.prime(room, 5 * MIN_MS)
     pump.advance(10 * MIN_MS)
     assert pump.motor.total == PRIMED
@@ -42,7 +42,7 @@ def test_prime_is_bounded_by_what_is_left_of_the_line():
     # the room offered for priming is 0, not the 200 nL no whole step can fill.
     assert DEAD_NL - PRIMED * STEP_NL < STEP_NL
     err = raises(E_PRIME_LIMIT, pump.prime, STEP_NL, 10 * MIN_MS)
-    assert err.values == (STEP_NL, 0)
+    assert err.values == (STEP_NL, 0, STEP_NL)
 
 
 def test_priming_is_not_patient_dose():
@@ -157,3 +157,44 @@ def test_basal_does_not_make_up_for_the_time_spent_priming():
     pump.advance(late + HOUR_MS)
     num, den = steps_for_ng_ms(basal_ng_ms(CASE1_FLAT, late, late + HOUR_MS), 1000 * MCG, RIG)
     assert pump.motor.total - PRIMED == num // den
+
+
+def test_a_prime_under_one_step_is_refused_with_an_amount_that_works():
+    # It was accepted and moved nothing (`prime 1uL` on a 1.4 uL step): issue 16.
+    pump = filled_pump(case1_rx())
+    err = raises(E_PRIME_LIMIT, pump.prime, STEP_NL - 1, 0)
+    assert err.values == (STEP_NL - 1, DEAD_NL, STEP_NL)
+    assert pump.sm.state == "stopped" and pump.motor.total == 0
+    pump.prime(STEP_NL, 0)
+    assert pump.prime_steps_left == 1
+
+
+def test_the_room_a_prime_may_ask_for_always_fills_the_line():
+    # 100 uL then 50 uL left 1,626 nL that no amount a clinician typed could finish.
+    pump = filled_pump(case1_rx())
+    t = 0
+    for ask in (100_000, 50_000):
+        pump.prime(min(ask, pump.prime_room_nl()), t)
+        t += 10 * MIN_MS
+        pump.advance(t)
+    left = pump.prime_room_nl()
+    assert 0 < left < 2 * STEP_NL
+    pump.prime(left, t)
+    pump.advance(t + 10 * MIN_MS)
+    assert pump.tubing.is_full() and pump.prime_room_nl() == 0
+    assert pump.motor.total == PRIMED
+
+
+def test_a_new_line_is_empty_and_must_be_primed_again_only_while_nothing_moves():
+    pump = filled_pump(case1_rx())
+    pump.prime(DEAD_NL, 0)
+    pump.advance(10 * MIN_MS)
+    pump.start(10 * MIN_MS)
+    raises(E_INVALID_EVENT, pump.new_line, 11 * MIN_MS)  # running: refused, unchanged
+    assert pump.tubing.is_full()
+    pump.stop(12 * MIN_MS)
+    was = pump.new_line(12 * MIN_MS)
+    assert was >= DEAD_NL - STEP_NL and pump.tubing.filled_vu() == 0
+    err = raises(E_NOT_PRIMED, pump.start, 12 * MIN_MS)
+    assert err.values[0] == 0
+    assert pump.prime_room_nl() == DEAD_NL
