@@ -264,6 +264,10 @@ class Device:
         if self.line_unknown:
             raise PumpError(E_LINE_UNKNOWN)
 
+    def fresh_draft(self):
+        """The draft of a pump with no prescription (after a decommission)."""
+        return Draft(self.rig)
+
     def decommission(self):
         """A clinician's declaration that the line is detached (after a lost state)."""
         self.line_unknown = False

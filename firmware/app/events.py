@@ -44,6 +44,8 @@ def pump_note(kind, values):
         return "relief volume_nl=%d steps=%d" % values
     if kind == "refill" and n == 2:
         return "refill volume_nl=%d conc_ng_ml=%d" % values
+    if kind == "decommissioned":
+        return "decommission rx=cleared"
     if kind == "line-new" and n == 1:
         return "line new was_nl=%d" % values[0]
     if kind == "program" and n == 2:

@@ -9,12 +9,14 @@ board whose service jumper was held through power-up (app/device.py service_boot
 physical act a patient with the cable, the plug and the button cannot make).
 
 `decommission [confirm]`: a clinician declares that the pump's line is detached from
-any patient, after a boot that lost a programmed state (the lease or the log shows one,
-and the snapshot is gone). Until then `prime` and `calibrate` are refused: either would
-push fluid out of a line that may still be in a patient (issue 15). Two steps, so it is
-never one mistyped line, and logged."""
+any patient. After a boot that lost a programmed state (the lease or the log shows one,
+and the snapshot is gone) `prime` and `calibrate` are refused until then: either would
+push fluid out of a line that may still be in a patient (issue 15). On a programmed,
+stopped pump it also clears the prescription, back to unprogrammed, so the rig can be
+calibrated again; the log, the dose history and the PIN stay (issue 16). Two steps, so
+it is never one mistyped line, and logged."""
 from pump.errors import PumpError, E_ROLE, E_USAGE, E_INVALID_EVENT
-from pump.states import UNPROGRAMMED
+from pump.states import UNPROGRAMMED, STOPPED
 
 
 def do_repl(dev, out, args, now):
@@ -40,16 +42,30 @@ def do_repl(dev, out, args, now):
 
 
 def do_decommission(dev, out, args, now):
+    pump = dev.pump
+    programmed = pump.sm.state != UNPROGRAMMED
     if not args:
         if dev.line_unknown:
             out.append("declare that no patient is attached to the line: decommission confirm")
             return "line_unknown=1 confirm=required"
+        if programmed:
+            out.append("the pump is off the patient; the prescription is cleared, the log "
+                       "kept: decommission confirm")
+            return "line_unknown=0 programmed=1 confirm=required"
         return "line_unknown=0"
     if args[0].lower() != "confirm":
         raise PumpError(E_USAGE, "decommission")
     was = dev.line_unknown
-    dev.decommission()
-    return "line_unknown=0 was=%d" % (1 if was else 0)
+    if was or not programmed:
+        # After a lost state, the declaration alone: the prescription programmed since
+        # stays (a second `decommission confirm` clears it, as below).
+        dev.decommission()
+    else:
+        if pump.sm.state != STOPPED:
+            raise PumpError(E_INVALID_EVENT, "decommission", pump.sm.state)  # stop first
+        pump.decommission(now)  # logged by its note
+        dev.draft = dev.fresh_draft()
+    return "line_unknown=0 was=%d state=%s" % (1 if was else 0, pump.sm.state)
 
 
 def do_line(dev, out, args, now):

@@ -30,7 +30,8 @@ USAGE = {
     "prime": "prime [<volume>]  (alone: what is left of the line)",
     "line": "line new [confirm]  (a new, empty catheter: prime it again)",
     "ack": "ack <alarm name>",
-    "decommission": "decommission [confirm]  (the line is detached, after a lost state)",
+    "decommission": ("decommission [confirm]  (the line is detached, after a lost state;"
+                     " stopped: back to unprogrammed, the log kept)"),
     "repl": "repl [confirm]  (clinician, pump stopped: the MicroPython REPL)",
     "calibrate": ("calibrate run <steps> | calibrate weighed <volume> |"
                   " calibrate cancel  (unprogrammed only; outlet over a balance)"),

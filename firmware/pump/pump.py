@@ -156,6 +156,25 @@ class Pump(Permits):
         self._settle()
         return was
 
+    def decommission(self, now_ms):
+        """Back to unprogrammed, the pump off any patient (a clinician's confirmed
+        `decommission`: to recalibrate the rig, issue 16): the prescription, the
+        reservoir's count and the line are forgotten. The dose ledger, the bolus history
+        and the delivered totals stay, as the log does: the last 24 h still count if the
+        pump is programmed again. Only from stopped."""
+        self.advance(now_ms)
+        old = self.sm.state
+        self.sm.fire("decommission")
+        self.rx = None
+        self.pending = None
+        self.reservoir.fill(0, 0, None)
+        self.tubing.segments = []
+        self.primed_vu = 0
+        self.idle_from = None
+        self._apply_rates()
+        self._note("decommissioned")
+        self._moved(old)
+
     def refill(self, volume_nl, concs, now_ms):
         """Stage a refill; nothing changes until confirm()."""
         self.advance(now_ms)

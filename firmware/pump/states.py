@@ -50,4 +50,5 @@ TRANSITIONS = (
     ("fault", PRIMING, ALARM, None),
     ("fault", REFILLING, ALARM, None),
     ("clear", ALARM, STOPPED, "alarms_clear"),
+    ("decommission", STOPPED, UNPROGRAMMED, None),
 )

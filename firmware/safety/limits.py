@@ -161,6 +161,13 @@ class GuardLimits:
         self._follow_prime(pump)
         self.refresh(now_ms)
         rx = pump.rx
+        if rx is None and self.rx is not None:
+            # Decommissioned (pump.decommission): back to no prescription, so a calibration
+            # gets its allowance (_apply). The mix is kept: a new one programmed later
+            # rescales the counts as any change of mix does.
+            self.rx = None
+            self._apply(now_ms)
+            return
         if rx is None or rx is self.rx:
             return  # nothing new: called after every command and every tick
         self.rx = rx

@@ -283,7 +283,9 @@ def test_a_lost_programmed_state_refuses_prime_and_calibration_until_decommissio
     assert any(l.startswith("decommission line=detached") for l in b.ok("log 10"))
     b, flash = _again(flash)
     b.login()
-    assert kv(b.ok("decommission")) == {"line_unknown": "0"}
+    # Declared; what is left to confirm is clearing the prescription (issue 16).
+    assert kv(b.ok("decommission")) == {"line_unknown": "0", "programmed": "1",
+                                        "confirm": "required"}
     for name in kv(b.ok("status"))["alarms"].split(","):
         # memory and restart, from the boot that lost the state; clock ends only with
         # the time confirmed
