@@ -33,7 +33,9 @@ CASE1 = ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
          "basal 00:00=600ug/d 08:00=800ug/d 20:00=700ug/d", "ptm 30ug lockout=1h max=7",
          "capacity 40mL", "reservoir-alarm 2mL", "refill 40mL", "confirm", "prime 150uL",
          "sim advance 5m", "start")
-REFILL = ("login 2468", "stop", "refill 40mL", "confirm", "start", "logout")
+# The refill as a clinician does it: stop, say what was withdrawn (here: the count, read
+# from `status`, as a perfect syringe would), fill, start.
+REFILL = ("login 2468", "stop", "refill 40mL withdrawn=%snL", "confirm", "start", "logout")
 MONTH_FLOOR_S = 2.0
 YEAR_FLOOR_S = 20.0
 YEAR_DAYS = 365
@@ -132,6 +134,8 @@ def year():
                 ok(c, "sim advance 1d", timeout=120)
                 if day % REFILL_DAYS == 0:
                     for line in REFILL:
+                        if "%s" in line:
+                            line %= ok(c, "status").fields["reservoir_nl"]
                         ok(c, line)
             took = time.perf_counter() - t
             s = ok(c, "status").fields

@@ -80,6 +80,9 @@ class Device:
         # Until when the service jumper held at boot lets `repl` and `pin` go without a
         # login (service_boot()); None: it was not there.
         self.service_until = None
+        # The refill awaiting confirm: (withdrawn nL, the count then, nL out since the
+        # fill), for its reconciliation (console/cmd_rx.py); None without one.
+        self.refill_check = None
         now = clock.now_ms()
         below = motor if store is None else store.lease_motor(motor)
         self.safety = SafetyChannel(below, rig, clock)
@@ -257,6 +260,7 @@ class Device:
 
     def cancel_refill(self, now):
         self.pump.cancel(now)
+        self.refill_check = None
         self.emit("refill-cancelled")
 
     def check_line_known(self):

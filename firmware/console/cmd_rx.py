@@ -11,7 +11,8 @@ from console.iso_time import format_iso, parse_iso
 from app.draft import OFF
 from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
-from pump.errors import PumpError, E_BASAL_ZERO, E_LOW_ALARM_MIN, E_RESERVOIR, E_USAGE
+from pump.errors import (PumpError, E_BASAL_ZERO, E_LOW_ALARM_MIN, E_RESERVOIR, E_USAGE,
+                         E_REFILL_WITHDRAWN)
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
 from pump.units import (parse_concentration_ng_per_ml, parse_count,
@@ -137,16 +138,58 @@ def do_capacity(dev, out, args, now):
     return _apply(dev, cand, now, "capacity", str(d.capacity_nl), str(cap))
 
 
+# A withdrawn volume further than this from the count, in % of what left since the fill
+# (and at least two steps), raises `refill_check`. Clinical per-refill errors are a few %
+# (Wesemann 2014, SynchroMed II: +2.5 % mean per refill), so this flags a leak, a pocket
+# fill or a wrong step volume, not a syringe read to its marks.
+REFILL_CHECK_PCT = 15
+
+
 def do_refill(dev, out, args, now):
+    """`refill <volume> [withdrawn=<volume>]`: what the clinician withdrew before filling,
+    measured, is compared with what the pump counts (issue 16: the count was overwritten
+    unchecked). Needed whenever the pump counts anything in the reservoir."""
     volume = parse_volume_nl(args[0])
+    withdrawn = None
+    if len(args) == 2:
+        key, _, value = args[1].partition("=")
+        if key.lower() != "withdrawn" or not value:
+            raise PumpError(E_USAGE, "refill")
+        withdrawn = parse_volume_nl(value)
     pump = dev.pump
     old = pump.reservoir.volume_nl()
+    if withdrawn is None and old > 0:
+        raise PumpError(E_REFILL_WITHDRAWN, volume_as_typed(old, args[0]))
     drugs = dev.draft.next_drugs
     pump.refill(volume, drugs, now)
+    r = pump.rig
+    since = pump.reservoir.steps_since_fill * r.step_num // r.step_den
+    dev.refill_check = (0 if withdrawn is None else withdrawn, old, since)
     shown = show_drugs(pump.pending[1].drugs)
-    out.append("refill %d nL of %s: confirm to fill, any other line cancels"
-               % (volume, shown))
-    return "volume_nl=%d old_nl=%d drugs=%s confirm=required" % (volume, old, shown)
+    out.append("refill %d nL of %s, %d nL withdrawn against %d nL counted: confirm to "
+               "fill; status, rx, alarms, log, help or whoami keep it waiting, any other "
+               "line cancels" % (volume, shown, dev.refill_check[0], old))
+    return "volume_nl=%d old_nl=%d withdrawn_nl=%d drugs=%s confirm=required" % (
+        volume, old, dev.refill_check[0], shown)
+
+
+def _reconcile(dev, now):
+    """The withdrawn volume against the count: logged always, `refill_check` raised when
+    they differ by more than REFILL_CHECK_PCT of what left since the fill."""
+    check, dev.refill_check = dev.refill_check, None
+    if check is None:
+        return "-"
+    withdrawn, counted, since = check
+    off = withdrawn - counted
+    r = dev.pump.rig
+    pct = abs(off) * 100 // since if since else (0 if not off else 100)
+    dev.record("refill-check withdrawn_nl=%d counted_nl=%d since_fill_nl=%d off_nl=%d "
+               "off_pct=%d" % (withdrawn, counted, since, off, pct))
+    two_steps = 2 * r.step_num // r.step_den + 1
+    if abs(off) > two_steps and abs(off) * 100 > since * REFILL_CHECK_PCT:
+        dev.pump.fault("refill_check", now)
+        dev.pump.cause_gone("refill_check", now)  # a finding: latched until acknowledged
+    return "%d" % off
 
 
 def do_confirm(dev, out, args, now):
@@ -164,8 +207,9 @@ def do_confirm(dev, out, args, now):
     new_drugs = show_drugs(pump.reservoir.concs)
     dev.record("set reservoir old=%d new=%d old_drugs=%s new_drugs=%s"
                % (old, pump.reservoir.volume_nl(), old_drugs, new_drugs))
-    return "old_nl=%d new_nl=%d old_drugs=%s drugs=%s" % (
-        old, pump.reservoir.volume_nl(), old_drugs, new_drugs)
+    off = _reconcile(dev, now)
+    return "old_nl=%d new_nl=%d old_drugs=%s drugs=%s withdrawn_off_nl=%s" % (
+        old, pump.reservoir.volume_nl(), old_drugs, new_drugs, off)
 
 
 def do_time(dev, out, args, now):

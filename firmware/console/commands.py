@@ -35,7 +35,7 @@ COMMANDS = (
     ("ptm", CLINICIAN, 1, 3, "cmd_rx", "do_ptm"),
     ("reservoir-alarm", CLINICIAN, 1, 1, "cmd_rx", "do_low"),
     ("capacity", CLINICIAN, 1, 1, "cmd_rx", "do_capacity"),
-    ("refill", CLINICIAN, 1, 1, "cmd_rx", "do_refill"),
+    ("refill", CLINICIAN, 1, 2, "cmd_rx", "do_refill"),
     ("confirm", CLINICIAN, 0, 0, "cmd_rx", "do_confirm"),
     ("start", CLINICIAN, 0, 0, "cmd_run", "do_start"),
     ("stop", CLINICIAN, 0, 0, "cmd_run", "do_stop"),

@@ -21,6 +21,9 @@ from pump.states import REFILLING
 
 MAX_LINE = 200  # bytes, without the line ending
 _SHOWN = 24  # characters of an unknown word echoed back
+# Lines that only read: a clinician checking status or rx before confirming a refill
+# keeps it (issue 16); any other line cancels it, so nothing changes under a refill.
+_WAIT_WITH_REFILL = ("status", "rx", "alarms", "log", "help", "whoami", "session", "mem")
 
 
 class Console:
@@ -91,7 +94,8 @@ class Console:
         words, bad = _words(line)
         if not words and bad is None:
             return "OK"  # an empty line: nothing asked, nothing cancelled
-        if dev.pump.sm.state == REFILLING and (bad is not None or words[0] != "confirm"):
+        if dev.pump.sm.state == REFILLING and (bad is not None or (
+                words[0] != "confirm" and words[0] not in _WAIT_WITH_REFILL)):
             dev.cancel_refill(now)
             raise PumpError(E_REFILL_CANCELLED, words[0][:_SHOWN] if bad is None else "line")
         if bad is not None:

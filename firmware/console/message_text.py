@@ -76,8 +76,10 @@ MESSAGES = (
      "the time: time YYYY-MM-DDTHH:MM:SS"),
     (e.E_LOW_ALARM_MIN, "reservoir alarm minimum", "reservoir-alarm %s would warn too late: "
      "at least %s (a day at the rig's least flow)"),
-    (e.E_PIN_LOST, "pin lost", "the PIN's records are damaged: a new PIN needs the flash "
-     "cleared by someone with the board in hand (docs/protocol.md)"),
+    (e.E_PIN_LOST, "pin lost", "the PIN's records are damaged: a new PIN needs the "
+     "service jumper at power-up (docs/protocol.md)"),
+    (e.E_REFILL_WITHDRAWN, "withdrawn volume", "the pump counts %s in the reservoir: empty "
+     "it, measure what came out and say refill <volume> withdrawn=<measured>"),
     (e.E_CAL_STATE, "calibration state",
      "calibration only while unprogrammed (nothing attached); the pump is %s"),
     (e.E_CAL_BUSY, "calibration running", "a calibration run is in progress: %s of %s steps"),

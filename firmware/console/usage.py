@@ -21,7 +21,7 @@ USAGE = {
     "ptm": "ptm <dose> lockout=<time> max=<n> | ptm off",
     "reservoir-alarm": "reservoir-alarm <volume>",
     "capacity": "capacity <volume>",
-    "refill": "refill <volume>  then confirm",
+    "refill": "refill <volume> [withdrawn=<volume>]  then confirm",
     "confirm": "confirm",
     "start": "start",
     "stop": "stop",

@@ -38,6 +38,9 @@ TABLE = (
     ("battery_eri", LOW, INFORM, False),
     ("low_reservoir", LOW, INFORM, False),
     ("restart", LOW, INFORM, True),
+    # A refill's withdrawn volume far from the count (console/cmd_rx.py): a leak, a
+    # pocket fill, a wrong step volume or a misread syringe; the clinician must look.
+    ("refill_check", HIGH, INFORM, True),
 )
 
 

@@ -68,6 +68,7 @@ E_NOT_PRIMED = const(64)  # the line is not full: start would deliver nothing, t
 E_CONC_MISMATCH = const(65)  # a new concentration only comes with a confirmed refill
 E_TIME = const(66)  # time would run backwards
 E_LINE_OTHER_DRUG = const(67)  # values: a drug in the line not in the mix, nL to flush
+E_REFILL_WITHDRAWN = const(68)  # values: the volume the pump counts (text, units typed)
 
 # The console: lines, roles, the clinician PIN (words in console/messages.py).
 E_UNKNOWN_COMMAND = const(70)  # values: command word

@@ -131,7 +131,7 @@ def test_case3_refill_brings_the_low_reservoir_alarm_at_the_predicted_millisecon
     b.ok("sim advance %dms" % (REFILL_AT - b.clock.now_ms()))
     b.login()
     b.ok("stop")
-    b.ok("refill 2500uL")
+    b.ok("refill 2500uL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl())
     assert kv(b.ok("confirm"))["new_nl"] == str(REFILL_NL)
     b.ok("start")
     steps_then = ideal_at(REFILL_AT) // STEP_DOSE

@@ -29,7 +29,7 @@ def change_to_morphine(b):
     b.ok("stop")
     b.ok("drug morphine 1mg/mL")
     b.ok("basal 3mg/d")
-    b.ok("refill 15mL")
+    b.ok("refill 15mL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl())
     b.ok("confirm")
 
 
@@ -77,6 +77,6 @@ def test_a_new_concentration_of_the_same_drug_needs_no_flush():
     b.login()
     b.ok("stop")
     b.ok("drug hydromorphone 10mg/mL")
-    b.ok("refill 15mL")
+    b.ok("refill 15mL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl())
     b.ok("confirm")
     assert kv(b.ok("start"))  # the tip's concentration sets the rate: no surge

@@ -50,7 +50,7 @@ def test_command_words_are_case_insensitive_and_tabs_separate():
 def test_any_other_line_cancels_a_pending_refill_and_is_not_run():
     b = programmed()
     b.ok("refill 40mL")
-    reply = b.err("status", E_REFILL_CANCELLED)
+    reply = b.err("start", E_REFILL_CANCELLED)
     assert events(reply, "refill-cancelled")
     assert b.dev.pump.sm.state == "stopped" and b.dev.pump.reservoir.volume_nl() == 0
     b.err("confirm", 63)  # nothing left to confirm
@@ -59,6 +59,8 @@ def test_any_other_line_cancels_a_pending_refill_and_is_not_run():
     assert b.dev.pump.reservoir.volume_nl() == 0
     b.ok("refill 40mL")
     b.ok("")  # an empty line is not a line that cancels
+    for line in ("status", "rx", "alarms", "log 3", "help", "whoami", "mem"):
+        b.ok(line)  # nor is one that only reads (issue 16): the clinician checks first
     assert kv(b.ok("confirm"))["new_nl"] == "40000000"
 
 

@@ -107,7 +107,7 @@ def test_a_new_concentration_waits_for_a_confirmed_refill():
     assert b.dev.pump.rx.drugs[0] == ("hydromorphone", 1_000_000)  # unchanged until then
     assert "drug-at-next-refill hydromorphone:2000000" in b.ok("rx")[1]
     b.ok("stop")
-    r = kv(b.ok("refill 40mL"))
+    r = kv(b.ok("refill 40mL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl()))
     assert r["drugs"].startswith("hydromorphone:2000000")
     r = kv(b.ok("confirm"))
     assert r["drugs"].startswith("hydromorphone:2000000")
@@ -121,8 +121,8 @@ def test_a_cancelled_refill_keeps_the_old_concentration_and_the_staged_one():
     b = running()
     b.ok("stop")
     b.ok("drug hydromorphone 2000ug/mL ropivacaine 2500ug/mL clonidine 75ug/mL")
-    b.ok("refill 40mL")
-    b.err("status", 81)
+    b.ok("refill 40mL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl())
+    b.err("start", 81)
     assert b.dev.pump.reservoir.concs[0] == ("hydromorphone", 1_000_000)
     assert b.dev.draft.next_drugs[0] == ("hydromorphone", 2_000_000)
 

@@ -166,7 +166,7 @@ def test_a_weaker_refill_counts_the_old_mix_at_its_own_dose_until_it_has_left_th
     b.ok("stop")
     counted = (b.guard.hour.total(b.clock.now_ms()), b.guard.day.total(b.clock.now_ms()))
     b.ok("drug hydromorphone 500ug/mL ropivacaine 1250ug/mL clonidine 37.5ug/mL")
-    b.ok("refill 40mL")
+    b.ok("refill 40mL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl())
     b.ok("confirm")
     b.ok("start")
     half = (("hydromorphone", 500_000), ("ropivacaine", 1_250_000), ("clonidine", 37_500))

@@ -67,7 +67,7 @@ SCENARIOS = {
     "mix_change": CASE1 + (
         "sim advance 1h", "login " + PIN, "stop",
         "drug hydromorphone 500ug/mL ropivacaine 1250ug/mL clonidine 37.5ug/mL",
-        "refill 40mL", "confirm", "start", "sim advance 1d", "sim advance 1d",
+        "refill 40mL withdrawn=39.8mL", "confirm", "start", "sim advance 1d", "sim advance 1d",
         "sim advance 1d", "status"),
     # the battery is read every second: a reading at the end of a short advance or not
     "battery": CASE1 + (
