@@ -68,19 +68,37 @@ def _basal_rate(start, text):
     return rate
 
 
+def _steps(args, word):
+    pairs = []
+    for a in args:
+        parts = a.split("=")
+        if len(parts) != 2:
+            raise PumpError(E_USAGE, word)
+        start = parse_time_of_day_min(parts[0])
+        pairs.append((start, _basal_rate(start, parts[1])))
+    return pairs
+
+
 def do_basal(dev, out, args, now):
     if len(args) == 1 and "=" not in args[0]:
         steps = ((0, _basal_rate(0, args[0])),)  # one rate all day
     else:
-        pairs = []
-        for a in args:
-            parts = a.split("=")
-            if len(parts) != 2:
-                raise PumpError(E_USAGE, "basal")
-            start = parse_time_of_day_min(parts[0])
-            pairs.append((start, _basal_rate(start, parts[1])))
-        steps = tuple(pairs)
+        steps = tuple(_steps(args, "basal"))
     d = dev.draft
+    cand = d.with_("schedule", BasalSchedule(steps))
+    return _apply(dev, cand, now, "basal", show_schedule(d.schedule),
+                  show_schedule(cand.schedule))
+
+
+def do_basal_add(dev, out, args, now):
+    """`basal+ 08:00=800ug/d ...`: steps added to the schedule, or replacing those that
+    start at the same time (issue 16: 24 steps do not fit on one 200-byte line). With no
+    schedule yet, the steps are the schedule (so they must include 00:00)."""
+    d = dev.draft
+    merged = dict(d.schedule.steps) if d.schedule is not None else {}
+    for start, rate in _steps(args, "basal+"):
+        merged[start] = rate
+    steps = tuple((s, merged[s]) for s in sorted(merged))
     cand = d.with_("schedule", BasalSchedule(steps))
     return _apply(dev, cand, now, "basal", show_schedule(d.schedule),
                   show_schedule(cand.schedule))

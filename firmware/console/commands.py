@@ -32,6 +32,7 @@ COMMANDS = (
     ("time", CLINICIAN, 1, 1, "cmd_rx", "do_time"),
     ("drug", CLINICIAN, 2, 8, "cmd_rx", "do_drug"),
     ("basal", CLINICIAN, 1, 24, "cmd_rx", "do_basal"),
+    ("basal+", CLINICIAN, 1, 24, "cmd_rx", "do_basal_add"),
     ("ptm", CLINICIAN, 1, 3, "cmd_rx", "do_ptm"),
     ("reservoir-alarm", CLINICIAN, 1, 1, "cmd_rx", "do_low"),
     ("capacity", CLINICIAN, 1, 1, "cmd_rx", "do_capacity"),
