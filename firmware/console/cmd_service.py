@@ -63,7 +63,8 @@ def do_decommission(dev, out, args, now):
     else:
         if pump.sm.state != STOPPED:
             raise PumpError(E_INVALID_EVENT, "decommission", pump.sm.state)  # stop first
-        pump.decommission(now)  # logged by its note
+        from pump.teardown import decommission
+        decommission(pump, now)  # logged by its note
         dev.draft = dev.fresh_draft()
     return "line_unknown=0 was=%d state=%s" % (1 if was else 0, pump.sm.state)
 
@@ -82,5 +83,6 @@ def do_line(dev, out, args, now):
             pump.tubing.filled_vu() // pump.rig.step_den, pump.rig.dead_volume_nl)
     if args[1].lower() != "confirm":
         raise PumpError(E_USAGE, "line")
-    was = pump.new_line(now)  # its note is the log's line (app/events.py)
+    from pump.teardown import new_line
+    was = new_line(pump, now)  # its note is the log's line (app/events.py)
     return "filled_nl=0 was_nl=%d dead_nl=%d" % (was, pump.rig.dead_volume_nl)

@@ -18,8 +18,7 @@ from pump import plan
 from pump.reservoir import Reservoir
 from pump.schedule import DAY_MS
 from pump import settle
-from pump.states import (TRANSITIONS, INITIAL, DELIVERING, PRIMING, UNPROGRAMMED, STOPPED,
-                         ALARM)
+from pump.states import TRANSITIONS, INITIAL, DELIVERING, PRIMING
 from pump.tubing import Tubing
 
 
@@ -139,40 +138,6 @@ class Pump(Permits):
         self.prime_steps_left = steps if steps < room else room
         self.prime_integ.acc = 0
         self.prime_t0, self.prime_steps = self.t, self.prime_steps_left
-        self._moved(old)
-
-    def new_line(self, now_ms):
-        """A clinician declares the line new and empty (a catheter change): nothing in it
-        is counted as on its way to the patient any more, and start waits for a prime
-        that fills it. Only while nothing moves: a line declared empty while full would
-        be primed into the patient (console/cmd_run.py asks for a confirmation)."""
-        self.advance(now_ms)
-        if self.sm.state not in (UNPROGRAMMED, STOPPED, ALARM):
-            raise PumpError(E_INVALID_EVENT, "line", self.sm.state)
-        was = self.tubing.filled_vu() // self.rig.step_den
-        self.tubing.segments = []
-        self.primed_vu = 0
-        self._note("line-new", was)
-        self._settle()
-        return was
-
-    def decommission(self, now_ms):
-        """Back to unprogrammed, the pump off any patient (a clinician's confirmed
-        `decommission`: to recalibrate the rig, issue 16): the prescription, the
-        reservoir's count and the line are forgotten. The dose ledger, the bolus history
-        and the delivered totals stay, as the log does: the last 24 h still count if the
-        pump is programmed again. Only from stopped."""
-        self.advance(now_ms)
-        old = self.sm.state
-        self.sm.fire("decommission")
-        self.rx = None
-        self.pending = None
-        self.reservoir.fill(0, 0, None)
-        self.tubing.segments = []
-        self.primed_vu = 0
-        self.idle_from = None
-        self._apply_rates()
-        self._note("decommissioned")
         self._moved(old)
 
     def refill(self, volume_nl, concs, now_ms):

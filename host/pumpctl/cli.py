@@ -17,7 +17,7 @@ from pathlib import Path
 from pumpctl import record, script, virtual_pico, vpico_launcher
 from pumpctl.progress import Progress
 from pumpctl.client import ClientError, PumpClient
-from pumpctl.deploy import DeployError, deploy
+from pumpctl.deploy import DEFAULT_OPT, DeployError, deploy
 
 EXIT_OK, EXIT_ANSWER, EXIT_UNREACHABLE = 0, 1, 2
 READY_S = 20.0
@@ -493,9 +493,10 @@ def build_parser():
     p = sub.add_parser("deploy", help="compile the firmware and copy it onto a board")
     p.add_argument("--port", required=True, help="the board's serial port")
     p.add_argument("--source", action="store_true", help="copy .py sources, not .mpy")
-    p.add_argument("--opt", type=int, default=0, choices=range(4),
-                   help="mpy-cross -O level (default 0: asserts and line numbers kept; "
-                        "3 leaves a Pico ~3 KB more heap, docs/virtual_pico.md)")
+    p.add_argument("--opt", type=int, default=DEFAULT_OPT, choices=range(4),
+                   help="mpy-cross -O level (default %d: no line numbers, ~3 KB more heap "
+                        "on a Pico; 0 keeps them for tracebacks at the REPL)"
+                        % DEFAULT_OPT)
     p.add_argument("--build", help="build folder (default: build/pico)")
     p.add_argument("--no-wait", action="store_true",
                    help="do not wait for the firmware's ready line after the reset")

@@ -27,6 +27,11 @@ from pumpctl.client import ClientError, PumpClient
 REPO = Path(__file__).resolve().parents[2]
 FIRMWARE = REPO / "firmware"
 BUILD = REPO / "build" / "pico"
+# mpy-cross -O3: no line numbers in the bytecode, which leaves a Pico's heap ~3 KB more
+# (docs/virtual_pico.md, "The heap on the real target"), past issue 13's 96 KB floor with
+# room to spare. The firmware has no `assert` and prints no traceback to a user (it says
+# `! error type=...`), so what -O3 drops only a developer at the REPL misses: `--opt 0`.
+DEFAULT_OPT = 3
 BOARD_NAME = "board.json"  # the board config's name on the flash
 MPY_CROSS_S = 60
 STOP_S = 10.0  # longest wait for the REPL prompt, or the firmware's answer, after ctrl-C
@@ -73,12 +78,11 @@ def tool(name):
     return found
 
 
-def build(firmware=FIRMWARE, out=BUILD, source=False, march="armv6m", opt=0, say=print,
-          progress=None):
+def build(firmware=FIRMWARE, out=BUILD, source=False, march="armv6m", opt=DEFAULT_OPT,
+          say=print, progress=None):
     """Fill `out` (emptied first) with what goes onto the flash; returns the files as
-    board-relative paths, sorted. opt: mpy-cross -O level; 0 (the default) keeps asserts
-    and line numbers in tracebacks, 3 leaves a Pico ~3 KB more heap (docs/virtual_pico.md,
-    "The heap on the real target"). progress: a progress.Progress, told of each file
+    board-relative paths, sorted. opt: mpy-cross -O level (DEFAULT_OPT, above; 0 keeps
+    line numbers in tracebacks). progress: a progress.Progress, told of each file
     (mpy-cross takes most of a deploy's time and says nothing meanwhile)."""
     firmware, out = Path(firmware), Path(out)
     if out.exists():
@@ -247,7 +251,7 @@ def soft_reset(port, wait=True, timeout=READY_S, say=print):
     return ready
 
 
-def deploy(port, firmware=FIRMWARE, board_config=None, out=BUILD, source=False, opt=0,
+def deploy(port, firmware=FIRMWARE, board_config=None, out=BUILD, source=False, opt=DEFAULT_OPT,
            wait=True, say=print, progress=None, ask_pin=None):
     files = build(firmware, out, source=source, opt=opt, say=say, progress=progress)
     if board_config is not None:

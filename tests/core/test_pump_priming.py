@@ -7,6 +7,7 @@ from builders import (CASE1_FLAT, DAY_MS, HOUR_MS, MCG, MIN_MS, START_MS, basal_
 from check import raises
 from pump.errors import E_INVALID_EVENT, E_NOT_PRIMED, E_PRIME_LIMIT, E_RESERVOIR_EMPTY
 from pump.rig import bench_rig
+from pump.teardown import new_line
 
 RIG = bench_rig()
 STEP_NL = RIG.step_num // RIG.step_den  # 1400 nL
@@ -190,10 +191,10 @@ def test_a_new_line_is_empty_and_must_be_primed_again_only_while_nothing_moves()
     pump.prime(DEAD_NL, 0)
     pump.advance(10 * MIN_MS)
     pump.start(10 * MIN_MS)
-    raises(E_INVALID_EVENT, pump.new_line, 11 * MIN_MS)  # running: refused, unchanged
+    raises(E_INVALID_EVENT, new_line, pump, 11 * MIN_MS)  # running: refused, unchanged
     assert pump.tubing.is_full()
     pump.stop(12 * MIN_MS)
-    was = pump.new_line(12 * MIN_MS)
+    was = new_line(pump, 12 * MIN_MS)
     assert was >= DEAD_NL - STEP_NL and pump.tubing.filled_vu() == 0
     err = raises(E_NOT_PRIMED, pump.start, 12 * MIN_MS)
     assert err.values[0] == 0

@@ -89,7 +89,7 @@ class EmuPico:
 
     def __init__(self, state_dir=None, board_config=DEFAULT_BOARD, firmware=deploy.FIRMWARE,
                  uf2=None, bootrom=None, tmc="chip", pace="free", battery_mv=HEALTHY_MV,
-                 reinstall=False, opt=0, no_fix=(), files=None, say=None,
+                 reinstall=False, opt=deploy.DEFAULT_OPT, no_fix=(), files=None, say=None,
                  service_jumper=False):
         self.temporary = state_dir is None  # removed again by stop()
         self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="emu-"))
