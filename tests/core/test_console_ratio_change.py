@@ -34,37 +34,44 @@ RICHEST = {"morphine": 10_000_000, "clonidine": 1_000_000}  # ng/mL, either fill
 
 class TipBoard(Board):
     """A board that keeps, after each pass that moved something, what has left the
-    catheter tip per drug so far (VU*ng/mL): flat arrays, as a MicroPython heap of 512 KB
-    holds a few thousand passes' worth no other way."""
+    catheter tip per drug so far (ng, rounded down). Fixed arrays made before the board:
+    a pass at most a minute on the sim's jumps, so a few days fit, and a MicroPython heap
+    of 512 KB, fragmented by the board, has no room for a list of them to grow."""
+
+    SIZE = 6000
 
     def __init__(self):
+        self.times = array("i", bytes(4 * self.SIZE))
+        self.tip = {name: array("i", bytes(4 * self.SIZE)) for name in RICHEST}
+        self.n = 0
         Board.__init__(self)
-        self.times = array("q")
-        self.tip = {name: array("q") for name in RICHEST}
 
     def one_pass(self):
         Board.one_pass(self)
-        out = self.dev.pump.delivered
-        last = len(self.times) - 1
-        if last >= 0 and all(self.tip[n][last] == out.get(n, 0) for n in RICHEST):
+        p = self.dev.pump
+        den = p.rig.step_den * 1_000_000
+        now = {name: p.delivered.get(name, 0) // den for name in RICHEST}
+        k = self.n
+        if k and all(self.tip[name][k - 1] == now[name] for name in RICHEST):
             return
-        self.times.append(self.clock.t)
+        assert k < self.SIZE, "more passes than the record holds"
+        self.times[k] = self.clock.t
         for name in RICHEST:
-            self.tip[name].append(out.get(name, 0))
+            self.tip[name][k] = now[name]
+        self.n = k + 1
 
 
 def tip_peak_ng(b, name, window_ms):
     """Most ng of `name` that left the tip in any window (a, a + window_ms] (whole ms),
     from the passes' record: a pass's output lands at its own time."""
     times, cum = b.times, b.tip[name]
-    den = b.dev.pump.rig.step_den * 1_000_000
     best, i = 0, 0
-    for j in range(len(times)):
+    for j in range(b.n):
         while times[j] - times[i] >= window_ms:
             i += 1
         v = cum[j] - (cum[i - 1] if i > 0 else 0)
         best = v if v > best else best
-    return best // den
+    return best
 
 
 def assert_within_rows(b):
