@@ -39,7 +39,7 @@ MESSAGES = (
     (e.E_BOLUS_RUNNING, "bolus running", "a bolus is running, %s ms left"),
     (e.E_LOCKOUT, "lockout", "lockout: next bolus in %s ms"),
     (e.E_DAILY_MAX, "daily max", "%s boluses in the last 24 h, maximum %s"),
-    (e.E_DOSE_WINDOW, "dose window", "would put %s ng in a %s ms window, limit %s ng"),
+    (e.E_DOSE_WINDOW, "dose window", "would put %s ng%s in a %s ms window, limit %s ng"),
     (e.E_NOT_RUNNING, "not running", "the pump is %s, not running"),
     (e.E_CLINICIAN_BOLUS_LIMIT, "clinician bolus limit", "clinician bolus %s ng, limit %s ng"),
     (e.E_INVALID_EVENT, "invalid", "%s is not possible while %s"),
@@ -94,8 +94,11 @@ MESSAGES = (
 def shape(code, values):
     """The values in the order and the units the code's sentence wants (the logic raises
     its numbers in its own order and in base units)."""
-    if code == e.E_DOSE_WINDOW and len(values) == 3:
-        return (values[1], values[0], values[2])  # the dose first
+    if code == e.E_DOSE_WINDOW and len(values) in (3, 4):
+        # The dose first; the drug when one of a mix is the one over (pump/mixes.py),
+        # else the dose is the primary's (every drug's limit converted to it).
+        drug = " of " + values[3] if len(values) == 4 else ""
+        return (values[1], drug, values[0], values[2])
     if code == e.E_BELOW_FLOOR and len(values) == 6:
         from console import readable as r
         start, rate, floor, drug, conc, most = values

@@ -42,7 +42,7 @@ E_CRITICAL = const(42)
 E_BOLUS_RUNNING = const(43)
 E_LOCKOUT = const(44)  # values: ms left
 E_DAILY_MAX = const(45)  # values: boluses in the last 24 h, maximum
-E_DOSE_WINDOW = const(46)  # values: window_ms, projected_ng, limit_ng
+E_DOSE_WINDOW = const(46)  # values: window_ms, projected_ng, limit_ng[, drug]
 E_NOT_RUNNING = const(47)
 E_CLINICIAN_BOLUS_LIMIT = const(48)
 

@@ -99,8 +99,15 @@ class Permits:
         limiting = self.alarms.first_with(LIMIT)
         if limiting:
             return (E_CRITICAL, limiting)
+        one = self._one_fluid(self.rx)
         if clinician:
             cap = self.rx.limit_ng(dt.F_MAX_CLINICIAN_BOLUS)
+            if not one:
+                # The bolus leaves from the line first: a refill that lowered a drug's
+                # ratio left the old, richer fluid there (40 ug of clonidine in a 0.4 mg
+                # bolus, its row 20): the cap holds for whatever fluid the line gives.
+                from pump.mixes import clinician_cap
+                cap = clinician_cap(self, self.rx, cap)
             if type(dose_ng) is not int or not 0 < dose_ng <= cap:
                 return (E_CLINICIAN_BOLUS_LIMIT, dose_ng, cap)
         else:
@@ -110,6 +117,11 @@ class Permits:
             v = self.history.verdict(self.t, b.lockout_ms, b.max_per_day)
             if v:
                 return v
+            if not one:
+                from pump.mixes import bolus_over_row
+                v = bolus_over_row(self, self.rx, dose_ng)
+                if v:
+                    return v
         if self._bolus_vu(dose_ng) > self.reservoir.volume_vu:
             return (E_RESERVOIR_EMPTY,)
         return self._windows_verdict(self.rx, dose_ng * self.u_per_ng, self._bolus_speed())
@@ -118,7 +130,35 @@ class Permits:
         stop = self.alarms.first_with(STOP)
         return (E_CRITICAL, stop) if stop else 0
 
+    def _one_fluid(self, rx):
+        """True if the line holds only the reservoir's fluid (a refill at another mix
+        leaves the old one there until it has left the tip)."""
+        res = self.reservoir.concs or rx.drugs
+        for seg in self.tubing.segments:
+            if seg[1] is not res and seg[1] != res:
+                return False
+        return True
+
+    def _one_mix(self, rx):
+        """True if one fluid is in play: the line's and the reservoir's, and the only one
+        that left the tip in the last 24 h (ledger.py). Then every drug's dose is the
+        primary's at one ratio, and the tightest limit converted at it holds them all."""
+        if not self._one_fluid(rx):
+            return False
+        m = self.ledger.mixes
+        if not m:
+            return True  # nothing has left the tip
+        start, concs, c_ref = m[-1]
+        res = self.reservoir.concs or rx.drugs
+        return ((concs is res or concs == res) and c_ref == self._exit_conc()
+                and (len(m) == 1 or start <= self.t - DAY_MS))
+
     def _windows_verdict(self, rx, bolus_u, bolus_rate):
+        if not self._one_mix(rx):
+            # Another mix in the last 24 h or in the line: each drug at its own ratio,
+            # past and future (pump/mixes.py, loaded the first time it is needed).
+            from pump.mixes import windows_verdict
+            return windows_verdict(self, rx, bolus_u, bolus_rate)
         c = self._exit_conc()
         margin = step_dose_u(self.rig.step_num, c)  # the motor may trail by one step
         for window_ms, field in WINDOWS:

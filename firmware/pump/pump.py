@@ -458,9 +458,13 @@ class Pump(Permits):
         return (self.t + self.wall_offset_ms) % DAY_MS
 
     def _exit_conc(self):
-        fallback = self.reservoir.concs or self.rx.drugs
+        return self.ref_conc(self.tubing.head_concs(self.reservoir.concs or self.rx.drugs))
+
+    def ref_conc(self, concs):
+        """The primary's ng/mL in a fluid, or the prescription's where it has none: what
+        the ideal's dose U are counted at while that fluid leaves the tip."""
         primary = self.rx.primary()
-        for name, c in self.tubing.head_concs(fallback):
+        for name, c in concs:
             if name == primary:
                 return c
         return self.rx.drugs[0][1]
@@ -475,7 +479,11 @@ class Pump(Permits):
     def _apply_rates(self):
         ideal = 0
         if self.rx is not None:
-            c = self._exit_conc()
+            head = self.tubing.head_concs(self.reservoir.concs or self.rx.drugs)
+            c = self.ref_conc(head)
+            # Which fluid leaves the tip from now, for each drug's own past dose (ledger.py):
+            # the same tuple as last pass returns at once.
+            self.ledger.tip(self.t, head, c)
             self.integ.set_step_dose(du.step_dose_u(self.rig.step_num, c))
             if self.sm.state in DELIVERING:
                 if self.bolus_left and self._bolus_speed() < self.bolus_rate:

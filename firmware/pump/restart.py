@@ -19,9 +19,10 @@ Values the pump could never have held raise ValueError or PumpError, and the pum
 then unusable: the caller starts a fresh one with the `memory` alarm. Never reads flash
 or a clock, never moves the motor but through start()."""
 from pump.alarms import STOP, row as alarm_row
-from pump.drugs import STOP_HAZARD, stop_is_hazard
+from pump.drugs import STOP_HAZARD, lookup, stop_is_hazard
 from pump.dose_units import step_dose_u
 from pump.errors import PumpError
+from pump.ledger import worst_of
 from pump.states import UNPROGRAMMED, STOPPED, SUSPENDED, ALARM, DELIVERING
 
 # Drugs whose abrupt stop is itself a hazard (drugs.STOP_HAZARD): a pump holding one
@@ -36,13 +37,14 @@ def resumes(rx):
 
 
 def restore(pump, was, wall_ms, rx, counts, reservoir, segments, delivered, primed_vu, acc,
-            grants, pieces, alarms, bound=None):
+            grants, pieces, alarms, bound=None, mixes=None):
     """Take back what a snapshot held. `was`: the state then; `counts`: (steps_issued,
     steps_missed); `reservoir`: (volume_vu, fill_vu, steps_since_fill, concs);
     `segments`: the line's [vu, concs], tip first; `delivered`: drug -> VU*ng/mL;
     `acc`: the dose owed, under a step; `grants`, `pieces` (the ledger's (start_ms,
-    dose_u, rate)) and `alarms` (name -> [raised_ms, cause, acked]) in ms of this
-    pump's clock; `bound`: the lease's, at least the steps really issued, or None."""
+    dose_u, rate)), `mixes` (the ledger's (start_ms, concs, c_ref), or None from a
+    snapshot older than them) and `alarms` (name -> [raised_ms, cause, acked]) in ms of
+    this pump's clock; `bound`: the lease's, at least the steps really issued, or None."""
     rig = pump.rig
     res = pump.reservoir
     pump.wall_offset_ms = wall_ms - pump.t
@@ -64,6 +66,22 @@ def restore(pump, was, wall_ms, rx, counts, reservoir, segments, delivered, prim
             raise ValueError("ledger")
     if pieces:
         pump.ledger.pieces = pieces
+    if mixes is not None:
+        for i in range(len(mixes)):
+            start, concs, c_ref = mixes[i]
+            for name, _ in concs:
+                lookup(name)  # a drug this firmware does not know raises PumpError
+            if c_ref < 1 or (i and start <= mixes[i - 1][0]):
+                raise ValueError("mixes")
+        pump.ledger.mixes = mixes
+    elif rx is not None:
+        # A snapshot from before the mixes were kept: what left the tip then is unknown,
+        # so the whole past counts at the worst ratio of any fluid now in the line or the
+        # reservoir: no lighter than the firmware that wrote it, which converted the past
+        # at today's mix (a richer fluid already gone is the one thing it cannot know).
+        start = pieces[0][0] if pieces else pump.t
+        concs, c_ref = _worst_fluid(pump)
+        pump.ledger.mixes = [(start, concs, c_ref)]
     for name in alarms:
         alarm_row(name)  # an alarm this firmware does not know raises PumpError
     pump.alarms.state = alarms
@@ -108,9 +126,24 @@ def _charge(pump, bound):
     for concs in line + [pump.reservoir.concs or ()]:
         if concs and concs[0][1] > c:
             c = concs[0][1]
+    # The charged dose lands in the ledger at now, in the mix that ends there: which
+    # fluids those steps gave is unknown, so that mix (its last ms) is the worst of every
+    # fluid in the line or the reservoir for each drug (and c, the strongest primary, is
+    # at least its c_ref: no drug's dose is under what any of them could have given).
+    if pump.rx is not None:
+        concs, c_ref = _worst_fluid(pump)
+        pump.ledger.charge_mix(pump.t, concs, c_ref)
     pump._account(n, pump.delivered, True)
     pump.ledger.bump(n * step_dose_u(pump.rig.step_num, c))
     pump._apply_rates()  # the line's head may have changed
+
+
+def _worst_fluid(pump):
+    """(concs, c_ref) at each drug's worst ratio over the line's fluids and the
+    reservoir's (ledger.worst_of)."""
+    fluids = [seg[1] for seg in pump.tubing.segments]
+    fluids.append(pump.reservoir.concs or pump.rx.drugs)
+    return worst_of([(0, f, pump.ref_conc(f)) for f in fluids])
 
 
 def _restarted(pump, was):

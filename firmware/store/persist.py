@@ -112,7 +112,7 @@ class Persist:
         if payload is not None:
             try:
                 pump, self.extra = snapshot.restore(payload, rig, motor, now_ms, bound,
-                                                    hold)
+                                                    hold, self.slots.read_version)
             except snapshot.SnapshotError:
                 memory = True
         if pump is None:

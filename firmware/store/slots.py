@@ -33,6 +33,7 @@ class Slots:
         self.magic = magic
         self.version = version
         self.seq = None  # sequence number of the record in use
+        self.read_version = None  # the version of the record load() returned, or None
         self.index = None  # the slot that holds it
         self.loaded = False
 
@@ -48,11 +49,11 @@ class Slots:
             data = self.flash.read(self.names[i])
             if data == UNREADABLE:
                 unreadable += 1
-            status, seq, _, payload = decode(data, self.magic, self.version)
+            status, seq, version, payload = decode(data, self.magic, self.version)
             if status != EMPTY:
                 present += 1
             if status == OK:
-                found.append((seq, i, payload))
+                found.append((seq, i, payload, version))
             elif status == FUTURE:
                 odd += 1
             elif status == DAMAGED:
@@ -67,13 +68,14 @@ class Slots:
         if not found:
             self.seq = None
             self.index = None
+            self.read_version = None
             if not present:
                 return None, FRESH
             # One damaged file and no other is what a cut first commit leaves: nothing
             # had been committed, so nothing is lost. A file that cannot be read at all
             # is no cut write: what it held is lost.
             return None, (TORN if present == 1 and damaged == 1 and not unreadable else LOST)
-        self.seq, self.index, payload = found[0]
+        self.seq, self.index, payload, self.read_version = found[0]
         if odd:
             return payload, ODD
         return payload, (TORN if damaged else CLEAN)

@@ -18,14 +18,19 @@ A payload that does not decode, names an unknown drug or alarm, was written for 
 rig, or holds values the pump could never have had raises SnapshotError, never anything
 else: the caller then starts unprogrammed with the `memory` alarm."""
 from micropython import const
+from pump.drugs import DRUGS
 from pump.errors import PumpError
+from pump.ledger import MAX_MIXES as _MAX_MIXES
 from pump.prescription import Bolus, Prescription, MAX_SECONDARY
 from pump.pump import Pump
 from pump.schedule import BasalSchedule, MAX_STEPS
 from pump.states import STATES, UNPROGRAMMED
 from store.codec import Writer, Reader, Corrupt
 
-VERSION = const(1)
+# 2: the mixes that left the catheter tip (pump/ledger.py), after the alarms; 1 without
+# them is still read (restart.py then weighs the past at the worst fluid in the line or
+# the reservoir)
+VERSION = const(2)
 
 _MAX_ITEMS = const(512)
 # The device's bytes (app/device_state.py): ~500 bytes of step-guard counts on the
@@ -84,19 +89,25 @@ def save(pump, extra=b""):
         w.text(name)
         w.int(t - raised)
         w.int((1 if cause else 0) | (2 if acked else 0))
+    w.int(len(pump.ledger.mixes))
+    for start, concs, c_ref in pump.ledger.mixes:
+        w.int(t - start)
+        _write_concs(w, concs)
+        w.int(c_ref)
     return w.result()
 
 
-def restore(payload, rig, motor, now_ms, bound=None, log=None):
-    """A pump on `rig` at `now_ms` from the payload, and the controller's bytes; `log`
-    (t, kind, values) receives its notes from the first, the restart alarm's."""
+def restore(payload, rig, motor, now_ms, bound=None, log=None, version=VERSION):
+    """A pump on `rig` at `now_ms` from the payload (written as `version`), and the
+    controller's bytes; `log` (t, kind, values) receives its notes from the first, the
+    restart alarm's."""
     try:
-        return _restore(payload, rig, motor, now_ms, bound, log)
+        return _restore(payload, rig, motor, now_ms, bound, log, version)
     except (Corrupt, PumpError, ValueError, TypeError, IndexError, KeyError) as err:
         raise SnapshotError(err)
 
 
-def _restore(payload, rig, motor, now_ms, bound, log):
+def _restore(payload, rig, motor, now_ms, bound, log, version):
     r = Reader(payload)
     extra = r.bytes(MAX_EXTRA)
     same_rig = (r.int(), r.int(), r.int()) == (rig.step_num, rig.step_den,
@@ -145,9 +156,17 @@ def _restore(payload, rig, motor, now_ms, bound, log):
         raised = now_ms - _at_least(r.int(), 0)
         flags = r.int()
         alarms[name] = [raised, bool(flags & 1), bool(flags & 2)]
+    mixes = None  # version 1: none kept (restart.py says what stands for them)
+    if version >= 2:
+        mixes = []
+        for _ in range(r.count(_MAX_MIXES)):
+            start = now_ms - _at_least(r.int(), 0)
+            # A merge of mixes (pump/ledger.py) may name more drugs than one mix holds.
+            concs = _read_concs(r, False, len(DRUGS))
+            mixes.append((start, concs, _at_least(r.int(), 1)))
     r.end()
     pump.restore(state, wall, rx, counts, reservoir, segments, delivered, primed_vu, acc,
-                 grants, pieces, alarms, bound)
+                 grants, pieces, alarms, bound, mixes)
     return pump, extra
 
 
@@ -167,8 +186,8 @@ def _write_concs(w, concs):
         w.int(c)
 
 
-def _read_concs(r, none_ok=True):
-    n = r.count(1 + MAX_SECONDARY)
+def _read_concs(r, none_ok=True, most=1 + MAX_SECONDARY):
+    n = r.count(most)
     if n == 0:
         if not none_ok:
             raise Corrupt("concs")

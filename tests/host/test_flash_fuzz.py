@@ -87,11 +87,13 @@ def test_a_record_from_the_future_is_set_aside_with_the_memory_alarm(kind, versi
                                                                      payload, far):
     files = dict(FILES)
     magic = MAGIC if kind == "state" else b"IPLS"
-    slots = Slots(SimFlash(files), kind, magic, 1)
+    known = snapshot.VERSION if kind == "state" else 1  # the newest this firmware reads
+    version = known + 1 + (version - 2) % (255 - known)
+    slots = Slots(SimFlash(files), kind, magic, known)
     slots.load()
     other = slots.names[1 - slots.index]
     if far:  # a version this firmware knows, but a sequence number it never reached
-        version, seq = 1, slots.seq + 2 + seq % (2**32 - slots.seq - 2)
+        version, seq = known, slots.seq + 2 + seq % (2**32 - slots.seq - 2)
     files[other] = encode(magic, version, seq, payload)
     p, pump = boot(files)
     assert pump.alarms.is_active("memory")
