@@ -97,7 +97,7 @@ def ran_a_day_then_refilled(basal="basal 5mg/d", new=NEW):
     b.login()
     b.ok("stop")
     b.ok(new)
-    b.ok("refill 15mL")
+    b.ok("refill 15mL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl())
     b.ok("confirm")
     b.ok("start")  # the same drugs at a new ratio: no flush asked
     return b
