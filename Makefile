@@ -2,7 +2,7 @@
 # `make demo` boots a virtual Pico (the real MicroPython VM on a pseudo-terminal) and plays
 # a day of DOMAIN.md case 1 through its serial console; `make console` attaches to one.
 # Each builds .venv from pyproject.toml on first use (python3 >= 3.10 and make only),
-# and re-installs only when pyproject.toml changes.
+# and re-installs only when pyproject.toml or setup.py changes.
 
 PYTHON ?= python3
 VENV := .venv
@@ -60,7 +60,7 @@ $(EMU_STAMP): $(EMU_DIR)/package-lock.json
 	cd $(EMU_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(EMU_STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --disable-pip-version-check -q -e '.[dev]'
 	touch $(STAMP)

@@ -22,11 +22,11 @@ import sys
 import time
 from pathlib import Path
 
+from pumpctl import bundled
 from pumpctl.client import ClientError, PumpClient
 
-REPO = Path(__file__).resolve().parents[2]
-FIRMWARE = REPO / "firmware"
-BUILD = REPO / "build" / "pico"
+FIRMWARE = bundled.FIRMWARE  # the checkout's, or the copy in the wheel
+BUILD = bundled.BUILD  # build/pico in a checkout, the user's cache when installed
 BOARD_NAME = "board.json"  # the board config's name on the flash
 MPY_CROSS_S = 60
 STOP_S = 10.0  # longest wait for the REPL prompt, or the firmware's answer, after ctrl-C
