@@ -2,7 +2,7 @@
 # `make demo` boots a virtual Pico (the real MicroPython VM on a pseudo-terminal) and plays
 # a day of DOMAIN.md case 1 through its serial console; `make console` attaches to one.
 # Each builds .venv from pyproject.toml on first use (python3 >= 3.10 and make only),
-# and re-installs only when pyproject.toml changes.
+# and re-installs only when pyproject.toml or setup.py changes.
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,18 +15,18 @@ EMU_DIR := host/pumpctl/emu
 EMU_STAMP := $(EMU_DIR)/node_modules/.stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-core console test test-fast soak bench clean
+.PHONY: demo demo-core console test test-fast soak bench clean help
 
-demo: $(STAMP)
+demo: $(STAMP) ## a day of case 1 played on a fresh virtual Pico's console (the main job)
 	$(VENV)/bin/pumpctl run tools/scripts/case1_day.pump
 
-demo-core: $(STAMP)
+demo-core: $(STAMP) ## the delivery logic alone for a day, checked against the ideal
 	$(VPY) tools/demo_day.py
 
-console: $(STAMP)
+console: $(STAMP) ## an interactive console on a fresh virtual Pico
 	$(VENV)/bin/pumpctl console --sim
 
-test: $(STAMP) $(EMU_STAMP)
+test: $(STAMP) $(EMU_STAMP) ## the whole suite, as CI runs it (PYTEST_ARGS=... for pytest)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The inner loop while editing (docs/verification.md): all but the tests marked slow (the
@@ -34,21 +34,21 @@ test: $(STAMP) $(EMU_STAMP)
 # tests/conftest.py says which and why) and hil, with 10 hypothesis examples a property
 # (profile "fast"), in under 30 s. Not a gate: `make test`, which CI runs, selects all.
 test-fast: export HYPOTHESIS_PROFILE ?= fast
-test-fast: $(STAMP)
+test-fast: $(STAMP) ## the tests not marked slow: the loop while editing, not a gate
 	$(VENV)/bin/pytest -m "not slow and not hil" $(PYTEST_ARGS)
 
 # The long verification run (docs/verification.md): more hypothesis examples, a simulated
 # year on both interpreters; prints what it covered. SOAK_ARGS="--examples 5000" for more.
 SOAK_ARGS ?=
-soak: $(STAMP)
+soak: $(STAMP) ## the long verification run, and what it covered (SOAK_ARGS=...)
 	$(VPY) tools/soak.py $(SOAK_ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) ## the figures quoted in README.md (tools/bench.py)
 	$(VPY) tools/bench.py
 
 # Records case 1's day on a fresh virtual Pico and draws it (docs/reports.md).
 .PHONY: report
-report: $(STAMP)
+report: $(STAMP) ## case 1's day recorded and drawn into build/report/
 	mkdir -p build/report
 	$(VENV)/bin/pumpctl record tools/scripts/case1_day.pump -o build/report/case1_day.jsonl -q
 	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.html
@@ -60,12 +60,18 @@ $(EMU_STAMP): $(EMU_DIR)/package-lock.json
 	cd $(EMU_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(EMU_STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --disable-pip-version-check -q -e '.[dev]'
 	touch $(STAMP)
 
-clean:
+clean: ## remove .venv, build/, node_modules and every cache
 	rm -rf $(VENV) build host/*.egg-info .pytest_cache .hypothesis $(EMU_DIR)/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -name '*.mpy' -type f -delete
+
+# Every target with a "## " note after its prerequisites, in file order: the list cannot
+# miss a target that has one (tests/host/test_make_help.py checks each phony target has).
+help: ## this list
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' \
+		$(firstword $(MAKEFILE_LIST))

@@ -51,6 +51,9 @@ SLOW_FILES = {
         "tests/host/test_repl_attack.py",
         "tests/host/test_vpico_case1.py", "tests/host/test_vpico_calibrate.py",
         "tests/host/test_pumpctl_cli.py", "tests/host/test_pumpctl_run.py"),
+    "a wheel built, installed into a fresh venv with its dependencies and run from outside "
+    "the repo (about a minute; pip reaches the package index)": (
+        "tests/host/test_wheel.py",),
     "mypy over hal/pico, twice (about 2 s)": (
         "tests/host/test_pico_typecheck.py",),
     "collects the whole suite twice, through make (about 4 s); CI runs it": (

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from pumpctl import record, script, virtual_pico, vpico_launcher
+from pumpctl import bundled, record, script, virtual_pico, vpico_launcher
 from pumpctl.progress import Progress
 from pumpctl.client import ClientError, PumpClient
 from pumpctl.deploy import DEFAULT_OPT, DeployError, deploy
@@ -95,8 +95,12 @@ class Connection:
 
 # ----- verbs -----
 def do_sim(args):
+    try:
+        micropython = vpico_launcher.find_micropython()
+    except vpico_launcher.NoVirtualPico as e:
+        raise CommandError(str(e)) from e
     state = Path(args.state) if args.state else virtual_pico.fresh_state_dir()
-    launcher = vpico_launcher.Launcher(state, heap=args.heap)
+    launcher = vpico_launcher.Launcher(state, micropython, heap=args.heap)
     launcher.service_jumper = args.service_jumper
     flash = launcher.flash
     flash.mkdir(parents=True, exist_ok=True)
@@ -391,8 +395,7 @@ def do_deploy(args):
     try:
         deploy(args.port, firmware=Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE,
                board_config=Path(args.board), source=args.source, opt=args.opt,
-               wait=not args.no_wait, out=Path(args.build) if args.build else
-               virtual_pico.REPO / "build" / "pico",
+               wait=not args.no_wait, out=Path(args.build) if args.build else bundled.BUILD,
                progress=Progress("deploy", enabled=False if args.quiet else None),
                ask_pin=_ask_pin)
     except DeployError as e:
@@ -409,7 +412,8 @@ def _board_args(p, port=True, sim=True):
         p.add_argument("--emu", action="store_true", help="use a fresh emulated Pico "
                        "(MicroPython's RP2040 build; see `pumpctl emu`)")
     p.add_argument("--firmware", help="firmware folder for a fresh virtual Pico or a "
-                   "deploy (default: the repo's firmware/)")
+                   "deploy (default: the firmware shipped with pumpctl, %s)"
+                   % bundled.FIRMWARE)
     p.add_argument("--board", default=str(virtual_pico.DEFAULT_BOARD),
                    help="board config copied as board.json (default: %(default)s)")
     p.add_argument("--timeout", type=float, default=30.0,
@@ -419,6 +423,8 @@ def _board_args(p, port=True, sim=True):
 def build_parser():
     ap = argparse.ArgumentParser(prog="pumpctl", description=(
         "Host tools for the intrathecal pump bench rig (never for a patient)."))
+    # One version for the host tool and the firmware it ships (setup.py, bundled.py).
+    ap.add_argument("--version", action="version", version="pumpctl " + bundled.version())
     sub = ap.add_subparsers(dest="verb", required=True)
 
     p = sub.add_parser("sim", help="run a virtual Pico in the foreground")
@@ -497,7 +503,7 @@ def build_parser():
                    help="mpy-cross -O level (default %d: no line numbers, ~3 KB more heap "
                         "on a Pico; 0 keeps them for tracebacks at the REPL)"
                         % DEFAULT_OPT)
-    p.add_argument("--build", help="build folder (default: build/pico)")
+    p.add_argument("--build", help="build folder (default: %s)" % bundled.BUILD)
     p.add_argument("--no-wait", action="store_true",
                    help="do not wait for the firmware's ready line after the reset")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")

@@ -14,19 +14,19 @@ main.py stays source (a board runs only main.py, never main.mpy); every other mo
 compiled with -march=armv6m. Bytecode .mpy files of the same version also load on the
 unix port, so the virtual Pico takes the same build (native code would not load there;
 the firmware has none). --source deploys .py files instead."""
-import os
-import select
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+from pumpctl import bundled
 from pumpctl.client import ClientError, PumpClient
 
-REPO = Path(__file__).resolve().parents[2]
-FIRMWARE = REPO / "firmware"
-BUILD = REPO / "build" / "pico"
+FIRMWARE = bundled.FIRMWARE  # the checkout's, or the copy in the wheel
+BUILD = bundled.BUILD  # build/pico in a checkout, the user's cache when installed
 # mpy-cross -O3: no line numbers in the bytecode, which leaves a Pico's heap ~3 KB more
 # (docs/virtual_pico.md, "The heap on the real target"), past issue 13's 96 KB floor with
 # room to spare. The firmware has no `assert` and prints no traceback to a user (it says
@@ -197,6 +197,14 @@ def stop_firmware(port, timeout=STOP_S, ask_pin=None):
             "suspend), then retry. A board stuck in the raw REPL needs a reset." % timeout)
 
 
+def _read_lines(stream, into):
+    """Each line of `stream` into the queue `into`, then None at its end. A thread, not
+    select(): Windows cannot select() on a pipe."""
+    for raw in iter(stream.readline, b""):
+        into.put(raw)
+    into.put(None)
+
+
 def upload(port, out, files, say=print):
     args = mpremote_args(port, out, files)
     say("copying %d files to %s with mpremote" % (len(files), port))
@@ -204,33 +212,35 @@ def upload(port, out, files, say=print):
                             stderr=subprocess.STDOUT)
     done = 0
     tail = []
-    buf = b""
-    fd = proc.stdout.fileno()
+    lines = queue.Queue()
+    reader = threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True)
+    reader.start()
     deadline = time.monotonic() + MPREMOTE_S
     try:
         while True:
             wait = min(MPREMOTE_GAP_S, deadline - time.monotonic())
-            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            try:
+                if wait <= 0:
+                    raise queue.Empty
+                raw = lines.get(timeout=wait)
+            except queue.Empty:
                 raise DeployError("mpremote went silent for %g s (or ran past %g s); "
                                   "stopped it. Its last words:\n%s"
                                   % (MPREMOTE_GAP_S, MPREMOTE_S, "\n".join(tail[-15:])))
-            chunk = os.read(fd, 4096)
-            if not chunk:
+            if raw is None:
                 break
-            buf += chunk
-            *lines, buf = buf.split(b"\n")
-            for raw in lines:  # mpremote prints one "cp SRC :DEST" per file
-                line = raw.decode(errors="replace").rstrip()
-                if line.startswith("cp "):
-                    done += 1
-                    say("[%d/%d] %s" % (done, len(files), line.rsplit(" ", 1)[-1]))
-                elif line:
-                    tail.append(line)
+            line = raw.decode(errors="replace").rstrip()
+            if line.startswith("cp "):  # mpremote prints one "cp SRC :DEST" per file
+                done += 1
+                say("[%d/%d] %s" % (done, len(files), line.rsplit(" ", 1)[-1]))
+            elif line:
+                tail.append(line)
         rc = proc.wait(timeout=MPREMOTE_GAP_S)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        reader.join(timeout=5.0)  # the pipe ends with the process; then it can be closed
         proc.stdout.close()
     if rc != 0:
         raise DeployError("mpremote failed (exit %d):\n%s" % (rc, "\n".join(tail[-15:])))

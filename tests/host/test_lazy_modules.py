@@ -10,10 +10,11 @@ same in tests/emu/test_heap.py."""
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 from pumpctl import deploy
 
-REPO = deploy.REPO
+REPO = Path(__file__).resolve().parents[2]
 BOARD = REPO / "board_configs" / "pico_a4988_m5_bd1ml.json"
 
 # Loaded only by the commands that need them (or, the last three, only to build a Pico

@@ -6,10 +6,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from pumpctl import bundled
+
 HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "runner.mjs"
-REPO = HERE.parents[2]
-SHARED_PICO = REPO.parent / "shared" / "pico"  # where CI and this workplace keep them
+REPO = bundled.REPO  # None when installed from a wheel
+# Where CI and this workplace keep them, beside the checkout; installed, the user's cache.
+SHARED_PICO = (REPO.parent / "shared" / "pico" if REPO is not None
+               else bundled.user_cache() / "emu")
 UF2_HINT = ("no MicroPython .uf2 for the emulated Pico: set PICO_UF2 to an RPI_PICO "
             "build (https://micropython.org/download/RPI_PICO/, v1.26 or newer) and "
             "PICO_BOOTROM to the RP2040 B1 bootrom (16 KiB), or put both in %s"

@@ -26,11 +26,10 @@ import time
 import tty
 from pathlib import Path
 
-from pumpctl import deploy
+from pumpctl import bundled, deploy
 from pumpctl.emu import assets, fsimage
 
-REPO = assets.REPO
-DEFAULT_BOARD = REPO / "board_configs" / "pico_tmc2209_t8_bd60ml.json"
+DEFAULT_BOARD = bundled.DEFAULT_BOARD
 REPLY_S = 30.0
 OUT_QUEUE_MAX = 64 * 1024  # console output kept while nobody reads the port
 SEEN_MAX = 1024 * 1024
