@@ -413,7 +413,8 @@ def _board_args(p, port=True, sim=True):
     p.add_argument("--board", default=str(virtual_pico.DEFAULT_BOARD),
                    help="board config copied as board.json (default: %(default)s)")
     p.add_argument("--timeout", type=float, default=30.0,
-                   help="seconds to wait for one reply (default: %(default)s)")
+                   help="seconds of silence before a reply is given up; a `sim advance` "
+                   "gets as many more per simulated day (default: %(default)s)")
 
 
 def build_parser():
