@@ -51,6 +51,8 @@ SLOW_FILES = {
         "tests/host/test_repl_attack.py",
         "tests/host/test_vpico_case1.py", "tests/host/test_vpico_calibrate.py",
         "tests/host/test_pumpctl_cli.py", "tests/host/test_pumpctl_run.py"),
+    "pumpctl typed with bad input, a subprocess per case (about 15 s)": (
+        "tests/host/test_cli_errors.py",),
     "mypy over hal/pico, twice (about 2 s)": (
         "tests/host/test_pico_typecheck.py",),
     "collects the whole suite twice, through make (about 4 s); CI runs it": (

@@ -19,6 +19,7 @@ import serial
 from pumpctl.durations import DAY_MS, advance_of
 
 MAX_LINE = 200  # bytes in a command line, without its "\n"
+MICRO_SIGNS = "\u00b5\u03bc"  # micro sign, Greek mu: what a "ug" is most often typed as
 NEWLINE = b"\n"  # ends a command line; the board may end its lines with "\r\n"
 CTRL_C = b"\x03"  # ctrl-C: on a stopped pump, drops the firmware to the REPL
 EVENT_PREFIX = "! "
@@ -135,8 +136,11 @@ def check_line(line):
         raise ValueError("one command per line: %r holds a line break" % (line,))
     try:
         data = line.encode("ascii")
-    except UnicodeEncodeError:
-        raise ValueError("the console is ASCII: %r" % (line,)) from None
+    except UnicodeEncodeError as e:
+        bad = line[e.start]
+        hint = " (write ug or mcg)" if bad in MICRO_SIGNS else ""
+        raise ValueError("the console is ASCII: %r (U+%04X) at character %d%s"
+                         % (bad, ord(bad), e.start + 1, hint)) from None
     if len(data) > MAX_LINE:
         raise ValueError("%d bytes: a command line holds at most %d" % (len(data), MAX_LINE))
     return data

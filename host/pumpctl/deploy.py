@@ -62,6 +62,10 @@ class DeployError(Exception):
     pass
 
 
+class BuildError(DeployError):
+    """The firmware folder or the build folder would not build; no board was touched."""
+
+
 def tool(name):
     beside = Path(sys.executable).parent / name  # a venv's python is a link: not resolved
     if beside.is_file():
@@ -108,7 +112,7 @@ def build(firmware=FIRMWARE, out=BUILD, source=False, march="armv6m", opt=0, say
                     stdin=subprocess.DEVNULL, capture_output=True, text=True,
                     timeout=MPY_CROSS_S)
                 if proc.returncode != 0:
-                    raise DeployError("mpy-cross failed on %s:\n%s" % (rel, proc.stderr))
+                    raise BuildError("mpy-cross failed on %s:\n%s" % (rel, proc.stderr))
             files.append(dest.relative_to(out).as_posix())
     finally:  # an error message must not land on a half-drawn progress line
         if progress is not None:
@@ -249,7 +253,10 @@ def soft_reset(port, wait=True, timeout=READY_S, say=print):
 
 def deploy(port, firmware=FIRMWARE, board_config=None, out=BUILD, source=False, opt=0,
            wait=True, say=print, progress=None, ask_pin=None):
-    files = build(firmware, out, source=source, opt=opt, say=say, progress=progress)
+    try:
+        files = build(firmware, out, source=source, opt=opt, say=say, progress=progress)
+    except OSError as e:  # a file of the firmware folder, or --build's folder
+        raise BuildError("cannot build: %s" % e) from e
     if board_config is not None:
         files.append(add_board_config(out, board_config))
     stop_firmware(port, ask_pin=ask_pin)

@@ -191,6 +191,10 @@ class Recorder:
             if not step.send:
                 continue
             self._say("> " + step.text.strip())
+            if step.unsendable:  # never sent: that line's surprise, and the script goes on
+                self._say(step.unsendable)
+                self.surprises.append((step, step.unsendable))
+                continue
             ms = advance_of(step.send)
             if ms is not None and not self.refill_pending:
                 reply = self.advance(ms)
