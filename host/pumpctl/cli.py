@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from pumpctl import options, record, script, virtual_pico, vpico_launcher
+from pumpctl import boards, options, record, script, virtual_pico, vpico_launcher
 from pumpctl.progress import Progress
 from pumpctl.client import ClientError, PumpClient
 from pumpctl.deploy import BuildError, DeployError, deploy
@@ -36,12 +36,12 @@ class UsageError(CommandError):
 
 def _sim_from_args(args):
     firmware = args.firmware or virtual_pico.FIRMWARE
-    return virtual_pico.VirtualPico(firmware=firmware, board_config=Path(args.board))
+    return virtual_pico.VirtualPico(firmware=firmware, board_config=args.board)
 
 
 def _emu(args, **kw):
     from pumpctl.emu.board import EmuPico
-    return EmuPico(getattr(args, "state", None), board_config=Path(args.board),
+    return EmuPico(getattr(args, "state", None), board_config=args.board,
                    firmware=args.firmware or virtual_pico.FIRMWARE,
                    uf2=getattr(args, "uf2", None), **kw)
 
@@ -112,7 +112,7 @@ def do_sim(args):
         flash.mkdir(parents=True, exist_ok=True)
         if not args.bare and (args.reinstall or not (flash / "main.py").exists()):
             vpico_launcher.install_firmware(flash, args.firmware or virtual_pico.FIRMWARE,
-                                            Path(args.board))
+                                            args.board)
     except OSError as e:
         raise UsageError("--state %s: %s" % (launcher.state, e)) from e
     # A heap too small to boot the firmware leaves a REPL no one sees: say so and stop.
@@ -407,12 +407,12 @@ def _ask_pin():
 def do_deploy(args):
     try:
         deploy(args.port, firmware=args.firmware or virtual_pico.FIRMWARE,
-               board_config=Path(args.board), source=args.source, opt=args.opt,
+               board_config=args.board, force=args.force, source=args.source, opt=args.opt,
                wait=not args.no_wait, out=Path(args.build) if args.build else
                virtual_pico.REPO / "build" / "pico",
                progress=Progress("deploy", enabled=False if args.quiet else None),
                ask_pin=_ask_pin)
-    except BuildError as e:  # nothing was copied
+    except (boards.BoardError, BuildError) as e:  # nothing was copied
         raise UsageError(str(e)) from e
     except DeployError as e:
         raise CommandError(str(e)) from e
@@ -420,7 +420,7 @@ def do_deploy(args):
 
 
 # ----- arguments -----
-def _board_args(p, port=True, sim=True):
+def _board_args(p, port=True, sim=True, board=str(virtual_pico.DEFAULT_BOARD)):
     if port:
         p.add_argument("--port", help="serial port of a board or a virtual Pico")
     if sim:
@@ -429,8 +429,10 @@ def _board_args(p, port=True, sim=True):
                        "(MicroPython's RP2040 build; see `pumpctl emu`)")
     p.add_argument("--firmware", type=options.firmware, help="firmware folder for a fresh "
                    "virtual Pico or a deploy (default: the repo's firmware/)")
-    p.add_argument("--board", default=str(virtual_pico.DEFAULT_BOARD),
-                   help="board config copied as board.json (default: %(default)s)")
+    p.add_argument("--board", type=options.board, default=board, help="board config put "
+                   "on the board as board.json: a file, or a shipped rig's name (%s); "
+                   "default: %s" % (", ".join(boards.shipped()), "the board's own, kept"
+                                    if board is None else "%(default)s"))
     p.add_argument("--timeout", type=options.seconds, default=30.0,
                    help="seconds of silence before a reply is given up; a `sim advance` "
                    "gets as many more per simulated day (default: %(default)s)")
@@ -528,7 +530,9 @@ def build_parser():
     p.add_argument("--no-wait", action="store_true",
                    help="do not wait for the firmware's ready line after the reset")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
-    _board_args(p, port=False, sim=False)
+    p.add_argument("--force", action="store_true", help="replace the board's board.json "
+                   "with --board's even where they differ (its calibration too)")
+    _board_args(p, port=False, sim=False, board=None)
     p.set_defaults(func=do_deploy)
     return ap
 

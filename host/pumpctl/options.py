@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+from pumpctl import boards
 
 EXIT_OK = 0  # everything answered as expected
 EXIT_ANSWER = 1  # the board answered otherwise (or a script line could not be sent)
@@ -29,6 +30,14 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, "%s: error: %s\n" % (self.prog, message))
+
+
+def board(text):
+    """--board: a file, or a shipped rig's name (boards.resolve)."""
+    try:
+        return boards.resolve(text)
+    except boards.BoardError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def heap(text):

@@ -12,6 +12,7 @@ from fake_firmware.harness import FAKE_FIRMWARE
 from pumpctl import cli
 
 UNREACHABLE, USAGE = 2, 3
+SHIPPED_LIST = "bd1ml (pico_a4988_m5_bd1ml.json)"  # in every unknown --board's line
 
 # (verb, arguments, exit status, what stderr must say). {tmp}: a fresh folder; {file}: a
 # file there that is not a folder; {log}: a text file that is no delivery log.
@@ -22,13 +23,16 @@ CASES = [
     ("sim", ["--heap", "100Q"], USAGE, "--heap: '100Q'"),
     ("sim", ["--heap", "1"], USAGE, "a heap size from 16K"),
     ("sim", ["--state", "{file}"], USAGE, "--state: {file}: not a folder"),
+    ("sim", ["--board", "bd2ml"], USAGE, SHIPPED_LIST),
     ("sim", ["--firmware", "{tmp}"], USAGE, "not a firmware folder (no main.py in it)"),
+    ("emu", ["--board", "nope"], USAGE, SHIPPED_LIST),
     ("emu", ["--uf2", "{tmp}/no.uf2"], USAGE, "no.uf2: no such file"),
     ("emu", ["--pace", "sideways"], USAGE, "invalid choice: 'sideways'"),
     ("console", ["--port", "{tmp}/ttyNONE"], UNREACHABLE, "cannot open {tmp}/ttyNONE"),
     ("console", ["--sim", "--timeout", "-1"], USAGE, "--timeout: '-1': seconds above 0"),
     ("console", ["--emu", "--port", "{tmp}/x"], USAGE, "leave out --port"),
     ("run", ["{tmp}/missing.pump"], USAGE, "missing.pump: no such file"),
+    ("run", ["{file}", "--board", "bd"], USAGE, "'bd' matches 3 shipped configs"),
     ("run", ["{file}", "--timeout", "soon"], USAGE, "--timeout: 'soon'"),
     ("status", [], USAGE, "say which board: --port PATH, --sim"),
     ("status", ["--port", "{tmp}/ttyNONE"], UNREACHABLE, "is the board or the virtual Pico"),
@@ -47,6 +51,7 @@ CASES = [
      "b.csv: no such file"),
     ("deploy", [], USAGE, "the following arguments are required: --port"),
     ("deploy", ["--port", "{tmp}/ttyNONE", "--opt", "9"], USAGE, "--opt: invalid choice"),
+    ("deploy", ["--port", "{tmp}/ttyNONE", "--board", "x"], USAGE, SHIPPED_LIST),
     ("deploy", ["--port", "{tmp}/ttyNONE", "--firmware", str(FAKE_FIRMWARE), "--build",
                 "{file}/build", "--source"], USAGE, "cannot build"),
     ("deploy", ["--port", "{tmp}/ttyNONE", "--firmware", str(FAKE_FIRMWARE), "--build",
