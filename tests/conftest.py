@@ -54,6 +54,8 @@ SLOW_FILES = {
     "a wheel built, installed into a fresh venv with its dependencies and run from outside "
     "the repo (about a minute; pip reaches the package index)": (
         "tests/host/test_wheel.py",),
+    "pumpctl typed with bad input, a subprocess per case (about 15 s)": (
+        "tests/host/test_cli_errors.py",),
     "mypy over hal/pico, twice (about 2 s)": (
         "tests/host/test_pico_typecheck.py",),
     "collects the whole suite twice, through make (about 4 s); CI runs it": (

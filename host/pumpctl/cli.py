@@ -3,10 +3,11 @@ subcommand; the protocol lives in client.py, the virtual Pico in virtual_pico.py
 launcher: vpico_launcher.py).
 
 Bench use only, never connected to a patient. Errors from below are turned into one
-line with a hint here, and only here; exit status 0 means everything answered as
-expected, 1 that the board answered otherwise (ERR, or OK where ERR was expected), 2
-that the board could not be reached or stopped answering."""
-import argparse
+line with a hint here, and only here, and no input ends in a traceback; exit status 0
+means everything answered as expected, 1 that the board answered otherwise (ERR, or OK
+where ERR was expected, or a script line that could not be sent), 2 that the board could
+not be reached or stopped answering, 3 that the command line or a file it names was
+refused, 4 a bug in pumpctl (options.py; docs/virtual_pico.md)."""
 import csv
 import os
 import signal
@@ -14,29 +15,34 @@ import sys
 import time
 from pathlib import Path
 
-from pumpctl import bundled, record, script, virtual_pico, vpico_launcher
+from pumpctl import boards, bundled, options, record, script, virtual_pico, vpico_launcher
 from pumpctl.progress import Progress
 from pumpctl.client import ClientError, PumpClient
-from pumpctl.deploy import DEFAULT_OPT, DeployError, deploy
+from pumpctl.deploy import DEFAULT_OPT, BuildError, DeployError, deploy
+from pumpctl.options import (EXIT_ANSWER, EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK,
+                             EXIT_UNREACHABLE, EXIT_USAGE)
 
-EXIT_OK, EXIT_ANSWER, EXIT_UNREACHABLE = 0, 1, 2
 READY_S = 20.0
 EMU_READY_S = 180.0  # the emulated RP2040 boots in ~2 s of its time, ~10 s of ours
 
 
 class CommandError(Exception):
-    pass
+    """The verb could not be done: EXIT_UNREACHABLE, with this one line."""
+
+
+class UsageError(CommandError):
+    """The command line or a file it names was refused: EXIT_USAGE."""
 
 
 def _sim_from_args(args):
-    firmware = Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE
-    return virtual_pico.VirtualPico(firmware=firmware, board_config=Path(args.board))
+    firmware = args.firmware or virtual_pico.FIRMWARE
+    return virtual_pico.VirtualPico(firmware=firmware, board_config=args.board)
 
 
 def _emu(args, **kw):
     from pumpctl.emu.board import EmuPico
-    return EmuPico(getattr(args, "state", None), board_config=Path(args.board),
-                   firmware=Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE,
+    return EmuPico(getattr(args, "state", None), board_config=args.board,
+                   firmware=args.firmware or virtual_pico.FIRMWARE,
                    uf2=getattr(args, "uf2", None), **kw)
 
 
@@ -50,7 +56,7 @@ class Connection:
         port = getattr(args, "port", None)
         if getattr(args, "emu", False):
             if port is not None:
-                raise CommandError("--emu starts its own board: leave out --port")
+                raise UsageError("--emu starts its own board: leave out --port")
             from pumpctl.emu.board import EmuError
             from pumpctl.emu.assets import AssetError
             try:
@@ -62,8 +68,8 @@ class Connection:
                 raise CommandError(str(e)) from e
             return
         if port is None and not (getattr(args, "sim", False) or sim_default):
-            raise CommandError("say which board: --port PATH, --sim for a fresh "
-                               "virtual Pico or --emu for an emulated one")
+            raise UsageError("say which board: --port PATH, --sim for a fresh "
+                             "virtual Pico or --emu for an emulated one")
         try:
             if port is None:
                 self.sim = _sim_from_args(args).start()
@@ -97,16 +103,21 @@ class Connection:
 def do_sim(args):
     try:
         micropython = vpico_launcher.find_micropython()
-    except vpico_launcher.NoVirtualPico as e:
+        launcher = vpico_launcher.Launcher(args.state or virtual_pico.fresh_state_dir(),
+                                           micropython, heap=args.heap)
+    except OSError as e:  # no pty or micropython (NoVirtualPico), or no fresh state folder
         raise CommandError(str(e)) from e
-    state = Path(args.state) if args.state else virtual_pico.fresh_state_dir()
-    launcher = vpico_launcher.Launcher(state, micropython, heap=args.heap)
     launcher.service_jumper = args.service_jumper
     flash = launcher.flash
-    flash.mkdir(parents=True, exist_ok=True)
-    if not args.bare and (args.reinstall or not (flash / "main.py").exists()):
-        firmware = Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE
-        vpico_launcher.install_firmware(flash, firmware, Path(args.board))
+    try:
+        flash.mkdir(parents=True, exist_ok=True)
+        if not args.bare and (args.reinstall or not (flash / "main.py").exists()):
+            vpico_launcher.install_firmware(flash, args.firmware or virtual_pico.FIRMWARE,
+                                            args.board)
+    except OSError as e:
+        raise UsageError("--state %s: %s" % (launcher.state, e)) from e
+    # A heap too small to boot the firmware leaves a REPL no one sees: say so and stop.
+    check = launcher.on_boot_output = virtual_pico.BootCheck(launcher.stop)
     signal.signal(signal.SIGTERM, launcher.stop)
     signal.signal(signal.SIGINT, launcher.stop)
     try:
@@ -120,6 +131,10 @@ def do_sim(args):
         launcher.serve()
     finally:
         launcher.close()
+    if check.failed:
+        raise UsageError("the firmware did not boot: %s. --heap %s is too small for it "
+                         "(from source it needs about 320K; the default is %s)"
+                         % (check.failed, args.heap, vpico_launcher.DEFAULT_HEAP))
     return EXIT_OK
 
 
@@ -239,20 +254,26 @@ def _print_waiting(client):
 
 
 def do_run(args):
-    try:
-        with open(args.file) as f:
-            steps = script.parse(f)
-    except OSError as e:
-        raise CommandError("cannot read %s: %s" % (args.file, e)) from e
+    steps = _read_script(args.file)
     with Connection(args, sim_default=True) as client:
         surprises = script.play(client, steps, out=_out, timeout=args.timeout)
     if surprises:
         print("run: %d line(s) did not answer as expected:" % len(surprises), file=sys.stderr)
         for step, why in surprises:
-            print("  %s:%d: %s: %s" % (args.file, step.number, step.send, why),
+            print("  %s:%d: %s: %s" % (args.file, step.number, step.shown(), why),
                   file=sys.stderr)
         return EXIT_ANSWER
     return EXIT_OK
+
+
+def _read_script(path):
+    """A script's steps. Bytes that are not UTF-8 become U+FFFD, so such a line is
+    reported as not sent (not ASCII) where it stands, and the rest still plays."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return script.parse(f)
+    except OSError as e:
+        raise UsageError("cannot read %s: %s" % (path, e.strerror or e)) from e
 
 
 def _out(text):
@@ -303,18 +324,12 @@ def _log_row(line):
 
 
 def do_record(args):
-    steps = []
-    if args.file:
-        try:
-            with open(args.file) as f:
-                steps = script.parse(f)
-        except OSError as e:
-            raise CommandError("cannot read %s: %s" % (args.file, e)) from e
+    steps = _read_script(args.file) if args.file else []
     then_ms = 0
     if args.then:
         then_ms = record.duration_ms(args.then)
         if then_ms is None:
-            raise CommandError("--then %s: a duration such as 30m, 24h or 30d" % args.then)
+            raise UsageError("--then %s: a duration such as 30m, 24h or 30d" % args.then)
     sim = args.port is None
     if sim:
         # Time moves only with `sim advance`: two recordings of one script are the same.
@@ -323,7 +338,7 @@ def do_record(args):
     try:
         out = open(out_path, "w")
     except OSError as e:
-        raise CommandError("cannot write %s: %s" % (out_path, e)) from e
+        raise UsageError("cannot write %s: %s" % (out_path, e.strerror or e)) from e
     progress = Progress("record", enabled=False if args.quiet else None)
     with out, Connection(args, sim_default=True) as client:
         def echo(line):
@@ -343,7 +358,7 @@ def do_record(args):
         print("record: %d line(s) did not answer as expected:" % len(surprises),
               file=sys.stderr)
         for step, why in surprises:
-            where = "%s:%d: %s" % (args.file, step.number, step.send) if step else "--then"
+            where = "%s:%d: %s" % (args.file, step.number, step.shown()) if step else "--then"
             print("  %s: %s" % (where, why), file=sys.stderr)
         return EXIT_ANSWER
     return EXIT_OK
@@ -357,18 +372,17 @@ def do_report(args):
         density = Fraction(args.density)
         offset = Fraction(args.balance_offset)
     except (ValueError, ZeroDivisionError) as e:
-        raise CommandError("--density / --balance-offset: %s" % e) from e
+        raise UsageError("--density / --balance-offset: %s" % e) from e
     if density <= 0:
-        raise CommandError("--density must be above 0 mg/mL")
+        raise UsageError("--density must be above 0 mg/mL")
     progress = Progress("report", total=report.STEPS, enabled=False if args.quiet else None)
     try:
         with progress:
             a = report.build(args.log, args.output, balance_path=args.balance,
                              balance_offset_s=offset, density_mg_ml=density,
                              progress=progress)
-    except report.ReportError as e:
-        print("pumpctl report: %s" % e, file=sys.stderr)
-        return EXIT_ANSWER
+    except report.ReportError as e:  # the log, the balance or the output: input refused
+        raise UsageError(str(e)) from e
     if not args.quiet:
         for curve in a.curves:
             print("trumpet (%s): %s" % (curve.source, "; ".join(
@@ -393,46 +407,53 @@ def _ask_pin():
 
 def do_deploy(args):
     try:
-        deploy(args.port, firmware=Path(args.firmware) if args.firmware else virtual_pico.FIRMWARE,
-               board_config=Path(args.board), source=args.source, opt=args.opt,
+        deploy(args.port, firmware=args.firmware or virtual_pico.FIRMWARE,
+               board_config=args.board, force=args.force, source=args.source, opt=args.opt,
                wait=not args.no_wait, out=Path(args.build) if args.build else bundled.BUILD,
                progress=Progress("deploy", enabled=False if args.quiet else None),
                ask_pin=_ask_pin)
+    except (boards.BoardError, BuildError) as e:  # nothing was copied
+        raise UsageError(str(e)) from e
     except DeployError as e:
         raise CommandError(str(e)) from e
     return EXIT_OK
 
 
 # ----- arguments -----
-def _board_args(p, port=True, sim=True):
+def _board_args(p, port=True, sim=True, board=str(virtual_pico.DEFAULT_BOARD)):
     if port:
         p.add_argument("--port", help="serial port of a board or a virtual Pico")
     if sim:
         p.add_argument("--sim", action="store_true", help="use a fresh virtual Pico")
         p.add_argument("--emu", action="store_true", help="use a fresh emulated Pico "
                        "(MicroPython's RP2040 build; see `pumpctl emu`)")
-    p.add_argument("--firmware", help="firmware folder for a fresh virtual Pico or a "
-                   "deploy (default: the firmware shipped with pumpctl, %s)"
-                   % bundled.FIRMWARE)
-    p.add_argument("--board", default=str(virtual_pico.DEFAULT_BOARD),
-                   help="board config copied as board.json (default: %(default)s)")
-    p.add_argument("--timeout", type=float, default=30.0,
-                   help="seconds to wait for one reply (default: %(default)s)")
+    p.add_argument("--firmware", type=options.firmware, help="firmware folder for a fresh "
+                   "virtual Pico or a deploy (default: the firmware shipped with pumpctl, "
+                   "%s)" % bundled.FIRMWARE)
+    p.add_argument("--board", type=options.board, default=board, help="board config put "
+                   "on the board as board.json: a file, or a shipped rig's name (%s); "
+                   "default: %s" % (", ".join(boards.shipped()), "the board's own, kept"
+                                    if board is None else "%(default)s"))
+    p.add_argument("--timeout", type=options.seconds, default=30.0,
+                   help="seconds of silence before a reply is given up; a `sim advance` "
+                   "gets as many more per simulated day (default: %(default)s)")
 
 
 def build_parser():
-    ap = argparse.ArgumentParser(prog="pumpctl", description=(
+    ap = options.Parser(prog="pumpctl", description=(
         "Host tools for the intrathecal pump bench rig (never for a patient)."))
     # One version for the host tool and the firmware it ships (setup.py, bundled.py).
     ap.add_argument("--version", action="version", version="pumpctl " + bundled.version())
     sub = ap.add_subparsers(dest="verb", required=True)
 
     p = sub.add_parser("sim", help="run a virtual Pico in the foreground")
-    p.add_argument("--state", help="state folder to use or resume (default: a fresh one)")
+    p.add_argument("--state", type=options.state,
+                   help="state folder to use or resume (default: a fresh one)")
     p.add_argument("--bare", action="store_true", help="empty flash (deploy onto it)")
     p.add_argument("--reinstall", action="store_true",
                    help="copy the firmware into an existing flash again")
-    p.add_argument("--heap", default=vpico_launcher.DEFAULT_HEAP, help="MicroPython heap size")
+    p.add_argument("--heap", type=options.heap, default=vpico_launcher.DEFAULT_HEAP,
+                   help="MicroPython heap size, e.g. 512K or 1M (default: %(default)s)")
     p.add_argument("--service-jumper", action="store_true", help="boot with the board's "
                    "service jumper in: `pin` and `repl` need no login for 15 min")
     _board_args(p, port=False, sim=False)
@@ -440,10 +461,12 @@ def build_parser():
 
     p = sub.add_parser("emu", help="run an emulated Pico (MicroPython's RP2040 build in "
                        "rp2040js) in the foreground")
-    p.add_argument("--state", help="state folder to use or resume (default: a fresh one)")
+    p.add_argument("--state", type=options.state,
+                   help="state folder to use or resume (default: a fresh one)")
     p.add_argument("--reinstall", action="store_true",
                    help="put the firmware on an existing flash again (a fresh LittleFS)")
-    p.add_argument("--uf2", help="MicroPython RPI_PICO .uf2 (default: $PICO_UF2, else "
+    p.add_argument("--uf2", type=options.existing_file,
+                   help="MicroPython RPI_PICO .uf2 (default: $PICO_UF2, else "
                    "the one in ../shared/pico)")
     p.add_argument("--pace", choices=("real", "free"), default="real",
                    help="real: its clock never runs ahead of yours (default); free: idle "
@@ -460,7 +483,7 @@ def build_parser():
 
     p = sub.add_parser("run", help="play a file of console lines (default: against a "
                        "fresh virtual Pico)")
-    p.add_argument("file")
+    p.add_argument("file", type=options.existing_file)
     _board_args(p)
     p.set_defaults(func=do_run)
 
@@ -469,14 +492,16 @@ def build_parser():
     p.set_defaults(func=do_status)
 
     p = sub.add_parser("log", help="the pump's log")
-    p.add_argument("count", nargs="?", type=int, default=20, help="entries (default 20)")
+    p.add_argument("count", nargs="?", type=options.count, default=20,
+                   help="entries (default 20)")
     p.add_argument("--csv", action="store_true", help="as CSV, one column per key")
     _board_args(p)
     p.set_defaults(func=do_log)
 
     p = sub.add_parser("record", help="play a script and write a delivery log, reading "
                        "status every 30 s of pump time (default: a fresh virtual Pico)")
-    p.add_argument("file", nargs="?", help="a .pump script (none: just record)")
+    p.add_argument("file", nargs="?", type=options.existing_file,
+                   help="a .pump script (none: just record)")
     p.add_argument("-o", "--output", required=True, help="the delivery log (JSON lines)")
     p.add_argument("--then", help="keep recording this long after the script (30m, 24h...)")
     p.add_argument("-q", "--quiet", action="store_true", help="no transcript, no progress line")
@@ -485,9 +510,11 @@ def build_parser():
 
     p = sub.add_parser("report", help="draw a delivery log (from `record`) as an HTML, "
                        "PNG or SVG report: dose, reservoir, trumpet curve, timeline")
-    p.add_argument("log", help="a delivery log written by `pumpctl record`")
+    p.add_argument("log", type=options.existing_file,
+                   help="a delivery log written by `pumpctl record`")
     p.add_argument("-o", "--output", required=True, help="report.html, .png or .svg")
-    p.add_argument("--balance", help="CSV of time_s,mass_mg from a balance, for a second "
+    p.add_argument("--balance", type=options.existing_file,
+                   help="CSV of time_s,mass_mg from a balance, for a second "
                    "trumpet curve")
     p.add_argument("--balance-offset", default="0", help="seconds added to the balance's "
                    "time_s to put it on the log's (t = 0 at the first reading)")
@@ -507,20 +534,35 @@ def build_parser():
     p.add_argument("--no-wait", action="store_true",
                    help="do not wait for the firmware's ready line after the reset")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
-    _board_args(p, port=False, sim=False)
+    p.add_argument("--force", action="store_true", help="replace the board's board.json "
+                   "with --board's even where they differ (its calibration too)")
+    _board_args(p, port=False, sim=False, board=None)
     p.set_defaults(func=do_deploy)
     return ap
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # a bad option exits here, with EXIT_USAGE
     try:
         return args.func(args)
+    except UsageError as e:
+        return _fail(args, e, EXIT_USAGE)
     except (CommandError, ClientError) as e:  # ReplyTimeout included
-        print("pumpctl %s: %s" % (args.verb, e), file=sys.stderr)
-        return EXIT_UNREACHABLE
+        return _fail(args, e, EXIT_UNREACHABLE)
+    except OSError as e:  # a port or a pty that went away under us (SerialException too)
+        return _fail(args, e, EXIT_UNREACHABLE)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as e:  # noqa: BLE001 -- a bug still reaches the user as one line
+        if os.environ.get("PUMPCTL_TRACEBACK"):
+            raise
+        return _fail(args, "a bug in pumpctl, please report it: %s: %s (PUMPCTL_TRACEBACK=1 "
+                     "shows where)" % (type(e).__name__, e), EXIT_BUG)
+
+
+def _fail(args, why, status):
+    print("pumpctl %s: %s" % (args.verb, why), file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -6,14 +6,20 @@ terminated. A reply is zero or more data lines, then exactly one final line, `OK
 key=value pairs or `ERR <code> <message>`. Lines starting with "! " are events and may
 come at any time, before a reply too. After boot the firmware prints `! ready ...`.
 
-Never waits without a limit: every read has a gap timeout (longest silence) and an
-overall deadline. Never sends a line it would have to cut or that could split in two:
-those raise ValueError before a byte leaves (write_raw() is for tests of bad input)."""
+Never waits without a limit: every read has a gap timeout (longest silence) and a
+deadline. A reply's deadline moves with every line that comes (the board is working on
+it), and a `sim advance` gets more time by the simulated days it asks for, so no fixed
+timeout cuts a long reply while it progresses. Never sends a line it would have to cut
+or that could split in two: those raise ValueError before a byte leaves (write_raw() is
+for tests of bad input)."""
 import time
 
 import serial
 
+from pumpctl.durations import DAY_MS, advance_of
+
 MAX_LINE = 200  # bytes in a command line, without its "\n"
+MICRO_SIGNS = "\u00b5\u03bc"  # micro sign, Greek mu: what a "ug" is most often typed as
 NEWLINE = b"\n"  # ends a command line; the board may end its lines with "\r\n"
 CTRL_C = b"\x03"  # ctrl-C: on a stopped pump, drops the firmware to the REPL
 EVENT_PREFIX = "! "
@@ -21,7 +27,7 @@ READY_PREFIX = "! ready"
 POWER_CUT = "sim power-cut"
 # Commands after whose OK the board restarts: the next command waits for `! ready`.
 RESETS = (POWER_CUT.split(), ["sim", "fault", "hang"])
-POLL_S = 0.05  # longest single read; a deadline may be overrun by this much  # after its OK the board boots again: wait for ready
+POLL_S = 0.05  # longest single read; a deadline may be overrun by this much
 
 
 class ClientError(Exception):
@@ -115,14 +121,26 @@ def is_final(line):
     return line == "OK" or line.startswith("OK ") or line.startswith("ERR ")
 
 
+def reply_budget_s(line, timeout):
+    """Seconds the board may stay silent while it answers `line`: `timeout`, and for a
+    `sim advance` one `timeout` more per simulated day. The firmware walks the days
+    before its OK and may say nothing meanwhile: 30 days of case 1 took 16 to 48 s on a
+    busy machine, against 30 s for any reply before (issue 18)."""
+    ms = advance_of(line)
+    return timeout if ms is None else timeout * (1 + ms / DAY_MS)
+
+
 def check_line(line):
     """The line as bytes, or ValueError if it is not one command the board can take."""
     if "\n" in line or "\r" in line:
         raise ValueError("one command per line: %r holds a line break" % (line,))
     try:
         data = line.encode("ascii")
-    except UnicodeEncodeError:
-        raise ValueError("the console is ASCII: %r" % (line,)) from None
+    except UnicodeEncodeError as e:
+        bad = line[e.start]
+        hint = " (write ug or mcg)" if bad in MICRO_SIGNS else ""
+        raise ValueError("the console is ASCII: %r (U+%04X) at character %d%s"
+                         % (bad, ord(bad), e.start + 1, hint)) from None
     if len(data) > MAX_LINE:
         raise ValueError("%d bytes: a command line holds at most %d" % (len(data), MAX_LINE))
     return data
@@ -216,23 +234,30 @@ class PumpClient:
         self.serial.write(data)
         self.serial.flush()
 
-    def command(self, line, timeout=5.0, gap=None):
-        """Send one command line and return its Reply. timeout: overall deadline (s);
-        gap: longest silence once sent (s), default the whole timeout. If the last
-        command was `sim power-cut`, waits for the rebooted firmware's ready line first."""
+    def command(self, line, timeout=5.0, gap=None, on_line=None):
+        """Send one command line and return its Reply. timeout: seconds the board may
+        take before its next line (reply_budget_s: more for a `sim advance`); each line
+        that comes moves the deadline on, so a reply that keeps coming is never cut.
+        gap: a shorter limit on silence (s). on_line: called with each line as it comes.
+        If the last command was `sim power-cut`, waits for the rebooted firmware's ready
+        line first."""
         data = check_line(line)
         if self.reboot_pending:
             self.wait_ready(timeout)
         self.write_raw(data + NEWLINE)
-        deadline = time.monotonic() + timeout
-        gap = timeout if gap is None else gap
+        budget = reply_budget_s(line, timeout)
+        gap = budget if gap is None else min(gap, budget)
+        deadline = time.monotonic() + budget
         lines, events, received = [], [], []
         while True:
             got = self.read_line(gap, deadline)
             if got is None:
-                raise ReplyTimeout("no OK/ERR for %r within %g s (gap %g s)"
-                                   % (line, timeout, gap), received)
+                raise ReplyTimeout("no OK/ERR for %r: nothing from the board for %g s"
+                                   % (line, gap), received)
+            deadline = time.monotonic() + budget  # a line is progress: the board is at it
             received.append(got)
+            if on_line is not None:
+                on_line(got)
             if got.startswith(EVENT_PREFIX):
                 events.append(got)
                 self.events.append(got)

@@ -8,7 +8,9 @@ unseen; a board with no PIN and nothing programmed needs none), which a pump tha
 move refuses; the refusal is reported, never forced. A bare board gives its prompt at
 once. Old copies of the firmware's packages are removed first: MicroPython imports
 x.py before x.mpy, so a stale source would silently shadow the new code. Nothing else in
-the flash (the pump's own records) is touched.
+the flash (the pump's own records) is touched. The board's board.json holds the rig's
+calibration: it is kept unless a config is given, and one that differs from it is only
+put in its place when forced (the differing fields are shown either way).
 
 main.py stays source (a board runs only main.py, never main.mpy); every other module is
 compiled with -march=armv6m. Bytecode .mpy files of the same version also load on the
@@ -22,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from pumpctl import bundled
+from pumpctl import boards, bundled
 from pumpctl.client import ClientError, PumpClient
 
 FIRMWARE = bundled.FIRMWARE  # the checkout's, or the copy in the wheel
@@ -65,6 +67,10 @@ for d in %r:
 
 class DeployError(Exception):
     pass
+
+
+class BuildError(DeployError):
+    """The firmware folder or the build folder would not build; no board was touched."""
 
 
 def tool(name):
@@ -112,7 +118,7 @@ def build(firmware=FIRMWARE, out=BUILD, source=False, march="armv6m", opt=DEFAUL
                     stdin=subprocess.DEVNULL, capture_output=True, text=True,
                     timeout=MPY_CROSS_S)
                 if proc.returncode != 0:
-                    raise DeployError("mpy-cross failed on %s:\n%s" % (rel, proc.stderr))
+                    raise BuildError("mpy-cross failed on %s:\n%s" % (rel, proc.stderr))
             files.append(dest.relative_to(out).as_posix())
     finally:  # an error message must not land on a half-drawn progress line
         if progress is not None:
@@ -120,6 +126,40 @@ def build(firmware=FIRMWARE, out=BUILD, source=False, march="armv6m", opt=DEFAUL
     say("built %d files in %s (%s)" % (len(files), out, "sources" if source else
                                        "mpy-cross -march=%s -O%d" % (march, opt)))
     return files
+
+
+# Run on the board (at the REPL) to read its board.json: hex, so neither the port's line
+# endings nor the text can be taken for anything else.
+_READ_CONFIG = """import binascii
+try:
+    f = open(%r, 'rb')
+except OSError:
+    print('pumpctl-config none')
+else:
+    print('pumpctl-config', binascii.hexlify(f.read()).decode())
+    f.close()
+""" % BOARD_NAME
+_CONFIG_SAYS = "pumpctl-config "
+
+
+def read_board_config(port):
+    """The board's board.json (bytes), None if it has none; the board at the REPL."""
+    args = [tool("mpremote"), "connect", port, "resume", "exec", _READ_CONFIG]
+    try:
+        proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=MPREMOTE_GAP_S)
+    except subprocess.TimeoutExpired as e:
+        raise DeployError("mpremote took over %g s to read %s" % (MPREMOTE_GAP_S,
+                                                                   BOARD_NAME)) from e
+    said = [line.split(" ", 1)[1].strip() for line in proc.stdout.splitlines()
+            if line.startswith(_CONFIG_SAYS)]
+    try:
+        if proc.returncode == 0 and len(said) == 1:
+            return None if said[0] == "none" else bytes.fromhex(said[0])
+    except ValueError:  # not hex: a garbled line, reported below
+        pass
+    raise DeployError("could not read the board's %s with mpremote (exit %d):\n%s"
+                      % (BOARD_NAME, proc.returncode, (proc.stdout + proc.stderr)[-1500:]))
 
 
 def add_board_config(out, board_config):
@@ -261,11 +301,21 @@ def soft_reset(port, wait=True, timeout=READY_S, say=print):
     return ready
 
 
-def deploy(port, firmware=FIRMWARE, board_config=None, out=BUILD, source=False, opt=DEFAULT_OPT,
-           wait=True, say=print, progress=None, ask_pin=None):
-    files = build(firmware, out, source=source, opt=opt, say=say, progress=progress)
-    if board_config is not None:
-        files.append(add_board_config(out, board_config))
+def deploy(port, firmware=FIRMWARE, board_config=None, out=BUILD, source=False,
+           opt=DEFAULT_OPT, wait=True, say=print, progress=None, ask_pin=None, force=False):
+    """board_config None: the board's own board.json stays. A config that differs from
+    the board's is refused (boards.ConfigKept) unless force, and the board restarted
+    unchanged."""
+    try:
+        files = build(firmware, out, source=source, opt=opt, say=say, progress=progress)
+    except OSError as e:  # a file of the firmware folder, or --build's folder
+        raise BuildError("cannot build: %s" % e) from e
     stop_firmware(port, ask_pin=ask_pin)
+    try:
+        if boards.replaces(read_board_config(port), board_config, force, say):
+            files.append(add_board_config(out, board_config))
+    except (DeployError, boards.BoardError):
+        soft_reset(port, wait=False, say=say)  # back to its firmware, as it was
+        raise
     upload(port, out, files, say=say)
     return soft_reset(port, wait=wait, say=say)

@@ -11,37 +11,15 @@ refill), and never sends anything the script did not ask for except `status` and
 time slices. Readings are the board's own words and numbers, kept as the board said them;
 the maths lives in delivery_log.py and trumpet.py."""
 import json
-import re
 import time
 from datetime import datetime, timezone
-from fractions import Fraction
 
 from pumpctl.client import ReplyTimeout
+from pumpctl.durations import advance_of, duration_ms  # noqa: F401 (--then, its tests)
 
 FORMAT = "pumpctl-delivery-log"
 VERSION = 1
 SAMPLE_MS = 30_000  # IEC 60601-2-24 reads the balance every 30 s
-ADVANCE = ("sim", "advance")
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|min|h|d)$")
-_UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
-
-
-def duration_ms(text):
-    """"2h" -> 7_200_000; None if it is not one whole number of ms in a unit the console
-    takes (then the line is sent as written and the board judges it)."""
-    m = _DURATION.match(text)
-    if not m:
-        return None
-    ms = Fraction(m.group(1)) * _UNIT_MS[m.group(2)]
-    return int(ms) if ms.denominator == 1 and ms > 0 else None
-
-
-def advance_of(send):
-    """The ms of a `sim advance X` line, else None."""
-    words = send.split()
-    if len(words) == 3 and tuple(w.lower() for w in words[:2]) == ADVANCE:
-        return duration_ms(words[2])
-    return None
 
 
 def typed(value):
@@ -213,6 +191,10 @@ class Recorder:
             if not step.send:
                 continue
             self._say("> " + step.text.strip())
+            if step.unsendable:  # never sent: that line's surprise, and the script goes on
+                self._say(step.unsendable)
+                self.surprises.append((step, step.unsendable))
+                continue
             ms = advance_of(step.send)
             if ms is not None and not self.refill_pending:
                 reply = self.advance(ms)

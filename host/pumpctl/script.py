@@ -3,12 +3,15 @@
 A line's text after "#" is a comment and is not sent; a line ending in `# expect ERR`
 must get ERR. Every other line must get OK. Never stops at the first surprise: the whole
 file is played so the transcript shows everything, and the verdict comes at the end. A
-reply that never comes does stop it (the console is not answering)."""
+line the board could not take (over the console's MAX_LINE bytes, not ASCII) is never
+sent: it is that line's surprise, and the run goes on. A reply that never comes does
+stop it (the console is not answering)."""
 import re
 
-from pumpctl.client import ReplyTimeout
+from pumpctl.client import check_line
 
 EXPECT_ERR = re.compile(r"#\s*expect\s+ERR\s*$", re.IGNORECASE)
+SHOWN_MAX = 60  # characters of a line repeated in the verdict (the transcript has it all)
 
 
 class Step:
@@ -17,6 +20,18 @@ class Step:
         self.text = text  # the line as written
         self.send = send  # what goes to the board ("" for a comment or a blank line)
         self.expect_err = expect_err
+        self.unsendable = None  # why the board could not take `send`, if it could not
+        if send:
+            try:
+                check_line(send)
+            except ValueError as e:
+                self.unsendable = "not sent: %s" % e
+
+    def shown(self):
+        """`send`, shortened for a one-line verdict."""
+        if len(self.send) <= SHOWN_MAX:
+            return self.send
+        return self.send[:SHOWN_MAX - 3] + "..."
 
 
 def parse(lines):
@@ -38,14 +53,12 @@ def play(client, steps, out=print, timeout=30.0):
                 out(step.text)  # a comment line, shown as written
             continue
         out("> " + step.text.strip())
-        try:
-            reply = client.command(step.send, timeout=timeout)
-        except ReplyTimeout as e:
-            for line in e.lines:
-                out(line)
-            raise
-        for line in reply.received:
-            out(line)
+        if step.unsendable:
+            out(step.unsendable)
+            surprises.append((step, step.unsendable))
+            continue
+        # Each line shown as it comes: a long `sim advance` shows its events on the way.
+        reply = client.command(step.send, timeout=timeout, on_line=out)
         if client.reboot_pending:  # after `sim power-cut`: the boot, then the next line
             try:
                 ready = client.wait_ready(timeout)

@@ -4,6 +4,7 @@ own process group, learn its port, and end it and everything it started, even on
 Never leaves a VM running: stop() kills the launcher's whole process group, and the VM
 is also tied to the launcher's life (PR_SET_PDEATHSIG)."""
 import os
+import re
 import select
 import shutil
 import signal
@@ -18,10 +19,39 @@ from pumpctl import bundled, vpico_launcher
 FIRMWARE = bundled.FIRMWARE  # the checkout's, or the copy in the wheel
 DEFAULT_BOARD = bundled.DEFAULT_BOARD
 START_S = 10.0  # longest wait for the launcher to name its port
+READY = b"! ready"  # the firmware's first line once booted (docs/protocol.md)
+MEMORY_ERROR = re.compile(rb"MemoryError[^\r\n]*\r?\n")  # a whole line of a traceback
+BOOT_CHECK_BYTES = 4096  # of boot output kept to find either in (a traceback is ~300 B)
 
 
 class SimError(Exception):
     pass
+
+
+class BootCheck:
+    """For `pumpctl sim`, fed what main.py prints at power-up (Launcher.on_boot_output):
+    a MemoryError before the firmware's `! ready` means the heap asked for is too small
+    to boot, which would otherwise leave a REPL nobody sees. `failed`: that error's line;
+    on_fail() is called once when it comes. Watches the first boot to `! ready` only."""
+
+    def __init__(self, on_fail):
+        self.failed = None
+        self.done = False
+        self._on_fail = on_fail
+        self._seen = b""
+
+    def __call__(self, data):
+        if self.done:
+            return
+        self._seen = (self._seen + data)[-BOOT_CHECK_BYTES:]
+        if READY in self._seen:
+            self.done = True
+            return
+        found = MEMORY_ERROR.search(self._seen)
+        if found:
+            self.done = True
+            self.failed = found.group().decode(errors="replace").strip()
+            self._on_fail()
 
 
 def default_state_root():

@@ -145,6 +145,9 @@ class Launcher:
         # The service jumper (issue 15) in at the next power-up, as a hand would put it:
         # the firmware reads it at boot (PUMP_SERVICE_JUMPER), on a config with the pin.
         self.service_jumper = False
+        # Told what main.py prints at a power-up before the host sends anything (pumpctl
+        # sim's boot check): read only, the bytes reach the host unchanged.
+        self.on_boot_output = None
 
     def log(self, text):
         if self._log_file is not None:
@@ -239,6 +242,9 @@ class Launcher:
             del self._to_host[:len(self._to_host) - OUT_QUEUE_MAX]
 
     def _from_vm(self, data):
+        if (self.on_boot_output is not None and self._boot_mode == "main"
+                and not self._input_since_boot):
+            self.on_boot_output(data)
         tail = self._tail + data
         for marker, raw in ((RAW_BANNER, True), (FRIENDLY_BANNER, False)):
             at = tail.rfind(marker)

@@ -99,6 +99,75 @@ def test_the_gap_timeout_ends_a_wait_before_the_deadline():
     assert time.monotonic() - started < 1.5
 
 
+class TimedPort(LoopPort):
+    """A LoopPort whose answer comes piece by piece: answer(line) gives [(seconds after
+    the write, bytes)], each readable only from its time on."""
+
+    def __init__(self, answer):
+        super().__init__(answer)
+        self.pending = []
+
+    def write(self, data):
+        self.written.append(bytes(data))
+        now = time.monotonic()
+        self.pending = [(now + after, chunk) for after, chunk in self.answer(bytes(data))]
+
+    @property
+    def in_waiting(self):
+        self._arrive()
+        return len(self.incoming)
+
+    def _arrive(self):
+        now = time.monotonic()
+        self.incoming += b"".join(c for at, c in self.pending if at <= now)
+        self.pending = [(at, c) for at, c in self.pending if at > now]
+
+    def read(self, n):
+        self._arrive()
+        if not self.incoming:
+            time.sleep(self.timeout)
+            self._arrive()
+        return super().read(n) if self.incoming else b""
+
+
+def ticking(every_s, count, then=b"OK\n"):
+    return lambda _line: [(every_s * (i + 1), b"! tick n=%d\n" % (i + 1))
+                          for i in range(count)] + [(every_s * (count + 1), then)]
+
+
+def test_a_reply_that_keeps_sending_events_is_not_cut_by_the_timeout():
+    # 1.2 s of work against a 0.5 s timeout: every event shows the board is at it.
+    seen = []
+    started = time.monotonic()
+    reply = PumpClient(TimedPort(ticking(0.2, 5))).command("run", timeout=0.5,
+                                                            on_line=seen.append)
+    assert time.monotonic() - started >= 1.2
+    assert reply.ok and len(reply.events) == 5
+    assert seen == reply.received  # each line handed out as it came
+
+
+def test_a_reply_that_falls_silent_still_times_out_after_its_last_line():
+    port = TimedPort(lambda _line: [(0.1, b"! tick n=1\n"), (3.0, b"OK\n")])
+    started = time.monotonic()
+    with pytest.raises(ReplyTimeout) as caught:
+        PumpClient(port).command("run", timeout=0.5)
+    assert 0.6 <= time.monotonic() - started < 1.5
+    assert caught.value.lines == ["! tick n=1"]
+
+
+@pytest.mark.parametrize("line, answers", [("sim advance 2d", True),
+                                           ("sim advance 1h", False), ("status", False)])
+def test_a_sim_advance_may_stay_silent_one_timeout_more_per_simulated_day(line, answers):
+    # The firmware walks the days before its OK and says nothing meanwhile: 2 days get
+    # three timeouts (0.9 s), an hour or another command one (0.3 s); the OK is at 0.7 s.
+    port = TimedPort(lambda _line: [(0.7, b"OK\n")])
+    if answers:
+        assert PumpClient(port).command(line, timeout=0.3).ok
+    else:
+        with pytest.raises(ReplyTimeout):
+            PumpClient(port).command(line, timeout=0.3)
+
+
 def test_wait_ready_keeps_the_banner_apart():
     port = LoopPort(lambda _l: b"")
     port.incoming += b"MPY: soft reboot\r\nfirmware 0.1\r\n! alarm x\r\n! ready v=1\r\n"

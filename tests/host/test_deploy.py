@@ -1,5 +1,6 @@
 """`pumpctl deploy` onto a bare virtual Pico: mpy-cross, mpremote, soft reset; the
 deployed main.py boots and the .mpy modules it ships load on the unix port."""
+import json
 import shutil
 import subprocess
 import sys
@@ -127,3 +128,62 @@ def test_a_deploy_over_the_real_firmware_needs_the_clinician_pin(tmp_path):
             read_until(ser, b">>> ")
     finally:
         vp.stop()
+
+
+# ----- the board's board.json (issue 18): kept unless --board, replaced only --force -----
+CALIBRATED = dict(json.loads(BOARD.read_text()), calibration_ppm=1035895)
+
+
+@pytest.fixture
+def calibrated(tmp_path):
+    """The fake firmware running, on a flash whose board.json a calibration changed."""
+    vp = start_fake(tmp_path)
+    (vp.flash / "board.json").write_text(json.dumps(CALIBRATED))
+    try:
+        yield vp
+    finally:
+        vp.stop()
+
+
+def _deploy(vp, tmp_path, *args):
+    firmware = tmp_path / "fw"
+    if not firmware.exists():
+        fake_tree(firmware)
+    return pumpctl("deploy", "--port", vp.port, "--firmware", str(firmware),
+                   "--build", str(tmp_path / "build"), *args)
+
+
+def test_deploy_without_board_keeps_the_boards_calibrated_config(calibrated, tmp_path):
+    before = (calibrated.flash / "board.json").read_bytes()
+    proc = _deploy(calibrated, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "keeping the board's board.json: %s, calibration_ppm 1035895" % CALIBRATED["name"] \
+        in proc.stdout
+    assert ":board.json" not in proc.stdout  # not among the files copied
+    assert (calibrated.flash / "board.json").read_bytes() == before
+    assert (calibrated.flash / "fakelib" / "answer.mpy").exists()  # the rest went on
+
+
+def test_deploy_over_a_differing_config_shows_old_and_new_and_needs_force(calibrated,
+                                                                           tmp_path):
+    before = (calibrated.flash / "board.json").read_bytes()
+    proc = _deploy(calibrated, tmp_path, "--board", "bd60ml")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "calibration_ppm: 1035895 -> 1000000" in proc.stderr
+    assert "--force" in proc.stderr and "Traceback" not in proc.stderr
+    assert (calibrated.flash / "board.json").read_bytes() == before
+    assert not (calibrated.flash / "fakelib").exists()  # nothing was copied
+    with open_port(calibrated.port) as ser:  # and the board is back in its firmware
+        read_until(ser, b"! ready")
+    proc = _deploy(calibrated, tmp_path, "--board", "bd60ml", "--force")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "calibration_ppm: 1035895 -> 1000000" in proc.stdout
+    assert (calibrated.flash / "board.json").read_bytes() == BOARD.read_bytes()
+
+
+def test_deploy_onto_a_board_without_config_needs_board_and_lists_the_rigs(bare, tmp_path):
+    proc = _deploy(bare, tmp_path)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "the board has no board.json: name its rig with --board" in proc.stderr
+    assert "bd1ml (pico_a4988_m5_bd1ml.json)" in proc.stderr
+    assert list(bare.flash.iterdir()) == []

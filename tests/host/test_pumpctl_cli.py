@@ -97,7 +97,7 @@ def test_console_plays_typed_lines_and_prints_the_replies(tmp_path):
 
 def test_without_a_port_or_sim_it_says_which_is_missing():
     proc = pumpctl("status")
-    assert proc.returncode == 2
+    assert proc.returncode == 3  # the command line refused
     assert "--port PATH, --sim" in proc.stderr and "--emu" in proc.stderr
 
 

@@ -61,3 +61,14 @@ def test_a_board_that_stops_answering_exits_two(tmp_path):
     assert proc.returncode == 2
     assert "no OK/ERR for 'slow 5000'" in proc.stderr
     assert "> status" not in proc.stdout
+
+
+def test_a_reply_longer_than_the_timeout_that_keeps_sending_events_is_not_cut(tmp_path):
+    # 1.6 s of work against --timeout 1: each event moves the deadline on (a long `sim
+    # advance` on a busy machine); the silent `slow 5000` above is still cut.
+    proc = run_file(tmp_path, "ticks 4 400\nstatus\n", "--timeout", "1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[:6] == ["> ticks 4 400", "! tick n=1", "! tick n=2", "! tick n=3",
+                         "! tick n=4", "OK"]
+    assert lines[6] == "> status"

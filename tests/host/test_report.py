@@ -86,7 +86,7 @@ def test_png_and_svg_reports_are_images(log_path, tmp_path):
 
 def test_an_unknown_report_kind_is_refused_before_any_work(log_path, tmp_path):
     proc = pumpctl("report", str(log_path), "-o", str(tmp_path / "r.pdf"))
-    assert proc.returncode == 1 and ".html, .png or .svg" in proc.stderr
+    assert proc.returncode == 3 and ".html, .png or .svg" in proc.stderr
     assert not (tmp_path / "r.pdf").exists()
 
 
@@ -154,7 +154,7 @@ def test_a_balance_csv_with_a_garbled_line_is_refused_with_its_number(log_path, 
     csv.write_text("time_s,mass_mg\n0,0\n30,0.5\n60,oops\n")
     proc = pumpctl("report", str(log_path), "-o", str(tmp_path / "r.png"), "--balance",
                    str(csv))
-    assert proc.returncode == 1 and "line 4" in proc.stderr
+    assert proc.returncode == 3 and "line 4" in proc.stderr
 
 
 class Tty(io.StringIO):

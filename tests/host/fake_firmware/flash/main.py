@@ -3,8 +3,8 @@
 
 One command a line; each gets data lines, then one final OK or ERR. `! ` lines are events.
 Ctrl-C drops to the REPL only while not "running", as the real firmware must. Commands:
-status | echo WORDS | start | stop | event | log N | slow MS | sim power-cut |
-sim crash-loop.
+status | echo WORDS | start | stop | event | log N | slow MS | ticks N MS |
+sim power-cut | sim crash-loop.
 The file named by PUMP_WORLD counts boots across power cuts (the simulated world)."""
 import os
 import select
@@ -102,6 +102,11 @@ def run():
             out("OK")
         elif len(words) == 2 and words[0] == "slow":
             time.sleep_ms(int(words[1]))
+            out("OK")
+        elif len(words) == 3 and words[0] == "ticks":  # slow, but saying so on the way
+            for i in range(int(words[1])):
+                time.sleep_ms(int(words[2]))
+                out("! tick n=%d" % (i + 1))
             out("OK")
         elif words == ["sim", "power-cut"]:
             out("OK")
