@@ -6,7 +6,7 @@ Runs under pytest and MicroPython."""
 from console_fakes import Board, kv, programmed
 from pump.errors import (E_BAD_NUMBER, E_BAD_UNIT, E_COMMA, E_CONC_LIMIT,
                          E_LOCKOUT_RANGE, E_PERCENT, E_PRECISION, E_RANGE, E_REFILL_OVER,
-                         E_UNKNOWN_DRUG, E_USAGE)
+                         E_UNKNOWN_DRUG, E_USAGE, E_VOLUME_RATE, E_DAILY_LIMIT)
 
 
 def _draft(b):
@@ -99,6 +99,54 @@ def test_rates_per_hr_and_per_day_are_accepted():
     _same("basal 30ug/h", "basal 30 MCG/HR", setup)
     _same("basal 700ug/d", "basal 700ug/day", setup)
     _same("basal 700ug/d", "basal 0.7mg/24hr", setup)
+
+
+# ----- volume rates -----
+def test_a_volume_rate_programs_the_dose_it_carries_and_says_it():
+    b = _board()
+    b.ok("drug morphine 10mg/mL")
+    reply = b.ok("basal 0.4mL/d")
+    assert b.dev.draft.schedule.steps == ((0, 4_000_000),)
+    assert reply[0] == "basal 00:00=0.4mL/d is 4mg/d of morphine at 10mg/mL, kept as that dose"
+    assert kv(reply)["new"] == "00:00@4000000"
+
+
+def test_volume_rates_in_a_schedule_and_in_basal_plus_are_each_shown():
+    b = _board()
+    b.ok("drug hydromorphone 2mg/mL clonidine 75ug/mL")
+    reply = b.ok("basal 00:00=0.25 mL/d 08:00=500ug/d")
+    assert reply[:-1] == ["basal 00:00=0.25mL/d is 500ug/d of hydromorphone at 2mg/mL, "
+                          "kept as that dose"], reply
+    reply = b.ok("basal+ 20:00=10uL/h")
+    assert reply[0].startswith("basal 20:00=10uL/h is 480ug/d of hydromorphone"), reply
+    assert b.dev.draft.schedule.steps == ((0, 500_000), (480, 500_000), (1200, 480_000))
+
+
+def test_a_volume_rate_before_the_drug_is_refused_and_says_what_to_do():
+    b = _board()
+    before = _everything(b)
+    reply = b.err("basal 0.4mL/d", E_VOLUME_RATE)
+    assert "drug <name> <conc>" in reply[-1] and "700ug/d" in reply[-1], reply
+    assert _everything(b) == before
+
+
+def test_a_volume_rate_that_would_round_the_dose_is_refused_and_changes_nothing():
+    b = _board()
+    b.ok("drug clonidine 75ug/mL")
+    b.ok("basal 100ug/d")
+    before = _everything(b)
+    reply = b.err("basal 1nL/d", E_PRECISION)  # 0.075 ng/day
+    assert reply == ["ERR 12 1nL/d is finer than one ng/d, the least the pump counts: "
+                     "round it"], reply
+    assert _everything(b) == before
+
+
+def test_a_refused_volume_rate_shows_no_dose_line():
+    b = _board()
+    b.ok("drug morphine 10mg/mL")
+    reply = b.err("basal 2mL/d", E_DAILY_LIMIT)  # 20 mg/d, over the 15 mg row
+    assert len(reply) == 1 and "20mg in 24 h" in reply[-1], reply
+    assert b.dev.draft.schedule is None
 
 
 # ----- refused, with what to type instead -----
