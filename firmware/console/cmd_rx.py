@@ -11,13 +11,22 @@ from console.iso_time import format_iso, parse_iso
 from app.draft import OFF
 from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
-from pump.errors import (PumpError, E_BASAL_ZERO, E_LOW_ALARM_MIN, E_RESERVOIR, E_USAGE,
-                         E_REFILL_WITHDRAWN)
+from pump.errors import (PumpError, E_BASAL_ZERO, E_BRAND_NAME, E_LOW_ALARM_MIN,
+                         E_RESERVOIR, E_USAGE, E_REFILL_WITHDRAWN)
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
 from pump.units import (by_volume, parse_concentration_ng_per_ml, parse_count,
                         parse_dose_rate_ng_per_day, parse_duration_ms, parse_mass_ng,
                         parse_time_of_day_min, parse_volume_nl, volume_as_typed)
+
+# Brand names a clinician may type, with the generic name the drug table knows: a hint in
+# the refusal, never an alias (a prescription names the drug by its generic name). Only
+# drugs of the table (a test checks).
+_BRANDS = (("dilaudid", "hydromorphone"), ("duramorph", "morphine"),
+           ("infumorph", "morphine"), ("prialt", "ziconotide"), ("lioresal", "baclofen"),
+           ("gablofen", "baclofen"), ("sufenta", "sufentanil"), ("naropin", "ropivacaine"),
+           ("marcaine", "bupivacaine"), ("sublimaze", "fentanyl"), ("duraclon", "clonidine"))
+
 
 def _apply(dev, cand, now, what, old, new, reprogram=True):
     rx = cand.build() if reprogram else None
@@ -43,6 +52,9 @@ def do_drug(dev, out, args, now):
     pairs = []
     for i in range(0, len(args), 2):
         name = args[i].lower()
+        for brand, generic in _BRANDS:
+            if name == brand:
+                raise PumpError(E_BRAND_NAME, args[i], generic)
         dt.lookup(name)  # an unknown drug is refused by name
         pairs.append((name, parse_concentration_ng_per_ml(args[i + 1])))
     drugs = tuple(pairs)

@@ -4,7 +4,7 @@ ambiguous ones are refused with what to type instead, and change nothing; errors
 amounts as they were typed or in readable units, never in ms, ng or nL.
 Runs under pytest and MicroPython."""
 from console_fakes import Board, kv, programmed
-from pump.errors import (E_BAD_NUMBER, E_BAD_UNIT, E_COMMA, E_CONC_LIMIT,
+from pump.errors import (E_BAD_NUMBER, E_BAD_UNIT, E_BRAND_NAME, E_COMMA, E_CONC_LIMIT,
                          E_LOCKOUT_RANGE, E_PERCENT, E_PRECISION, E_RANGE, E_REFILL_OVER,
                          E_UNKNOWN_DRUG, E_USAGE, E_VOLUME_RATE, E_DAILY_LIMIT)
 
@@ -158,6 +158,29 @@ def test_a_percent_is_refused_with_the_concentration_to_write():
         assert "write the concentration, 2.5mg/mL if it is weight per volume" in reply[-1]
         assert reply[-1].startswith("ERR 18 0.25%: "), reply
     assert _everything(b) == before
+
+
+def test_a_brand_name_is_refused_with_the_generic_name():
+    b = _board()
+    before = _everything(b)
+    reply = b.err("drug Dilaudid 10mg/mL", E_BRAND_NAME)
+    assert reply == ["ERR 28 Dilaudid is a brand name: write the generic name, "
+                     "hydromorphone"], reply
+    assert _everything(b) == before
+
+
+def test_every_brand_hint_names_a_drug_of_the_table():
+    from console.cmd_rx import _BRANDS
+    from pump.drugs import lookup
+    b = _board()
+    brands = [brand for brand, _ in _BRANDS]
+    for name in ("dilaudid", "duramorph", "infumorph", "prialt", "lioresal", "gablofen",
+                 "sufenta", "naropin", "marcaine"):
+        assert name in brands, name
+    for brand, generic in _BRANDS:
+        lookup(generic)  # raises if the table does not hold it
+        reply = b.err("drug %s 1mg/mL" % brand.upper(), E_BRAND_NAME)
+        assert reply[-1].endswith("write the generic name, " + generic), reply
 
 
 def test_an_unknown_drug_is_refused_with_the_names_the_table_holds():
