@@ -7,8 +7,10 @@ refused with E_PRECISION, never approximated. Unit names are read in any case ("
 
 A refusal of a number, unit, precision or range is PumpError(code, text, kind, ...): `text`
 the argument as given, `kind` (K_* below) what was expected there, from which
-console/message_text.py says what to type instead. What cannot be read without a guess is refused with the spelling that would be
-read (E_COMMA: "1,000ug" -> "1000ug"; E_PERCENT: "0.25%" -> "2.5mg/mL"), never taken.
+console/message_text.py says what to type instead. What cannot be read without a guess
+is refused with the spelling that would be read (E_COMMA: "1,000ug" -> "1000ug";
+E_PERCENT: "0.25%" -> "2.5mg/mL"), never taken. join_amounts is the console's rule for
+a number and its unit typed with a space.
 
 Runs unchanged under CPython and MicroPython: str methods and int arithmetic only, no
 float even as a literal, no str.partition (optional in MicroPython builds)."""
