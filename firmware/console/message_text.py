@@ -126,7 +126,7 @@ def _hint(table, values):
     """The words for a typed value's kind (values: text, kind, ...), if it has one."""
     if len(values) >= 2 and type(values[1]) is int and 0 <= values[1] < len(table):
         return table[values[1]]
-    return _GENERIC
+    return "what help <command> shows"
 
 
 def _bounds(values):

@@ -114,6 +114,13 @@ def test_usage_refusals_show_the_usage_line():
         "wrong arguments for ptm: write ptm <dose> lockout=<time> max=<n> | ptm off")
 
 
+def test_a_refused_amount_of_no_known_kind_points_at_help():
+    from pump.errors import E_BAD_NUMBER, E_BAD_UNIT
+    assert text(E_BAD_UNIT, ("x",)) == (
+        "missing, unknown or wrong unit: x (write what help <command> shows)")
+    assert text(E_BAD_NUMBER, ("x", 99)).endswith("(write what help <command> shows)")
+
+
 def test_odd_values_for_the_new_words_never_raise():
     from pump.errors import (E_BAD_NUMBER, E_BAD_UNIT, E_BRAND_NAME, E_COMMA, E_LOCKOUT_RANGE,
                              E_PERCENT, E_PRECISION, E_RANGE, E_USAGE, E_VOLUME_RATE)
