@@ -28,11 +28,11 @@ def do_suspend(dev, out, args, now):
     pump does not resume by itself: a clinician does, with every start guard asked)."""
     if not args:
         return _state_change(dev, dev.pump.suspend, now)
-    from pump.units import parse_duration_ms
+    from pump.units import K_DURATION, parse_duration_ms
     from pump.settle import SUSPEND_MIN_MS, SUSPEND_MAX_MS
     for_ms = parse_duration_ms(args[0])
-    if not SUSPEND_MIN_MS <= for_ms <= SUSPEND_MAX_MS:
-        raise PumpError(E_RANGE, args[0])  # a minute to a week, said as typed
+    if not SUSPEND_MIN_MS <= for_ms <= SUSPEND_MAX_MS:  # a minute to a week, said as typed
+        raise PumpError(E_RANGE, args[0], K_DURATION, SUSPEND_MIN_MS, SUSPEND_MAX_MS)
     return _state_change(dev, lambda t: dev.pump.suspend(t, for_ms), now)
 
 

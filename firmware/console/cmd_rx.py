@@ -11,13 +11,21 @@ from console.iso_time import format_iso, parse_iso
 from app.draft import OFF
 from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
-from pump.errors import (PumpError, E_BASAL_ZERO, E_LOW_ALARM_MIN, E_RESERVOIR, E_USAGE,
-                         E_REFILL_WITHDRAWN)
+from pump.errors import (PumpError, E_BASAL_ZERO, E_BRAND_NAME, E_LOW_ALARM_MIN,
+                         E_RESERVOIR, E_USAGE, E_REFILL_WITHDRAWN)
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
-from pump.units import (parse_concentration_ng_per_ml, parse_count,
+from pump.units import (by_volume, parse_concentration_ng_per_ml, parse_count,
                         parse_dose_rate_ng_per_day, parse_duration_ms, parse_mass_ng,
                         parse_time_of_day_min, parse_volume_nl, volume_as_typed)
+
+# Brand names a clinician may type, with the generic name the drug table knows: a hint in
+# the refusal, never an alias (a prescription names the drug by its generic name). Only
+# drugs of the table (a test checks).
+_BRANDS = (("dilaudid", "hydromorphone"), ("duramorph", "morphine"),
+           ("infumorph", "morphine"), ("prialt", "ziconotide"), ("lioresal", "baclofen"),
+           ("gablofen", "baclofen"), ("sufenta", "sufentanil"), ("naropin", "ropivacaine"),
+           ("marcaine", "bupivacaine"), ("sublimaze", "fentanyl"), ("duraclon", "clonidine"))
 
 
 def _apply(dev, cand, now, what, old, new, reprogram=True):
@@ -44,6 +52,9 @@ def do_drug(dev, out, args, now):
     pairs = []
     for i in range(0, len(args), 2):
         name = args[i].lower()
+        for brand, generic in _BRANDS:
+            if name == brand:
+                raise PumpError(E_BRAND_NAME, args[i], generic)
         dt.lookup(name)  # an unknown drug is refused by name
         pairs.append((name, parse_concentration_ng_per_ml(args[i + 1])))
     drugs = tuple(pairs)
@@ -57,37 +68,46 @@ def do_drug(dev, out, args, now):
     return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
 
 
-def _basal_rate(start, text):
+def _basal_rate(drugs, shown, start, text):
     """A step's rate in ng/day: `min` is 0, the rig's least flow said on purpose (schedule
-    steps store it so); a typed 0 is refused, as the pump cannot run at it."""
+    steps store it so); a typed 0 is refused, as the pump cannot run at it. A volume per
+    time ("0.4mL/d") is the dose it carries at the primary drug's concentration (refused
+    without a drug, or if it would round), kept as that dose, and said in `shown`."""
     if text.lower() == MIN:
         return 0
-    rate = parse_dose_rate_ng_per_day(text)
+    conc = drugs[0][1] if drugs else None
+    rate = parse_dose_rate_ng_per_day(text, conc)
     if rate == 0:
         raise PumpError(E_BASAL_ZERO, start)
+    if by_volume(text):
+        from console import readable as r
+        shown.append("basal %s=%s is %s of %s at %s, kept as that dose" % (
+            r.tod(start), text, r.exact_rate(rate), drugs[0][0], r.exact_conc(conc)))
     return rate
 
 
-def _steps(args, word):
+def _steps(args, word, drugs, shown):
+    if word == "basal" and len(args) == 1 and "=" not in args[0]:
+        return [(0, _basal_rate(drugs, shown, 0, args[0]))]  # one rate all day
     pairs = []
     for a in args:
         parts = a.split("=")
         if len(parts) != 2:
             raise PumpError(E_USAGE, word)
         start = parse_time_of_day_min(parts[0])
-        pairs.append((start, _basal_rate(start, parts[1])))
+        pairs.append((start, _basal_rate(drugs, shown, start, parts[1])))
     return pairs
 
 
 def do_basal(dev, out, args, now):
-    if len(args) == 1 and "=" not in args[0]:
-        steps = ((0, _basal_rate(0, args[0])),)  # one rate all day
-    else:
-        steps = tuple(_steps(args, "basal"))
     d = dev.draft
+    shown = []
+    steps = tuple(_steps(args, "basal", d.drugs, shown))
     cand = d.with_("schedule", BasalSchedule(steps))
-    return _apply(dev, cand, now, "basal", show_schedule(d.schedule),
+    tail = _apply(dev, cand, now, "basal", show_schedule(d.schedule),
                   show_schedule(cand.schedule))
+    out.extend(shown)  # only once it is in force
+    return tail
 
 
 def do_basal_add(dev, out, args, now):
@@ -96,12 +116,15 @@ def do_basal_add(dev, out, args, now):
     schedule yet, the steps are the schedule (so they must include 00:00)."""
     d = dev.draft
     merged = dict(d.schedule.steps) if d.schedule is not None else {}
-    for start, rate in _steps(args, "basal+"):
+    shown = []
+    for start, rate in _steps(args, "basal+", d.drugs, shown):
         merged[start] = rate
     steps = tuple((s, merged[s]) for s in sorted(merged))
     cand = d.with_("schedule", BasalSchedule(steps))
-    return _apply(dev, cand, now, "basal", show_schedule(d.schedule),
+    tail = _apply(dev, cand, now, "basal", show_schedule(d.schedule),
                   show_schedule(cand.schedule))
+    out.extend(shown)
+    return tail
 
 
 def do_ptm(dev, out, args, now):

@@ -123,7 +123,8 @@ class Console:
 
 def _words(line):
     """(words, None) for a line that may be run, or (None, PumpError) for one that may not.
-    The command word is lowercased; arguments keep their case (units need it)."""
+    The command word is lowercased; arguments keep their case. A number and the unit typed
+    after it with a space are one word ("10 mg/mL" is "10mg/mL")."""
     if type(line) is str:
         line = line.encode()
     if line[-1:] == b"\r":
@@ -137,4 +138,9 @@ def _words(line):
     words = line.decode().split()
     if words:
         words[0] = words[0].lower()
+    for i in range(2, len(words)):
+        # A number, a space, then a word that may be its unit ("refill 2 mL"): pump/units.py
+        # joins them if it is one (loaded only for such a line, dropped after the reply).
+        if words[i - 1][-1] in "0123456789" and (words[i][0].isalpha() or words[i][0] == "%"):
+            return lazy.load("pump.units").join_amounts(words), None
     return words, None

@@ -11,6 +11,9 @@ from pump.errors import PumpError, E_BAD_NUMBER, E_RANGE
 _MIN_YEAR = const(1970)  # the pump's wall clock never runs before its epoch
 _MAX_YEAR = const(9999)  # four digits, as written
 _DIGITS = "0123456789"
+# pump.units.K_ISO (not imported: that module is loaded only while a command needs it), so
+# the refusal says what to write (console/message_text.py); a test keeps them equal.
+K_ISO = const(8)
 # Positions of the separators in YYYY-MM-DDTHH:MM:SS.
 _SEPARATORS = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"))
 
@@ -56,7 +59,7 @@ def _field(text, a, b):
     part = text[a:b]
     for c in part:
         if c not in _DIGITS:
-            raise PumpError(E_BAD_NUMBER, text)
+            raise PumpError(E_BAD_NUMBER, text, K_ISO)
     return int(part)
 
 
@@ -64,10 +67,10 @@ def parse_iso(text):
     """`YYYY-MM-DDTHH:MM:SS` -> ms since the epoch. The form is exact: no zone, no
     fraction, no missing zero, so a typo cannot be read as some other instant."""
     if len(text) != 19:
-        raise PumpError(E_BAD_NUMBER, text)
+        raise PumpError(E_BAD_NUMBER, text, K_ISO)
     for i, sep in _SEPARATORS:
         if text[i] != sep:
-            raise PumpError(E_BAD_NUMBER, text)
+            raise PumpError(E_BAD_NUMBER, text, K_ISO)
     y = _field(text, 0, 4)
     mo = _field(text, 5, 7)
     d = _field(text, 8, 10)
@@ -75,9 +78,9 @@ def parse_iso(text):
     mi = _field(text, 14, 16)
     s = _field(text, 17, 19)
     if not _MIN_YEAR <= y <= _MAX_YEAR or not 1 <= mo <= 12:
-        raise PumpError(E_RANGE, text)
+        raise PumpError(E_RANGE, text, K_ISO)
     if not 1 <= d <= days_in_month(y, mo) or h > 23 or mi > 59 or s > 59:
-        raise PumpError(E_RANGE, text)
+        raise PumpError(E_RANGE, text, K_ISO)
     return days_from_civil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000
 
 

@@ -4,13 +4,26 @@ it need not live in the heap between commands.
 
 (code, short name, template over the error's values); a code with no entry still prints
 its values (messages.text), and the test suite fails until it has one."""
+from micropython import const
 from pump import errors as e
 
+# pump.units.K_DIGITS and K_ISO, not imported: that module need not load with every error's
+# words (a patient's refused bolus). tests/core/test_messages.py keeps them equal.
+_K_DIGITS = const(7)
+_K_ISO = const(8)
+
 MESSAGES = (
-    (e.E_BAD_NUMBER, "bad number", "not a number: %s"),
-    (e.E_BAD_UNIT, "bad unit", "missing, unknown or wrong unit: %s"),
-    (e.E_PRECISION, "precision", "not a whole number of nL, ng or ms: %s"),
-    (e.E_RANGE, "range", "out of range: %s"),
+    (e.E_BAD_NUMBER, "bad number", "not a number: %s (write %s)"),
+    (e.E_BAD_UNIT, "bad unit", "missing, unknown or wrong unit: %s (write %s)"),
+    (e.E_PRECISION, "precision", "%s is finer than one %s, the least the pump counts: "
+     "round it"),
+    (e.E_RANGE, "range", "out of range: %s (%s)"),
+    (e.E_COMMA, "comma in number",
+     "%s: no thousands separator or decimal comma in a number: write %s"),
+    (e.E_PERCENT, "percent", "%s: a percent is not read (w/v, w/w or v/v?): write the "
+     "concentration, %s if it is weight per volume"),
+    (e.E_VOLUME_RATE, "volume rate without drug", "%s is a volume per time: name the drug "
+     "and its concentration first (drug <name> <conc>), or write the dose, e.g. 700ug/d"),
     (e.E_BELOW_FLOOR, "below least flow",
      "basal at %s: %s is under the rig's least flow, %s of %s at %s: write min to run at "
      "the least flow, or dilute to at most %s"),
@@ -22,17 +35,19 @@ MESSAGES = (
     (e.E_RELEASE_OVER_BOLUS, "occlusion release over bolus",
      "%s at %s: a cleared occlusion may release %s even after its relief, over the %s "
      "bolus limit: at most %s on this rig"),
-    (e.E_LOCKOUT_RANGE, "lockout range", "%s lockout %s ms is shorter than the %s ms allowed"),
-    (e.E_UNKNOWN_DRUG, "unknown drug", "drug not in the drug table: %s"),
-    (e.E_CONC_LIMIT, "concentration limit", "%s at %s ng/mL is over the %s ng/mL limit"),
-    (e.E_DAILY_LIMIT, "daily limit", "%s: %s ng in 24 h would be over the %s ng limit"),
-    (e.E_HOURLY_LIMIT, "hourly limit", "%s: %s ng in an hour would be over the %s ng limit"),
-    (e.E_BOLUS_LIMIT, "bolus limit", "%s bolus of %s ng is over the %s ng limit"),
+    (e.E_LOCKOUT_RANGE, "lockout range",
+     "%s lockout %s is under the %s minimum: write lockout=%s or longer"),
+    (e.E_BRAND_NAME, "brand name", "%s is a brand name: write the generic name, %s"),
+    (e.E_UNKNOWN_DRUG, "unknown drug", "drug not in the drug table: %s (it holds %s)"),
+    (e.E_CONC_LIMIT, "concentration limit", "%s at %s is over the %s limit"),
+    (e.E_DAILY_LIMIT, "daily limit", "%s: %s in 24 h would be over the %s limit"),
+    (e.E_HOURLY_LIMIT, "hourly limit", "%s: %s in an hour would be over the %s limit"),
+    (e.E_BOLUS_LIMIT, "bolus limit", "%s bolus of %s is over the %s limit"),
     (e.E_BOLUS_COUNT_LIMIT, "bolus count limit", "%s: %s boluses a day is over the %s allowed"),
     (e.E_SCHEDULE, "schedule", "basal steps must start at 00:00, in order, at most 24: %s"),
     (e.E_TOO_MANY_DRUGS, "too many drugs", "%s drugs: one primary and at most 3 more"),
     (e.E_DUPLICATE_DRUG, "duplicate drug", "drug named twice: %s"),
-    (e.E_RESERVOIR, "reservoir", "%s nL does not fit the reservoir (%s nL)"),
+    (e.E_RESERVOIR, "reservoir", "%s does not fit the reservoir (%s)"),
     (e.E_NO_RX, "no prescription", "no prescription (or no patient bolus) programmed"),
     (e.E_SUSPENDED, "suspended", "delivery is suspended"),
     (e.E_CRITICAL, "alarm", "refused while alarm %s is active"),
@@ -41,12 +56,12 @@ MESSAGES = (
     (e.E_DAILY_MAX, "daily max", "%s boluses in the last 24 h, maximum %s"),
     (e.E_DOSE_WINDOW, "dose window", "would put %s ng%s in a %s ms window, limit %s ng"),
     (e.E_NOT_RUNNING, "not running", "the pump is %s, not running"),
-    (e.E_CLINICIAN_BOLUS_LIMIT, "clinician bolus limit", "clinician bolus %s ng, limit %s ng"),
+    (e.E_CLINICIAN_BOLUS_LIMIT, "clinician bolus limit", "clinician bolus %s, limit %s"),
     (e.E_INVALID_EVENT, "invalid", "%s is not possible while %s"),
     (e.E_RESERVOIR_EMPTY, "reservoir empty", "not enough drug in the reservoir"),
     (e.E_PRIME_LIMIT, "prime limit", "prime %s nL: the line has room for %s nL, in "
      "steps of %s nL; `prime` alone fills what is left"),
-    (e.E_REFILL_OVER, "refill over capacity", "refill %s nL is over the %s nL capacity"),
+    (e.E_REFILL_OVER, "refill over capacity", "refill %s is over the %s capacity"),
     (e.E_NO_PENDING, "nothing to confirm", "no refill is waiting for confirmation"),
     (e.E_NOT_PRIMED, "not primed", "the line is not primed: %s of %s nL filled"),
     (e.E_CONC_MISMATCH, "concentration mismatch",
@@ -56,7 +71,7 @@ MESSAGES = (
      "%snL to waste before start"),
     (e.E_TIME, "time", "time %s ms is before the pump's time %s ms"),
     (e.E_UNKNOWN_COMMAND, "unknown command", "unknown command: %s (try help)"),
-    (e.E_USAGE, "usage", "wrong arguments for %s (see help)"),
+    (e.E_USAGE, "usage", "wrong arguments for %s: %s"),
     (e.E_LINE_TOO_LONG, "line too long", "line of %s bytes is over the %s allowed"),
     (e.E_NOT_ASCII, "not ascii", "byte %s of the line is not printable ASCII"),
     (e.E_ROLE, "login required", "%s needs a clinician login"),
@@ -91,9 +106,101 @@ MESSAGES = (
 )
 
 
+# What to write instead, by what was expected (pump/units.py K_*: mass, volume, duration,
+# concentration, dose rate, time of day, count, digits, wall-clock time).
+_WRITE_NUMBER = ("digits and a unit, e.g. 50ug or 0.2mg", "digits and a unit, e.g. 2mL or "
+                 "150uL", "digits and a unit, e.g. 30m, 1h or 4h30m", "a mass per volume, "
+                 "e.g. 10mg/mL", "a dose per time, e.g. 700ug/d or 30ug/h", "HH:MM, e.g. "
+                 "08:00", "a whole number, e.g. 7", "at most 12 digits",
+                 "YYYY-MM-DDTHH:MM:SS, e.g. 2026-01-01T08:00:00")
+_WRITE_UNIT = ("a mass: ng, ug (mcg), mg or g, e.g. 50ug", "a volume: nL, uL or mL, e.g. 2mL",
+               "a time: ms, s, m (min), h (hr, hour) or d (day), e.g. 30m or 4h30m, the "
+               "largest unit first", "a mass per volume: ng, ug (mcg), mg or g per nL, uL "
+               "or mL, e.g. 10mg/mL", "a mass (or a volume, once the drug is set) per d, h "
+               "or min, e.g. 700ug/d, 30ug/h or 0.4mL/d")
+_BASE = ("ng", "nL", "ms", "ng/mL", "ng/d")
+_GENERIC = "see help"
+
+
+def _hint(table, values):
+    """The words for a typed value's kind (values: text, kind, ...), if it has one."""
+    if len(values) >= 2 and type(values[1]) is int and 0 <= values[1] < len(table):
+        return table[values[1]]
+    return "what help <command> shows"
+
+
+def _bounds(values):
+    """ "at most 10g", "from 1 to 64": E_RANGE's bounds (text, kind, lo, hi) as typed."""
+    from console import readable as r
+    kind, lo, hi = values[1], values[2], values[3]
+    fmt = (r.exact_mass, r.volume, r.duration, r.exact_conc, r.exact_rate, r.tod, str,
+           str)[kind]
+    if kind == _K_DIGITS:
+        return "at most %d significant digits" % hi
+    if not lo:
+        return "at most " + fmt(hi)
+    return "from %s to %s" % (fmt(lo), fmt(hi))
+
+
+def _typed(code, values):
+    """Refusals of what was typed (10-13, 71, 30): the text and what to write instead."""
+    if code == e.E_BAD_NUMBER:
+        return (values[0], _hint(_WRITE_NUMBER, values))
+    if code == e.E_BAD_UNIT:
+        return (values[0], _hint(_WRITE_UNIT, values))
+    if code == e.E_PRECISION:
+        return (values[0], _hint(_BASE, values) if len(values) == 2 else "nL, ng or ms")
+    if code == e.E_RANGE:
+        if len(values) == 4 and type(values[1]) is int and 0 <= values[1] <= _K_DIGITS:
+            return (values[0], _bounds(values))
+        if len(values) == 2 and type(values[0]) is str and values[1] == _K_ISO:
+            return (values[0], "a date and time that exist, e.g. 2026-01-01T08:00:00")
+        return (" ".join(str(v) for v in values), _GENERIC)
+    if code == e.E_USAGE and len(values) == 1:
+        from console.usage import USAGE
+        return (values[0], "write " + USAGE.get(values[0], "help"))
+    if code == e.E_UNKNOWN_DRUG and len(values) == 1:
+        from pump.drugs import DRUGS
+        return (values[0], ", ".join(row[0] for row in DRUGS))
+    return None
+
+
+# Amounts the logic raises in base units, by position: m a mass, c a concentration,
+# v a volume, t a duration, - as raised. E_LOCKOUT_RANGE's minimum is said twice: as the
+# limit, and as the lockout to write.
+_AMOUNTS = ((e.E_LOCKOUT_RANGE, "-ttt"), (e.E_CONC_LIMIT, "-cc"), (e.E_DAILY_LIMIT, "-mm"),
+            (e.E_HOURLY_LIMIT, "-mm"), (e.E_BOLUS_LIMIT, "-mm"),
+            (e.E_CLINICIAN_BOLUS_LIMIT, "mm"), (e.E_RESERVOIR, "vv"),
+            (e.E_REFILL_OVER, "vv"))
+
+
+def _amounts(code, values):
+    for c, kinds in _AMOUNTS:
+        if c == code:
+            from console import readable as r
+            if code == e.E_LOCKOUT_RANGE and len(values) == 3:
+                values = values + (values[2],)
+            if len(values) != len(kinds):
+                return values
+            out = []
+            for i in range(len(kinds)):
+                v, k = values[i], kinds[i]
+                if type(v) is int and k != "-":
+                    v = (r.exact_mass if k == "m" else r.exact_conc if k == "c" else
+                         r.volume if k == "v" else r.duration)(v)
+                out.append(v)
+            return tuple(out)
+    return None
+
+
 def shape(code, values):
     """The values in the order and the units the code's sentence wants (the logic raises
-    its numbers in its own order and in base units)."""
+    its numbers in its own order and in base units; never ms, ng or nL to a reader)."""
+    values = tuple(values)
+    for f in (_typed, _amounts):
+        shaped = f(code, values)
+        if shaped is not None:
+            return shaped
     if code == e.E_DOSE_WINDOW and len(values) in (3, 4):
         # The dose first; the drug when one of a mix is the one over (pump/mixes.py),
         # else the dose is the primary's (every drug's limit converted to it).

@@ -17,7 +17,7 @@ USAGE = {
     "logout": "logout",
     "time": "time 2026-01-01T08:00:00",
     "drug": "drug <name> <conc> [<name> <conc>]...  (primary first, e.g. 1000ug/mL)",
-    "basal": "basal 00:00=600ug/d 08:00=800ug/d ... | basal 700ug/d",
+    "basal": "basal 00:00=600ug/d 08:00=800ug/d ... | basal 700ug/d | basal 0.4mL/d",
     "basal+": "basal+ 08:00=800ug/d ...  (adds or replaces steps; rx lists them all)",
     "ptm": "ptm <dose> lockout=<time> max=<n> | ptm off",
     "reservoir-alarm": "reservoir-alarm <volume>",

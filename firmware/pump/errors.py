@@ -12,6 +12,12 @@ E_BAD_NUMBER = const(10)  # not a number, or a sign where none is allowed
 E_BAD_UNIT = const(11)  # unit missing, unknown, or of the wrong kind
 E_PRECISION = const(12)  # would lose precision in the base unit (nL, ng, ms)
 E_RANGE = const(13)  # out of the allowed range, or would overflow
+# Values of 10-13 raised by pump/units.py: the text as typed, what it should have been
+# (units.K_*), and for 13 the bounds in that kind's base unit; else the bare values.
+# Read without a guess only if spelt another way: refused with that spelling (issue 16).
+E_COMMA = const(17)  # values: text, the same without the comma ("1,000ug" -> "1000ug")
+E_PERCENT = const(18)  # values: text, the mg/mL it is as weight per volume
+E_VOLUME_RATE = const(19)  # values: text (a volume per time, and no drug to make it a dose)
 # The rig's least flow (its catheter-open floor): a pump cannot run slower, so a rate
 # under it is refused, never silently raised (pump/prescription.py).
 E_BELOW_FLOOR = const(14)  # values: step start min, rate ng/d, floor ng/d, drug, ng/mL,
@@ -24,6 +30,7 @@ E_FLOOR_OVER_LIMIT = const(16)  # values: drug, ng/mL, floor ng in the window, w
 
 # Prescription.
 E_UNKNOWN_DRUG = const(30)
+E_BRAND_NAME = const(28)  # values: the name typed, the generic name the table knows
 E_CONC_LIMIT = const(31)  # values: drug, concentration_ng_ml, limit
 E_DAILY_LIMIT = const(32)  # values: drug, dose_ng, limit_ng
 E_HOURLY_LIMIT = const(33)  # values: drug, dose_ng, limit_ng

@@ -50,7 +50,8 @@ def test_mem_with_an_argument_is_refused_and_changes_nothing():
               b.motor.total, b.guard.max_hour, b.guard.max_day)
     for line in ("mem x", "mem 1 2", "mem status"):
         reply = b.err(line, E_USAGE)
-        assert reply == ["ERR 71 wrong arguments for mem (see help)"], reply
+        assert reply == ["ERR 71 wrong arguments for mem: write mem  (heap bytes: free, "
+                         "used, largest block)"], reply
     assert (p.sm.state, p.rx, p.reservoir.volume_vu, p.wall_offset_ms, b.dev.draft,
             b.motor.total, b.guard.max_hour, b.guard.max_day) == before
     assert b.dev.notes.last(64) == log

@@ -27,9 +27,9 @@ def test_codes_are_unique():
         assert codes[i] not in codes[i + 1:], codes[i]
 
 
-def test_daily_limit_names_drug_dose_and_limit():
-    t = text(E_DAILY_LIMIT, ("hydromorphone", 12000000, 10000000))
-    assert "hydromorphone" in t and "12000000" in t and "10000000" in t
+def test_daily_limit_names_drug_dose_and_limit_in_readable_units():
+    t = text(E_DAILY_LIMIT, ("hydromorphone", 12000001, 10000000))
+    assert t == "hydromorphone: 12.000001mg in 24 h would be over the 10mg limit", t
 
 
 def test_lockout_says_how_long_to_wait():
@@ -55,6 +55,95 @@ def test_a_real_refusal_reads_clearly():
     try:
         lookup("ketamine")
     except PumpError as err:
-        assert text(err.code, err.values) == "drug not in the drug table: ketamine"
+        t = text(err.code, err.values)
+        assert t.startswith("drug not in the drug table: ketamine (it holds morphine, "), t
+        assert "clonidine" in t, t
         return
     raise AssertionError("ketamine was accepted")
+
+
+# ----- what to type instead (issue 16, item 4) -----
+def test_a_refused_amount_says_what_to_write_for_every_kind():
+    from pump.units import (K_CONC, K_COUNT, K_DURATION, K_ISO, K_MASS, K_RATE,
+                            K_TIME_OF_DAY, K_VOLUME)
+    from pump.errors import E_BAD_NUMBER, E_BAD_UNIT, E_PRECISION
+    wanted = ((K_MASS, "0.2mg"), (K_VOLUME, "2mL"), (K_DURATION, "4h30m"),
+              (K_CONC, "10mg/mL"), (K_RATE, "700ug/d"), (K_TIME_OF_DAY, "HH:MM"),
+              (K_COUNT, "whole number"), (K_ISO, "YYYY-MM-DDTHH:MM:SS"))
+    for kind, example in wanted:
+        t = text(E_BAD_NUMBER, ("x", kind))
+        assert t.startswith("not a number: x (write ") and example in t, (kind, t)
+    units = ((K_MASS, "mcg"), (K_VOLUME, "uL"), (K_DURATION, "hr"), (K_CONC, "10mg/mL"),
+             (K_RATE, "0.4mL/d"))
+    for kind, unit in units:
+        t = text(E_BAD_UNIT, ("x", kind))
+        assert t.startswith("missing, unknown or wrong unit: x (write ") and unit in t, t
+    bases = ((K_MASS, "ng"), (K_VOLUME, "nL"), (K_DURATION, "ms"), (K_CONC, "ng/mL"),
+             (K_RATE, "ng/d"))
+    for kind, base in bases:
+        assert text(E_PRECISION, ("x", kind)) == (
+            "x is finer than one %s, the least the pump counts: round it" % base)
+
+
+def test_a_range_refusal_names_its_bounds_as_typed():
+    from pump.errors import E_RANGE
+    from pump.units import K_COUNT, K_DIGITS, K_DURATION, K_ISO, K_TIME_OF_DAY, K_VOLUME
+    assert text(E_RANGE, ("9d", K_DURATION, 60000, 604800000)) == (
+        "out of range: 9d (from 1m to 7d)")
+    assert text(E_RANGE, ("2L", K_VOLUME, 0, 1000000000)) == (
+        "out of range: 2L (at most 1000mL)")
+    assert text(E_RANGE, ("24:00", K_TIME_OF_DAY, 0, 1439)) == (
+        "out of range: 24:00 (at most 23:59)")
+    assert text(E_RANGE, ("0", K_COUNT, 1, 64)) == "out of range: 0 (from 1 to 64)"
+    assert "at most 12 significant digits" in text(E_RANGE, ("1" * 13, K_DIGITS, 0, 12))
+    assert "that exist" in text(E_RANGE, ("2026-02-30T00:00:00", K_ISO))
+    assert text(E_RANGE, (5,)) == "out of range: 5 (see help)"  # a value with no kind
+
+
+def test_a_short_lockout_reads_in_hours_and_minutes():
+    from pump.errors import E_LOCKOUT_RANGE
+    assert text(E_LOCKOUT_RANGE, ("morphine", 300000, 3600000)) == (
+        "morphine lockout 5m is under the 1h minimum: write lockout=1h or longer")
+    assert "lockout 1h29m59s is under the 1h30m" in text(
+        E_LOCKOUT_RANGE, ("x", 5399000, 5400000))
+
+
+def test_usage_refusals_show_the_usage_line():
+    from pump.errors import E_USAGE
+    assert text(E_USAGE, ("ptm",)) == (
+        "wrong arguments for ptm: write ptm <dose> lockout=<time> max=<n> | ptm off")
+
+
+def test_a_refused_amount_of_no_known_kind_points_at_help():
+    from pump.errors import E_BAD_NUMBER, E_BAD_UNIT
+    assert text(E_BAD_UNIT, ("x",)) == (
+        "missing, unknown or wrong unit: x (write what help <command> shows)")
+    assert text(E_BAD_NUMBER, ("x", 99)).endswith("(write what help <command> shows)")
+
+
+def test_odd_values_for_the_new_words_never_raise():
+    from pump.errors import (E_BAD_NUMBER, E_BAD_UNIT, E_BRAND_NAME, E_COMMA, E_LOCKOUT_RANGE,
+                             E_PERCENT, E_PRECISION, E_RANGE, E_USAGE, E_VOLUME_RATE)
+    odd = ((), ("x",), ("x", 99), ("x", "y"), ("x", -1, 2, 3), ("x", 3, "a", "b"), (1, 2, 3),
+           ("x", 0, None, None), (None,))
+    for code in (E_BAD_NUMBER, E_BAD_UNIT, E_PRECISION, E_RANGE, E_COMMA, E_PERCENT,
+                 E_VOLUME_RATE, E_BRAND_NAME, E_LOCKOUT_RANGE, E_USAGE):
+        for values in odd:
+            assert type(text(code, values)) is str
+
+
+def test_a_readable_duration_reads_back_as_the_same_ms():
+    from console.readable import duration
+    from pump.units import parse_duration_ms
+    for ms in (0, 1, 999, 1000, 60000, 3600000, 5400000, 16200000, 86400000, 90061001,
+               31622400000):
+        assert parse_duration_ms(duration(ms)) == ms, (ms, duration(ms))
+    assert duration(5400000) == "1h30m" and duration(250) == "250ms"
+
+
+def test_exact_amounts_keep_every_digit():
+    from console.readable import exact_conc, exact_mass, exact_rate, volume
+    assert exact_mass(12000001) == "12.000001mg"
+    assert exact_mass(10000000000) == "10g"
+    assert exact_conc(2500000) == "2.5mg/mL" and exact_rate(480000) == "480ug/d"
+    assert volume(1500) == "1.5uL" and volume(40000000) == "40mL" and volume(7) == "7nL"

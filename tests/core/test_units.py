@@ -1,8 +1,20 @@
 """units.py: typed quantities to exact integers. Runs under pytest and under MicroPython,
 so it uses plain asserts and check.raises only."""
 from check import raises
-from pump.errors import E_BAD_NUMBER, E_BAD_UNIT, E_PRECISION, E_RANGE
+from pump.errors import (E_BAD_NUMBER, E_BAD_UNIT, E_COMMA, E_PERCENT, E_PRECISION, E_RANGE,
+                         E_VOLUME_RATE)
 from pump.units import (
+    K_CONC,
+    K_COUNT,
+    K_DIGITS,
+    K_DURATION,
+    K_ISO,
+    K_MASS,
+    K_RATE,
+    K_TIME_OF_DAY,
+    K_VOLUME,
+    by_volume,
+    join_amounts,
     parse_concentration_ng_per_ml,
     parse_count,
     parse_dose_rate_ng_per_day,
@@ -56,9 +68,10 @@ def test_mass_one_ng_above_10_g_is_refused():
     raises(E_RANGE, parse_mass_ng, "10000000001ng")
 
 
-def test_mass_units_are_lowercase_only():
-    for text in ("1MG", "1Mg", "1NG", "1UG", "1MCG", "1G"):
-        raises(E_BAD_UNIT, parse_mass_ng, text)
+def test_mass_units_are_read_in_any_case():
+    assert parse_mass_ng("1MG") == parse_mass_ng("1Mg") == parse_mass_ng("1mg") == 1000000
+    assert parse_mass_ng("1MCG") == parse_mass_ng("1UG") == parse_mass_ng("1Mcg") == 1000
+    assert parse_mass_ng("1NG") == 1 and parse_mass_ng("1G") == 1000000000
 
 
 def test_mass_refuses_a_volume_or_time_unit():
@@ -106,8 +119,9 @@ def test_exponent_is_a_bad_number():
     raises(E_BAD_NUMBER, parse_mass_ng, "1E3ug")
 
 
-def test_comma_as_decimal_mark_is_a_bad_number():
-    raises(E_BAD_NUMBER, parse_mass_ng, "1,5mg")
+def test_comma_as_decimal_mark_is_refused_with_a_point_instead():
+    err = raises(E_COMMA, parse_mass_ng, "1,5mg")
+    assert err.values == ("1,5mg", "1.5mg")
 
 
 def test_underscore_in_number_is_a_bad_number():
@@ -137,7 +151,7 @@ def test_non_ascii_digits_are_a_bad_number():
 
 def test_error_carries_the_text_as_given():
     err = raises(E_BAD_NUMBER, parse_mass_ng, " 1 mg")
-    assert err.values == (" 1 mg",)
+    assert err.values == (" 1 mg", K_MASS)
 
 
 def test_twelve_significant_digits_are_accepted():
@@ -227,15 +241,16 @@ def test_duration_one_ms_above_366_days_is_refused():
     raises(E_RANGE, parse_duration_ms, "31622400001ms")
 
 
-def test_duration_units_are_lowercase_only():
-    for text in ("1H", "1S", "1MS", "1D", "1MIN"):
-        raises(E_BAD_UNIT, parse_duration_ms, text)
+def test_duration_units_are_read_in_any_case():
+    assert parse_duration_ms("1H") == parse_duration_ms("1h") == 3600000
+    assert parse_duration_ms("1S") == 1000 and parse_duration_ms("1MS") == 1
+    assert parse_duration_ms("1D") == 86400000 and parse_duration_ms("1MIN") == 60000
 
 
 def test_duration_refuses_other_units():
     raises(E_BAD_UNIT, parse_duration_ms, "1mg")
-    raises(E_BAD_UNIT, parse_duration_ms, "1day")
     raises(E_BAD_UNIT, parse_duration_ms, "1us")
+    raises(E_BAD_UNIT, parse_duration_ms, "1week")
 
 
 # --- concentration --------------------------------------------------------------------
@@ -257,8 +272,9 @@ def test_concentration_volume_unit_ignores_case():
     assert parse_concentration_ng_per_ml("1mg/ml") == parse_concentration_ng_per_ml("1mg/ML")
 
 
-def test_concentration_mass_unit_is_lowercase_only():
-    raises(E_BAD_UNIT, parse_concentration_ng_per_ml, "1MG/mL")
+def test_concentration_units_are_read_in_any_case():
+    assert parse_concentration_ng_per_ml("1MG/mL") == parse_concentration_ng_per_ml("1mg/ML")
+    assert parse_concentration_ng_per_ml("75MCG/ML") == 75000
 
 
 def test_concentration_of_zero_is_refused():
@@ -332,7 +348,8 @@ def test_dose_rate_one_ng_above_1_g_per_day_is_refused():
 
 
 def test_dose_rate_refuses_other_denominators():
-    for text in ("1mg/mL", "1mg/s", "1mg/m", "1mg/H", "1mg/2d", "1mg", "1mg/d/d"):
+    for text in ("1mg/mL", "1mg/s", "1mg/m", "1mg/ms", "1mg/2d", "1mg", "1mg/d/d",
+                 "1mg/12h", "1mg/24m", "1mg/24d"):
         raises(E_BAD_UNIT, parse_dose_rate_ng_per_day, text)
 
 
@@ -393,3 +410,161 @@ def test_a_volume_is_shown_back_exactly_in_the_unit_typed():
     assert volume_as_typed(1500, "2ml") == "0.0015ml"
     assert volume_as_typed(7, "3nL") == "7nL"
     assert volume_as_typed(2000000, "1.5mL") == "2mL"
+
+
+# --- what a clinician types (issue 16, item 4) ----------------------------------------
+
+
+def test_hours_days_and_minutes_have_their_usual_spellings():
+    for text in ("1hr", "1hrs", "1hour", "1hours", "1HR", "1Hour"):
+        assert parse_duration_ms(text) == parse_duration_ms("1h") == 3600000, text
+    assert parse_duration_ms("6hours") == 21600000
+    for text in ("2day", "2days", "2Days"):
+        assert parse_duration_ms(text) == parse_duration_ms("2d"), text
+    assert parse_duration_ms("5mins") == parse_duration_ms("5min") == parse_duration_ms("5m")
+
+
+def test_ms_stays_milliseconds_and_m_minutes():
+    assert parse_duration_ms("5ms") == 5
+    assert parse_duration_ms("5m") == 300000
+    assert parse_duration_ms("5MS") == 5
+
+
+def test_compound_durations_add_up_exactly():
+    assert parse_duration_ms("4h30m") == 16200000
+    assert parse_duration_ms("1h30min") == parse_duration_ms("90m") == 5400000
+    assert parse_duration_ms("1d12h") == 129600000
+    assert parse_duration_ms("2m30s") == 150000
+    assert parse_duration_ms("1hr30mins") == 5400000
+    assert parse_duration_ms("1d1h1m1s1ms") == 90061001
+
+
+def test_compound_duration_needs_the_largest_unit_first_each_once():
+    for text in ("30m4h", "1h1h", "1h60m1h", "30s1ms2s"):
+        err = raises(E_BAD_UNIT, parse_duration_ms, text)
+        assert err.values == (text, K_DURATION)
+
+
+def test_compound_duration_parts_are_whole_and_end_in_a_unit():
+    raises(E_BAD_NUMBER, parse_duration_ms, "1h0.5m")
+    raises(E_BAD_UNIT, parse_duration_ms, "1h30")
+    raises(E_BAD_NUMBER, parse_duration_ms, "h30m")
+    raises(E_BAD_UNIT, parse_duration_ms, "1h30x")
+
+
+def test_an_exponent_is_still_a_bad_number_not_a_compound():
+    raises(E_BAD_NUMBER, parse_duration_ms, "1e3s")
+
+
+def test_compound_duration_over_366_days_is_refused():
+    raises(E_RANGE, parse_duration_ms, "366d1ms")
+    assert parse_duration_ms("365d24h") == 31622400000
+
+
+def test_dose_rate_denominators_have_their_usual_spellings():
+    for text in ("30mcg/hr", "30mcg/HR", "30ug/hour", "30UG/h", "720ug/day", "720ug/days",
+                 "720ug/24hr", "720ug/24hours", "720ug/D", "0.5ug/mins"):
+        assert parse_dose_rate_ng_per_day(text) == 720000, text
+
+
+def test_dose_rate_per_m_or_per_second_is_refused():
+    for text in ("1ug/m", "1ug/s", "1ug/ms", "1ug/M"):
+        raises(E_BAD_UNIT, parse_dose_rate_ng_per_day, text)
+
+
+def test_a_volume_rate_is_the_dose_at_the_concentration_given():
+    assert parse_dose_rate_ng_per_day("0.4mL/d", 10000000) == 4000000
+    assert parse_dose_rate_ng_per_day("10uL/h", 1000000) == 240000  # 240 uL/day at 1 mg/mL
+    assert parse_dose_rate_ng_per_day("0.0167mL/hr", 30000) == 12024
+
+
+def test_a_volume_rate_without_a_concentration_is_refused():
+    err = raises(E_VOLUME_RATE, parse_dose_rate_ng_per_day, "0.4mL/d")
+    assert err.values == ("0.4mL/d",)
+
+
+def test_a_volume_rate_that_would_round_the_dose_is_refused():
+    err = raises(E_PRECISION, parse_dose_rate_ng_per_day, "1nL/d", 75000)  # 0.075 ng/day
+    assert err.values == ("1nL/d", K_RATE)
+
+
+def test_a_rate_says_whether_it_was_a_volume():
+    assert by_volume("0.4mL/d") and by_volume("10UL/h")
+    assert not by_volume("700ug/d") and not by_volume("700mcg/day")
+
+
+def test_a_percent_is_refused_with_the_mg_per_ml_it_would_be():
+    err = raises(E_PERCENT, parse_concentration_ng_per_ml, "0.25%")
+    assert err.values == ("0.25%", "2.5mg/mL")
+    assert raises(E_PERCENT, parse_concentration_ng_per_ml, "1%").values[1] == "10mg/mL"
+    assert raises(E_PERCENT, parse_concentration_ng_per_ml, "0.05%w/v").values[1] == "0.5mg/mL"
+    raises(E_BAD_NUMBER, parse_concentration_ng_per_ml, "%")
+    raises(E_BAD_UNIT, parse_mass_ng, "5%")
+
+
+def test_a_thousands_separator_is_refused_with_the_number_without_it():
+    err = raises(E_COMMA, parse_mass_ng, "1,000ug")
+    assert err.values == ("1,000ug", "1000ug")
+    assert raises(E_COMMA, parse_mass_ng, "1,000,000ng").values[1] == "1000000ng"
+    assert raises(E_COMMA, parse_mass_ng, "1,000.5ug").values[1] == "1000.5ug"
+    assert raises(E_COMMA, parse_count, "1,000", 0, 5000).values[1] == "1000"
+    assert raises(E_COMMA, parse_dose_rate_ng_per_day, "1,5mg/d").values[1] == "1.5mg/d"
+
+
+def test_a_comma_that_is_neither_reading_is_a_bad_number():
+    for text in ("1,2,3mg", ",5mg", "1,mg", "1.5,000mg", "1,00,000ng", "1,a00mg"):
+        raises(E_BAD_NUMBER, parse_mass_ng, text)
+
+
+def test_every_refusal_says_what_was_expected():
+    cases = ((parse_mass_ng, K_MASS), (parse_volume_nl, K_VOLUME),
+             (parse_duration_ms, K_DURATION), (parse_concentration_ng_per_ml, K_CONC),
+             (parse_dose_rate_ng_per_day, K_RATE), (parse_time_of_day_min, K_TIME_OF_DAY))
+    for parse, kind in cases:
+        assert raises(E_BAD_NUMBER, parse, "x").values == ("x", kind)
+    assert raises(E_BAD_NUMBER, parse_count, "x", 0, 1).values == ("x", K_COUNT)
+    assert raises(E_BAD_UNIT, parse_volume_nl, "2").values == ("2", K_VOLUME)
+    assert raises(E_PRECISION, parse_mass_ng, "0.5ng").values == ("0.5ng", K_MASS)
+
+
+def test_a_range_refusal_carries_its_bounds():
+    assert raises(E_RANGE, parse_count, "65", 1, 64).values == ("65", K_COUNT, 1, 64)
+    assert raises(E_RANGE, parse_mass_ng, "11g").values == ("11g", K_MASS, 0, 10000000000)
+    assert raises(E_RANGE, parse_concentration_ng_per_ml, "0mg/mL").values[2:] == (1, 100000000)
+    assert raises(E_RANGE, parse_time_of_day_min, "24:00").values == ("24:00", K_TIME_OF_DAY,
+                                                                      0, 1439)
+    assert raises(E_RANGE, parse_count, "1000000000000", 0, 1).values[1] == K_DIGITS
+
+
+def test_iso_time_refusals_name_their_kind_as_units_numbers_it():
+    from console.iso_time import K_ISO as ISO_KIND
+    assert ISO_KIND == K_ISO
+
+
+# --- a number and its unit typed with a space ------------------------------------------
+
+
+def test_a_number_and_the_unit_after_it_are_joined():
+    assert join_amounts(["refill", "2", "mL"]) == ["refill", "2mL"]
+    assert join_amounts(["drug", "morphine", "10", "mg/mL", "clonidine", "75", "MCG/ML"]) == [
+        "drug", "morphine", "10mg/mL", "clonidine", "75MCG/ML"]
+    assert join_amounts(["ptm", "30", "ug", "lockout=1", "h", "max=7"]) == [
+        "ptm", "30ug", "lockout=1h", "max=7"]
+    assert join_amounts(["basal", "00:00=600", "ug/d", "08:00=0.4", "mL/d"]) == [
+        "basal", "00:00=600ug/d", "08:00=0.4mL/d"]
+    assert join_amounts(["suspend", "6", "hours"]) == ["suspend", "6hours"]
+    assert join_amounts(["drug", "morphine", "0.25", "%"]) == ["drug", "morphine", "0.25%"]
+    assert join_amounts(["bolus", "1,000", "ug"]) == ["bolus", "1,000ug"]
+
+
+def test_only_a_unit_after_a_number_is_joined():
+    for words in (["login", "1234", "abc"], ["log", "5"], ["drug", "morphine", "mg/mL"],
+                  ["sim", "advance", "1h", "30m"], ["ack", "2", "occlusion"],
+                  ["basal", "00:00=600", "08:00=700ug/d"], ["x", "5", "h30m"],
+                  ["time", "2026-01-01T08:00:00", "h"], ["refill", "2mL", "mL"],
+                  ["login", "abc1", "h"]):
+        assert join_amounts(words) == words, words
+
+
+def test_the_command_word_is_never_joined():
+    assert join_amounts(["5", "mg"]) == ["5", "mg"]

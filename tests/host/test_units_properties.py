@@ -1,10 +1,16 @@
-"""Properties of units.py, CPython only: decimal text round-trips exactly to base units,
-and no text whatever makes a parser fail with anything but PumpError."""
+"""Properties of units.py, CPython only: decimal text round-trips exactly to base units, every
+accepted spelling of a value (any case, hr/hour/day, a compound time, a volume rate, a space
+before the unit) reads as the canonical one, and no text whatever makes a parser fail with
+anything but PumpError, whose words are whole."""
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pump.errors import E_RANGE, PumpError
+from console.messages import name, text as words
+from console.readable import duration
+from pump.errors import E_PRECISION, E_RANGE, PumpError
 from pump.units import (
+    by_volume,
+    join_amounts,
     parse_concentration_ng_per_ml,
     parse_count,
     parse_dose_rate_ng_per_day,
@@ -145,3 +151,124 @@ def test_any_text_gives_a_non_negative_int_or_a_pump_error(parser, text):
         return
     assert type(value) is int
     assert value >= 0
+
+
+# ----- what a clinician types (issue 16, item 4) -----
+
+# (parser, canonical unit, every other spelling of it)
+SPELLINGS = [
+    (parse_mass_ng, "ug", ["mcg", "UG", "MCG", "Mcg"]),
+    (parse_mass_ng, "mg", ["MG", "Mg", "mG"]),
+    (parse_volume_nl, "mL", ["ml", "ML", "Ml"]),
+    (parse_duration_ms, "h", ["hr", "hrs", "hour", "hours", "H", "HR", "Hours"]),
+    (parse_duration_ms, "d", ["day", "days", "D", "Day"]),
+    (parse_duration_ms, "m", ["min", "mins", "MIN", "M"]),
+    (parse_duration_ms, "ms", ["MS", "Ms"]),
+    (parse_concentration_ng_per_ml, "mg/mL", ["MG/ML", "mg/ml", "Mg/mL"]),
+    (parse_concentration_ng_per_ml, "ug/mL", ["mcg/mL", "MCG/ML", "mcg/ml"]),
+    (parse_dose_rate_ng_per_day, "ug/h", ["mcg/hr", "MCG/HR", "ug/hour", "UG/Hr", "mcg/hrs"]),
+    (parse_dose_rate_ng_per_day, "ug/d", ["ug/day", "mcg/days", "ug/24h", "ug/24hr",
+                                          "ug/24hours", "UG/D"]),
+    (parse_dose_rate_ng_per_day, "ng/min", ["ng/mins", "NG/MIN"]),
+]
+
+
+@given(st.sampled_from(SPELLINGS), st.data())
+def test_every_spelling_of_a_unit_parses_to_the_canonical_value(spelling, data):
+    parser, canonical, others = spelling
+    number = data.draw(st.from_regex(r"\A(0|[1-9][0-9]{0,3})(\.[0-9]{1,3})?\Z"))
+    other = data.draw(st.sampled_from(others))
+    try:
+        expected = parser(number + canonical)
+    except PumpError as err:
+        try:
+            parser(number + other)
+        except PumpError as err2:
+            assert err2.code == err.code
+            return
+        raise AssertionError("accepted only in one spelling: " + number + other)
+    assert parser(number + other) == expected
+
+
+@given(st.integers(min_value=0, max_value=DURATION_MAX))
+def test_a_duration_written_as_errors_write_it_reads_back_exactly(ms):
+    assert parse_duration_ms(duration(ms)) == ms
+
+
+DURATION_UNITS = [(86_400_000, ["d", "day", "days"]), (3_600_000, ["h", "hr", "hrs", "hour"]),
+                  (60_000, ["m", "min", "mins"]), (1000, ["s"]), (1, ["ms"])]
+
+
+@given(st.data())
+def test_a_compound_duration_is_the_sum_of_its_parts(data):
+    total = 0
+    text = ""
+    for size, names in DURATION_UNITS:
+        if data.draw(st.booleans()):
+            n = data.draw(st.integers(min_value=0, max_value=999))
+            total += n * size
+            text += str(n) + data.draw(st.sampled_from(names))
+    if not text:
+        return
+    try:
+        value = parse_duration_ms(text)
+    except PumpError as err:
+        assert err.code == E_RANGE and total > DURATION_MAX, text
+        return
+    assert value == total, text
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=CONC_MAX))
+def test_a_volume_rate_is_exactly_its_dose_or_refused(nl_per_day, conc):
+    text = str(nl_per_day) + "nL/d"
+    try:
+        value = parse_dose_rate_ng_per_day(text, conc)
+    except PumpError as err:
+        exact = nl_per_day * conc % 10**6 == 0
+        assert (err.code == E_PRECISION and not exact) or (
+            err.code == E_RANGE and nl_per_day * conc // 10**6 > RATE_MAX), (text, conc)
+        return
+    assert value * 10**6 == nl_per_day * conc
+    assert by_volume(text)
+
+
+WORDS = st.lists(st.text(alphabet=st.sampled_from(list("0123456789.,=:%/ugmLlhrsdayinc")),
+                         min_size=1, max_size=8), min_size=1, max_size=8)
+
+
+@given(WORDS)
+def test_joining_amounts_only_takes_out_spaces(line):
+    joined = join_amounts(line)
+    assert joined[0] == line[0]
+    assert "".join(joined) == "".join(line)
+    assert len(joined) <= len(line)
+
+
+AMOUNTS = st.sampled_from(["2mL", "10mg/mL", "700ug/d", "1h", "6hours", "0.25%", "1,000ug",
+                           "30MCG", "0.4mL/d", "75mcg/hr"])
+
+
+@given(AMOUNTS, st.sampled_from(["", "lockout=", "08:00="]))
+def test_a_number_and_its_unit_with_a_space_are_one_word(amount, key):
+    i = len(amount)
+    while amount[i - 1] not in "0123456789":
+        i -= 1
+    assert join_amounts(["x", key + amount[:i], amount[i:]]) == ["x", key + amount]
+
+
+PARSE_ANY = PARSERS + [lambda text: parse_dose_rate_ng_per_day(text, 75_000)]
+TYPED = st.text(alphabet=st.one_of(st.sampled_from(list("0123456789.,%:/=hHrRsSdDmMuUgGlLnNcC")),
+                                   st.characters()), max_size=24)
+
+
+@given(st.sampled_from(PARSE_ANY), TYPED)
+def test_anything_typed_is_a_value_or_a_refusal_with_words(parser, typed):
+    try:
+        value = parser(typed)
+    except PumpError as err:
+        # Its own sentence, not the fallback that lists values a template did not take.
+        said = words(err.code, err.values)
+        assert type(said) is str and not said.startswith(name(err.code) + ": "), said
+        assert not said.startswith("error "), said
+        return
+    assert type(value) is int and value >= 0
