@@ -170,7 +170,9 @@ def test_nothing_is_sent_between_a_refill_and_its_confirm():
 @pytest.mark.parametrize("text, ms", [("2h", 7_200_000), ("30s", 30_000), ("1.5h", 5_400_000),
                                       ("31m", 1_860_000), ("5min", 300_000), ("1d", 86_400_000),
                                       ("0.5ms", None), ("2x", None), ("-1h", None),
-                                      ("0s", None)])
+                                      ("0s", None), ("1hr", 3_600_000), ("6HOURS", 21_600_000),
+                                      ("4h30m", 16_200_000), ("30m4h", None),
+                                      ("2days", 172_800_000)])
 def test_durations_are_read_as_the_console_reads_them(text, ms):
     assert record.duration_ms(text) == ms
 
@@ -180,3 +182,20 @@ def test_board_times_are_read_as_utc_and_anything_else_is_none():
     assert record.iso_ms("2026-01-01T07:00:00") == ((56 * 365 + 14) * 24 + 7) * 3_600_000
     for junk in ("-", "", None, "2026-02-30T00:00:00", "2026-01-01 07:00:00", "2026-1-01T7:00:00"):
         assert record.iso_ms(junk) is None
+
+
+def test_the_host_reads_every_duration_spelling_as_the_firmware_does():
+    # The recorder slices a `sim advance` by what the board will walk: a spelling the
+    # firmware takes and the host misread would record the wrong span (issue 16's units).
+    from pump.errors import PumpError
+    from pump.units import parse_duration_ms
+    units = ("ms", "s", "m", "min", "mins", "h", "hr", "hrs", "hour", "hours", "d", "day",
+             "days", "H", "Hr", "D", "MIN")
+    texts = ["%s%s" % (n, u) for n in ("1", "2", "30", "1.5", "0.25") for u in units]
+    texts += ["4h30m", "1h30min", "1d12h", "1d1h1m1s1ms", "30m4h", "1h1h", "1.5h30m"]
+    for text in texts:
+        try:
+            fw = parse_duration_ms(text)
+        except PumpError:
+            fw = None
+        assert record.duration_ms(text) == (fw or None), text
