@@ -1,5 +1,5 @@
 """The whole firmware's heap on MicroPython's unix port, printed (never asserted): the
-smallest `-X heapsize` in which the firmware as deployed (.mpy, mpy-cross -O0, as
+smallest `-X heapsize` in which the firmware as deployed (.mpy, mpy-cross -O3, as
 pumpctl deploy builds it) boots and answers a whole clinician session, every reply as
 expected and no `! error` line. The session and the scripted port are
 tests/host/test_lazy_modules.py's: every reader, programming, a prime, delivery, boluses,
@@ -68,9 +68,9 @@ def smallest_heap_kib(micropython=None):
 
 def main():
     kib = smallest_heap_kib()
-    print("smallest MicroPython heap for the whole firmware (.mpy -O0) to boot and answer a "
-          "clinician session: %s KiB (unix port, 64-bit objects)"
-          % ("over 1024" if kib is None else kib))
+    print("smallest MicroPython heap for the whole firmware (.mpy -O%d, as deployed) to "
+          "boot and answer a clinician session: %s KiB (unix port, 64-bit objects)"
+          % (deploy.DEFAULT_OPT, "over 1024" if kib is None else kib))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The heap on the real target (issue 13's floors): MicroPython's RP2040 build, the
-firmware as deployed (.mpy, mpy-cross -O0), in steady delivery and after a collection,
+firmware as deployed (.mpy, mpy-cross -O3), in steady delivery and after a collection,
 has at least 96 KB free and a free block of at least 32 KB; and the modules only some
 commands need (app/lazy.py) are loaded neither by boot nor by the loop, on the
 board itself.
