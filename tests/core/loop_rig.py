@@ -31,6 +31,14 @@ class LoopRig:
         self.ctl.service(now)
         return list(self.out)
 
+    def typed(self, text):
+        """The bytes of a line; False if the loop ended on it (the REPL)."""
+        now = self.board.clock.now_ms()
+        going = True
+        for b in text.encode() + b"\r\n":
+            going = self.ctl.byte(b, now) and going
+        return going
+
     def ok(self, text):
         reply = self.send(text)
         finals = [r for r in reply if r.startswith("OK") or r.startswith("ERR ")]

@@ -96,36 +96,27 @@ def test_ctrl_c_never_drops_to_the_repl():
         assert r.ctl.byte(b, r.board.clock.now_ms()) is True
 
 
-def _typed(r, text):
-    """The bytes of a line; False if the loop ended on it (the REPL)."""
-    now = r.board.clock.now_ms()
-    going = True
-    for b in text.encode() + b"\r\n":
-        going = r.ctl.byte(b, now) and going
-    return going
-
-
 def test_the_repl_is_a_clinicians_confirmed_request_while_nothing_may_move():
     r = Rig()
     r.running()
     r.ok("logout")
-    assert _typed(r, "repl confirm") and r.out[-1].startswith("ERR 74 ")
+    assert r.typed("repl confirm") and r.out[-1].startswith("ERR 74 ")
     r.ok("login 2468")
-    assert _typed(r, "repl confirm") and r.out[-1].startswith("ERR 50 ")  # running
+    assert r.typed("repl confirm") and r.out[-1].startswith("ERR 50 ")  # running
     r.ok("stop")
-    assert _typed(r, "repl")
+    assert r.typed("repl")
     assert r.out[-1] == "OK confirm=required"
-    assert not _typed(r, "repl confirm")
+    assert not r.typed("repl confirm")
     assert r.out[-2:] == ["OK repl=1", "! repl by=clinician"]
 
 
 def test_a_fresh_board_lets_a_deploy_reach_its_repl_without_a_pin():
     r = Rig()  # no PIN, nothing programmed: nothing to protect
-    assert not _typed(r, "repl confirm")
+    assert not r.typed("repl confirm")
     assert r.out[-1] == "! repl by=fresh"
     r = Rig()
     r.ok("pin 2468")  # a PIN set: a clinician's from now on
-    assert _typed(r, "repl confirm") and r.out[-1].startswith("ERR 74 ")
+    assert r.typed("repl confirm") and r.out[-1].startswith("ERR 74 ")
 
 
 def test_the_watchdog_is_fed_only_once_armed_and_only_while_the_checks_hold():

@@ -29,15 +29,6 @@ def _final(reply):
     return [x for x in reply if x.startswith("OK") or x.startswith("ERR ")][-1]
 
 
-def _typed(r, text):
-    """The bytes of a line; False if the loop ended on it (the REPL)."""
-    now = r.board.clock.now_ms()
-    going = True
-    for b in text.encode() + b"\r\n":
-        going = r.ctl.byte(b, now) and going
-    return going
-
-
 def _running(r):
     for line in ("pin " + PIN, "login " + PIN, "time 2026-01-01T07:00:00",
                  "drug hydromorphone 1000ug/mL", "basal 00:00=700ug/d",
@@ -57,7 +48,7 @@ def test_without_the_jumper_a_lost_pin_stays_lost_and_the_repl_needs_a_login():
     r = LoopRig(SimFlash(flash.files), r.board.world)
     assert _final(r.send("pin 1357")).startswith("ERR 84 ")
     assert "pin=lost" in _final(r.send("whoami")) and "service_s=0" in r.out[-1]
-    assert _typed(r, "repl confirm") and r.out[-1].startswith("ERR 74 ")
+    assert r.typed("repl confirm") and r.out[-1].startswith("ERR 74 ")
 
 
 def test_the_jumper_at_boot_replaces_a_lost_pin_without_a_login_and_logs_it():
@@ -101,11 +92,11 @@ def test_the_jumper_opens_the_repl_without_a_login_only_while_nothing_moves():
     world.service_jumper = True
     r = LoopRig(SimFlash(flash.files), world)
     if r.ctl.pump.sm.state == "running":  # the restart policy may resume a basal
-        assert _typed(r, "repl confirm") and r.out[-1].startswith("ERR 50 ")
+        assert r.typed("repl confirm") and r.out[-1].startswith("ERR 50 ")
         r.ok("login " + PIN)
         r.ok("stop")
         r.ok("logout")
-    assert not _typed(r, "repl confirm")
+    assert not r.typed("repl confirm")
     assert r.out[-2:] == ["OK repl=1", "! repl by=service"]
 
 
@@ -118,7 +109,7 @@ def test_the_jumpers_access_ends_15_minutes_after_the_boot_that_found_it():
     r = LoopRig(SimFlash(flash.files), world)
     r.ok("sim advance %ds" % (SERVICE_MS // 1000))
     assert _final(r.send("pin 1357")).startswith("ERR 76 ")  # a PIN is set: a clinician's
-    assert _typed(r, "repl confirm") and r.out[-1].startswith("ERR 74 ")
+    assert r.typed("repl confirm") and r.out[-1].startswith("ERR 74 ")
     assert "service_s=0" in _final(r.send("whoami"))
 
 
