@@ -272,7 +272,7 @@ class Device:
         """The draft of a pump with no prescription (after a decommission)."""
         return Draft(self.rig)
 
-    def decommission(self):
+    def declare_line_detached(self):
         """A clinician's declaration that the line is detached (after a lost state)."""
         self.line_unknown = False
         self.changed = True

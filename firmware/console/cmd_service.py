@@ -59,7 +59,7 @@ def do_decommission(dev, out, args, now):
     if was or not programmed:
         # After a lost state, the declaration alone: the prescription programmed since
         # stays (a second `decommission confirm` clears it, as below).
-        dev.decommission()
+        dev.declare_line_detached()
     else:
         if pump.sm.state != STOPPED:
             raise PumpError(E_INVALID_EVENT, "decommission", pump.sm.state)  # stop first

@@ -194,3 +194,11 @@ def running(fill="40mL", t=0):
     b.login()
     b.ok("start")
     return b
+
+
+def flip_a_byte_in_both(flash, stem):
+    """Damage both A/B records of `stem` on a SimFlash (a byte flipped mid-record)."""
+    for name in (stem + ".a", stem + ".b"):
+        data = bytearray(flash.files[name])
+        data[len(data) // 2] ^= 0xFF
+        flash.files[name] = bytes(data)

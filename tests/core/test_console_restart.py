@@ -2,7 +2,7 @@
 `alarms`, `bolus`, `login`, `log` and `basal` see after the board comes back. The
 monotonic clock starts again at 0 after each reset, as on a Pico. Runs under pytest and
 MicroPython."""
-from console_fakes import Board, CASE1_LINES, PIN, kv, events
+from console_fakes import Board, CASE1_LINES, PIN, kv, events, flip_a_byte_in_both
 from pump.errors import (E_BAD_PIN, E_CRITICAL, E_LINE_UNKNOWN, E_LOCKOUT, E_LOGIN_LOCKED,
                          E_NO_PIN,
                          E_PIN_LOST, E_PIN_SET)
@@ -190,19 +190,12 @@ def test_the_end_of_a_line_whose_start_the_ring_overwrote_is_marked_not_misread(
     assert len(lines) == 3
 
 
-def _flip_a_byte_in_both(flash, stem):
-    for name in (stem + ".a", stem + ".b"):
-        data = bytearray(flash.files[name])
-        data[len(data) // 2] ^= 0xFF
-        flash.files[name] = bytes(data)
-
-
 def test_damaged_therapy_state_never_unsets_the_pin():
     # The PIN lived in the snapshot: a byte flipped in both state records, a power cycle,
     # and anyone could `pin 1111` and log in as a clinician.
     flash = SimFlash()
     running(flash)
-    _flip_a_byte_in_both(flash, "state")
+    flip_a_byte_in_both(flash, "state")
     b = reboot(flash)
     assert "memory" in kv(b.ok("status"))["alarms"].split(",")
     b.err("pin 1111", E_PIN_SET)
@@ -214,7 +207,7 @@ def test_damaged_pin_records_refuse_a_new_pin_from_the_console():
     flash = SimFlash()
     b = board(flash)
     b.ok("pin " + PIN)
-    _flip_a_byte_in_both(flash, "pin")
+    flip_a_byte_in_both(flash, "pin")
     b = reboot(flash)
     b.err("pin 1111", E_PIN_LOST)
     b.err("login " + PIN, E_NO_PIN)
@@ -265,7 +258,7 @@ def test_a_lost_programmed_state_refuses_prime_and_calibration_until_decommissio
     # patient, and `calibrate run` pushed 449 uL into it in 10 minutes.
     flash = SimFlash()
     running(flash)
-    _flip_a_byte_in_both(flash, "state")
+    flip_a_byte_in_both(flash, "state")
     b, flash = _again(flash)
     b.login()
     for line in CASE1_LINES:
@@ -297,7 +290,7 @@ def test_a_board_that_never_delivered_needs_no_decommission():
     flash = SimFlash()
     b = board(flash)
     b.ok("pin " + PIN)
-    _flip_a_byte_in_both(flash, "state")
+    flip_a_byte_in_both(flash, "state")
     b = reboot(flash)
     b.login()
     assert kv(b.ok("decommission")) == {"line_unknown": "0"}
@@ -314,7 +307,7 @@ def test_a_lost_state_rebuilds_the_step_guards_counts_from_the_lease():
     now = b.clock.now_ms()
     had_hour, had_day = b.guard.hour.total(now), b.guard.day.total(now)
     assert had_day > 100
-    _flip_a_byte_in_both(flash, "state")
+    flip_a_byte_in_both(flash, "state")
     b, flash = _again(flash)
     now = b.clock.now_ms()
     hour, day = b.guard.hour.total(now), b.guard.day.total(now)
@@ -322,7 +315,7 @@ def test_a_lost_state_rebuilds_the_step_guards_counts_from_the_lease():
     assert had_hour <= hour <= had_hour + 2 and had_day <= day <= had_day + 2, (
         (had_hour, had_day), (hour, day))
     # The rebased lease holds them too: a second loss does not forget them.
-    _flip_a_byte_in_both(flash, "state")
+    flip_a_byte_in_both(flash, "state")
     b, flash = _again(flash)
     now = b.clock.now_ms()
     assert b.guard.day.total(now) >= had_day

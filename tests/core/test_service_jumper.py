@@ -3,6 +3,7 @@ replaces a forgotten or lost PIN and opens the REPL without a login, for 15 minu
 that boot. Without it, neither happens: a patient with the cable, the plug and the button
 has no way in. Runs under pytest and MicroPython."""
 from app.device import SERVICE_MS
+from console_fakes import flip_a_byte_in_both
 from hal.sim.board import SimBoard
 from loop_rig import LoopRig
 from rigs import shipped
@@ -16,13 +17,6 @@ def _world(jumper):
     world = SimBoard(config, rig, ".").world
     world.service_jumper = jumper
     return world
-
-
-def _flip_both(flash, stem):
-    for name in (stem + ".a", stem + ".b"):
-        data = bytearray(flash.files[name])
-        data[len(data) // 2] ^= 0xFF
-        flash.files[name] = bytes(data)
 
 
 def _final(reply):
@@ -44,7 +38,7 @@ def test_without_the_jumper_a_lost_pin_stays_lost_and_the_repl_needs_a_login():
     flash = SimFlash()
     r = LoopRig(flash, _world(False))
     _running(r)
-    _flip_both(flash, "pin")
+    flip_a_byte_in_both(flash, "pin")
     r = LoopRig(SimFlash(flash.files), r.board.world)
     assert _final(r.send("pin 1357")).startswith("ERR 84 ")
     assert "pin=lost" in _final(r.send("whoami")) and "service_s=0" in r.out[-1]
@@ -55,7 +49,7 @@ def test_the_jumper_at_boot_replaces_a_lost_pin_without_a_login_and_logs_it():
     flash = SimFlash()
     r = LoopRig(flash, _world(False))
     _running(r)
-    _flip_both(flash, "pin")
+    flip_a_byte_in_both(flash, "pin")
     world = r.board.world
     world.service_jumper = True  # someone with the board in hand, before power-up
     r = LoopRig(SimFlash(flash.files), world)
