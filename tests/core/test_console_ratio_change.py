@@ -34,16 +34,19 @@ RICHEST = {"morphine": 10_000_000, "clonidine": 1_000_000}  # ng/mL, either fill
 
 class TipBoard(Board):
     """A board that keeps, after each pass that moved something, what has left the
-    catheter tip per drug so far (ng, rounded down). Fixed arrays made before the board:
-    a pass at most a minute on the sim's jumps, so a few days fit, and a MicroPython heap
-    of 512 KB, fragmented by the board, has no room for a list of them to grow."""
+    catheter tip per drug so far (ng, rounded down). Fixed arrays: a pass at most a minute
+    on the sim's jumps, so a few days fit. They are made once, when the module loads, and
+    every board reuses them: a MicroPython heap of 512 KB, fragmented by the boards of the
+    tests before, may have no 24 KB block left for a new one."""
 
     SIZE = 6000
+    TIMES = array("i", bytes(4 * 6000))
+    TIP = {name: array("i", bytes(4 * 6000)) for name in ("morphine", "clonidine")}
 
     def __init__(self):
-        self.times = array("i", bytes(4 * self.SIZE))
-        self.tip = {name: array("i", bytes(4 * self.SIZE)) for name in RICHEST}
-        self.n = 0
+        self.times = self.TIMES
+        self.tip = self.TIP
+        self.n = 0  # entries past n are stale, from an earlier board; never read
         Board.__init__(self)
 
     def one_pass(self):
