@@ -1,7 +1,7 @@
 """Delivery on the real target, watched at its pins: every STEP rising edge is a step the
 firmware reports, to the step, at the rig's rate and pulse width; EN is active only
 while the pump moves; an occlusion switch closing mid-prime disables the driver within
-one motor batch, and the trapped volume is then drawn back with DIR reversed, edge for
+a ms (a hard IRQ), and the trapped volume is then drawn back with DIR reversed, edge for
 edge as the firmware reports it; a power cut mid-delivery comes back from the board's own LittleFS with
 what the unix-port tests promise (no step lost or repeated beyond one, `restart`)."""
 import json
@@ -77,11 +77,11 @@ def test_prime_occlusion_and_a_power_cut_at_the_pins(tmp_path):
         assert back_at, dir_log[-4:]
         forward_after = [t for t in rises if fired < t < back_at[0]]
         backward = [t for t in rises if t > back_at[0]]
-        # A batch polls its fault lines every ms and debounces them for 2 ms: at 2 kHz
-        # a few steps leave after the switch closes, then EN goes off.
-        assert len(forward_after) <= 3 * MAX_STEP_HZ // 1000 + 2
-        off_at = [t for t, level in en_log(emu) if level == 1 - on and t > fired][0]
-        assert 0 <= off_at - fired <= 100 * NS_PER_MS, (fired, en_log(emu)[-4:])
+        # A hard IRQ on the switch's edge freezes the PIO and drives EN off within the
+        # ms (the debounce then decides it is the fault): at most a step rises meanwhile.
+        assert len(forward_after) <= 1, len(forward_after)
+        off_at = [t for t, level in en_log(emu) if level == 1 - on and t >= fired][0]
+        assert 0 <= off_at - fired <= NS_PER_MS, (fired, en_log(emu)[-4:])
         # Every backward edge is a step the firmware reports drawn back, with DIR reversed
         # from before the first until after the last, then forward again and EN off.
         assert len(backward) == relief_steps > 0

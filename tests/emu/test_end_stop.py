@@ -1,5 +1,5 @@
 """An end stop driven mid-prime on the real target, watched at the pins: the driver is
-disabled within a few ms of the switch, the `end_stop` alarm is said, EN stays off
+disabled within a ms of the switch (a hard IRQ, not the polled debounce), the `end_stop` alarm is said, EN stays off
 after it, and every STEP edge is a step the firmware reports. On the way, a Ctrl-C sent
 down the USB console while the motor runs: on rp2 an enabled Ctrl-C would be a
 KeyboardInterrupt in the middle of a step batch; the firmware has it disabled
@@ -11,11 +11,11 @@ from emu_console import ok, program, wait_event
 from emu_rig import NS_PER_MS, en_log, fast_rig, status, wait_emulated, wait_rises
 
 MAX_STEP_HZ = 2000  # the 1 mL rig's driver ceiling
-# The motor polls its fault lines about every ms (sleep_ms(1) plus the poll's own time on
-# the M0+, in whole ms of ticks_ms) and wants 2 ms of a steady level (hal/pico/motor.py
-# FAULT_SETTLE_MS). Measured here: EN off 3.4 to 4.3 ms after the switch closed, 6 to 8
-# steps after it at 2 kHz.
-OFF_WITHIN_MS = 6
+# A hard IRQ on the switch's edge freezes the PIO and drives EN off (hal/pico/motor.py),
+# whatever the Python loop is doing. Measured here: EN off 68 to 173 us after the switch
+# closed, no STEP edge after it. When the loop polled instead (2 ms of settling, then
+# whatever delayed the poll: a garbage collection, a console pass) it was 3.4 to 9.5 ms.
+OFF_WITHIN_MS = 1
 
 
 def test_an_end_stop_mid_prime_disables_the_driver_and_ctrl_c_does_not(tmp_path):
@@ -52,7 +52,7 @@ def test_an_end_stop_mid_prime_disables_the_driver_and_ctrl_c_does_not(tmp_path)
         assert off_at[0] - fired_ns <= OFF_WITHIN_MS * NS_PER_MS, (fired_ns, log[-4:])
         rises = emu.rises()
         after = [t for t in rises if t > fired_ns]
-        assert len(after) <= OFF_WITHIN_MS * MAX_STEP_HZ // 1000, len(after)
+        assert len(after) <= 1, len(after)  # one may rise inside the IRQ's latency
         assert all(t < off_at[0] for t in after)  # none once EN is off
         # Stopped short: edges = steps, to the step, and fewer than were asked for.
         fields, data = status(c)

@@ -26,7 +26,10 @@ class Ticks:
         return ((a_ - b_ + TICKS_PERIOD // 2) % TICKS_PERIOD) - TICKS_PERIOD // 2
 
     def sleep_ms(self, ms):
-        self.t += ms
+        for _ in range(ms):  # ms by ms, so a pin's IRQ comes at the ms of its edge
+            self.t += 1
+            if Pin.ticks is self:
+                Pin.deliver_edges(self.t)
 
 
 def fake_clock(start=TICKS_PERIOD - 500):
@@ -36,7 +39,11 @@ def fake_clock(start=TICKS_PERIOD - 500):
 
 
 class Pin:
+    """Inputs are functions of the fake time; an armed IRQ fires, in the middle of
+    whatever sleeps, at the first ms its pin's level has made an edge it triggers on
+    (as rp2's: IRQ_FALLING 4, IRQ_RISING 8)."""
     IN, OUT, PULL_UP, PULL_DOWN = 0, 1, 1, 2
+    IRQ_FALLING, IRQ_RISING = 4, 8
     made = {}  # GPIO -> the last Pin built on it
     inputs = {}  # GPIO -> function of the fake time giving the electrical level
     ticks = None
@@ -47,7 +54,23 @@ class Pin:
             raise OSError("fake: GPIO%d broken" % gpio)
         self.gpio, self.mode, self.pull = gpio, mode, pull
         self.writes = [] if value is None else [value]
+        self.handler, self.trigger, self.hard = None, 0, False
         Pin.made[gpio] = self
+
+    def irq(self, handler=None, trigger=IRQ_FALLING | IRQ_RISING, hard=False):
+        self.handler, self.trigger, self.hard = handler, trigger, hard
+        self._was = self.value()
+
+    @classmethod
+    def deliver_edges(cls, t):
+        for pin in list(cls.made.values()):
+            if pin.handler is None:
+                continue
+            level = pin.value()
+            edge = 0 if level == pin._was else (Pin.IRQ_RISING if level else Pin.IRQ_FALLING)
+            pin._was = level
+            if edge & pin.trigger:
+                pin.handler(pin)
 
     def value(self, v=None):
         if v is None:
@@ -130,6 +153,7 @@ class StateMachine:
         self.running = None  # (steps, half period, start ms)
         self.isr = 0
         self.is_active = False
+        self.frozen_at = None  # a disabled state machine's time stands still
         self.emitted = 0
         self.ticks = Pin.ticks
         StateMachine.last = self
@@ -143,8 +167,11 @@ class StateMachine:
             return 0
         return min(steps, (now - t0) * 1000 // self._period_us(half) + 1)
 
+    def _now(self):
+        return self.ticks.t if self.frozen_at is None else self.frozen_at
+
     def _advance(self):
-        now = self.ticks.t
+        now = self._now()
         if self.running is not None and self.is_active and not StateMachine.freeze:
             steps, half, t0 = self.running
             if now * 1000 >= t0 * 1000 + steps * self._period_us(half):
@@ -158,6 +185,13 @@ class StateMachine:
     def active(self, v):
         if not v:
             self._advance()
+            if self.frozen_at is None:
+                self.frozen_at = self.ticks.t
+        elif self.frozen_at is not None:
+            if self.running is not None:  # it goes on where it stood
+                steps, half, t0 = self.running
+                self.running = (steps, half, t0 + self.ticks.t - self.frozen_at)
+            self.frozen_at = None
         self.is_active = bool(v)
 
     def put(self, w):
@@ -179,14 +213,14 @@ class StateMachine:
             if self.running is None:
                 self.isr = 0
             else:
-                started = self._started(self.ticks.t)
-                self.emitted += started
-                self.isr = self.running[0] - started
+                self.isr = self.running[0] - self._started(self._now())
         elif op == PUSH:
             self.rx.append(self.isr)
 
     def init(self, prog, freq=-1, *, sideset_base=None):
         _check_layout(prog)
+        if self.running is not None:  # the pulses the dropped move had started left
+            self.emitted += self._started(self._now())
         self.tx.clear()
         self.rx.clear()
         self.running = None
@@ -226,7 +260,7 @@ def stub_names(module_file):
 def public_members(cls):
     return {n for n in vars(cls) if not n.startswith("_") and n not in (
         "made", "inputs", "ticks", "fail_on", "reading", "started", "chip", "opened",
-        "last", "freeze", "emitted")}
+        "last", "freeze", "emitted", "deliver_edges")}
 
 
 def test_the_fake_machine_uses_only_names_the_real_machine_has():

@@ -8,6 +8,13 @@ Hazards first:
   their settling time first, and an input not yet seen inactive counts as active.
 - A move never outlasts its planned time plus a margin: a PIO that does not finish is
   stopped and reported as a stall, so move() cannot block forever.
+- A fault line stops the motor at its edge, not after its debounce: while EN is active,
+  each line the move stops on has a hard IRQ on its edge into the active level that
+  freezes the PIO and drives EN inactive before anything else, in microseconds, whatever
+  the Python code is doing (a garbage collection, a console line, a flash write). The
+  move then waits for the line's settling time: held, it is the fault; gone again (a
+  glitch), the move resumes with the steps not yet issued (a pulse cut short counts as
+  issued, so a glitch can give one step less, never one more).
 - The steps returned are the PIO's own count (StepPio.pulses, exact after a stop), never
   an estimate from time.
 - Ctrl-C is disabled (kbd_intr(-1)) before EN goes active: an interrupt must not drop
@@ -37,9 +44,18 @@ class FaultLine:
         self.name = name
         self._pin = pin
         self._in = Debounced(active_level, settle_ms)
+        self._edge = pin.IRQ_RISING if active_level else pin.IRQ_FALLING
 
     def active(self, now_ms):
         return self._in.sample(self._pin.value(), now_ms)
+
+    def watch(self, handler):
+        """A hard IRQ calls handler(pin) on each edge into the active level; None stops
+        it. Hard: it runs even during a garbage collection, so it may not allocate."""
+        if handler is None:
+            self._pin.irq(None)
+        else:
+            self._pin.irq(handler, self._edge, hard=True)
 
 
 class Motor:
@@ -67,6 +83,9 @@ class Motor:
             self._kbd = kbd_intr
             self._on_wait = on_wait
             self._fault = None
+            self._trips = 0  # edges the IRQ has stopped the motor on (only it writes)
+            self._seen = 0  # of them, those a move has dealt with
+            self._trip_cb = self._trip  # bound once: the IRQ may not allocate
         except BaseException:
             en.value(self._off)
             raise
@@ -75,11 +94,33 @@ class Motor:
         if on:
             if self._kbd is not None:
                 self._kbd(-1)  # no Ctrl-C while the motor may move
+            self._seen = self._trips
+            self._watch(self._lines)
             self._en.value(self._on)
             self.enabled = True
         else:
             self._en.value(self._off)
             self.enabled = False
+            self._watch(())
+
+    def _watch(self, lines):
+        """Hard IRQs on these lines, none on the others."""
+        for line in self._lines + self._back_lines:
+            line.watch(self._trip_cb if line in lines else None)
+
+    def _trip(self, _pin):
+        """Hard IRQ (no allocation): the PIO frozen, EN off, then the flag for _run. The
+        PIO first: EN first would leave the microseconds until the freeze for a STEP
+        edge the disabled driver ignores but the PIO counts (a step reported, not made)."""
+        self._pio.freeze()
+        self._en.value(self._off)
+        self._trips += 1
+
+    def _untrip(self):
+        """After a trip that did not hold: the PIO's cut move counted, EN on again. (An
+        edge in between freezes the PIO again, so no step leaves; the next wait sees it.)"""
+        self._pio.stop()
+        self._en.value(self._on)
 
     def fault(self):
         f = self._fault
@@ -113,11 +154,13 @@ class Motor:
         if not self.enabled:
             return self._fail("stall", 0)
         try:
+            self._watch(self._back_lines)
             self._dir.value(1 - self._forward)
             self._clock.sleep_ms(DIR_SETUP_MS)
             return self._run(n, self._back_lines)
         finally:
             self._dir.value(self._forward)
+            self._watch(self._lines if self.enabled else ())
 
     def _run(self, n, lines):
         if type(n) is not int or n < 0:
@@ -136,19 +179,37 @@ class Motor:
             fault = self._check(now, lines)
         if fault is not None:
             return self._fail(fault, 0)
-        before = self._pio.pulses
+        if self._trips != self._seen:  # tripped between moves; the line is quiet now
+            self._seen = self._trips
+            self._untrip()
+        pio = self._pio
+        before = pio.pulses
         try:
-            self._pio.move(n, self._half)
+            pio.move(n, self._half)
             deadline = now + n * 2 * self._half * 1000 // self._freq + 1 + _MARGIN_MS
-            while self._pio.poll():
+            paused = last = None  # while a trip holds the move: since when, last edge
+            while paused is not None or pio.poll():
                 clock.sleep_ms(1)
                 now = clock.now_ms()
                 fault = self._check(now, lines)
                 if fault is None and now > deadline:
                     fault = "stall"  # the PIO never finished: treat it as a stalled motor
                 if fault is not None:
-                    self._pio.stop()
-                    return self._fail(fault, self._pio.pulses - before)
+                    pio.stop()
+                    return self._fail(fault, pio.pulses - before)
+                if self._trips != self._seen:  # an edge stopped it: wait for the settling
+                    self._seen = self._trips
+                    last = now
+                    if paused is None:
+                        paused = now
+                elif paused is not None and now - last > FAULT_SETTLE_MS:
+                    # The line did not hold (a glitch): on with the steps not yet issued.
+                    deadline += now - paused
+                    paused = None
+                    self._untrip()
+                    left = n - (pio.pulses - before)
+                    if left > 0:
+                        pio.move(left, self._half)
                 if self._on_wait is not None:
                     self._on_wait(now)
         except BaseException:

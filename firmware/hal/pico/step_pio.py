@@ -212,6 +212,13 @@ class StepPio:
                 self._queued -= 1
         return self._queued != 0
 
+    def freeze(self):
+        """From a hard IRQ (allocates nothing): the state machine stopped where it is,
+        STEP driven low. X is kept; stop() then counts the pulses and starts afresh."""
+        sm = self._sm
+        sm.active(0)
+        sm.exec(_READ_X)
+
     def stop(self):
         """Halt now: STEP forced low, queued moves dropped, then idle at the pull again.
         Returns the pulses the interrupted move had started (also added to `pulses`)."""
