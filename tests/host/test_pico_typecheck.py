@@ -70,11 +70,13 @@ def test_the_check_catches_a_misused_board_api(tmp_path):
     firmware = tmp_path / "firmware"
     shutil.copytree(REPO / "firmware", firmware,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    board = firmware / "hal" / "pico" / "board.py"
-    text = board.read_text()
-    bad = text.replace("Pin.PULL_UP", "Pin.PULLUP", 1).replace("WDT(timeout=", "WDT(ms=")
-    assert bad != text
-    board.write_text(bad)
+    for name, wrong in (("parts.py", ("Pin.PULL_UP", "Pin.PULLUP")),
+                        ("board.py", ("WDT(timeout=", "WDT(ms="))):
+        path = firmware / "hal" / "pico" / name
+        text = path.read_text()
+        bad = text.replace(*wrong, 1)
+        assert bad != text
+        path.write_text(bad)
     proc = run_mypy(tmp_path, firmware)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert '"type[Pin]" has no attribute "PULLUP"' in proc.stdout

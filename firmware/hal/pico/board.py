@@ -18,20 +18,10 @@ from micropython import const
 
 from hal.debounce import HoldButton
 from hal.indicators import Patterns
-from hal.pico.motor import FaultLine, Motor
-from hal.pico.step_pio import StepPio
 
-SM_ID = const(0)  # PIO0, state machine 0
-SM_FREQ_HZ = const(1_000_000)  # 1 us per cycle: 125 MHz / 125 and 150 MHz / 150 exactly
 ADC_VREF_MV = const(3300)
 ADC_FULL = const(65535)
 WATCHDOG_MS = const(5000)  # under the RP2040's 8388 ms ceiling
-# The service jumper (pins.service to GND) must read low this long from boot, sampled
-# every ms: a floating or bouncing wire is not the act.
-SERVICE_HOLD_MS = const(50)
-UART_BAUD = const(115200)  # the TMC2209 detects 9600..500k by itself
-UART_TIMEOUT_MS = const(20)  # a reply starts within ~1 ms; 20 ms means no chip
-DIAG_ACTIVE = const(1)  # the chip's: DIAG is push-pull, high on a stall or driver error
 # Our own restart, told apart from a stuck loop. rp2's machine.reset() is a watchdog
 # reboot (pico-sdk watchdog_reboot sets WATCHDOG CTRL.TRIGGER) and its reset_cause() is
 # WDT_RESET for any watchdog REASON bit, so without this mark the reboot after
@@ -49,14 +39,6 @@ def kbd_intr(chr_):
     import micropython
 
     micropython.kbd_intr(chr_)
-
-
-def _held_low(pin, clock):
-    for _ in range(SERVICE_HOLD_MS):
-        if pin.value():
-            return False
-        clock.sleep_ms(1)
-    return True
 
 
 class Button:
@@ -124,6 +106,7 @@ class PicoBoard:
     """The parts, as attributes named in hal/__init__.py, built from a BoardConfig."""
 
     flash_dir = "/"
+    _service = False  # the service jumper held through the boot: hal/pico/parts.py reads it
 
     def reset(self):
         """Restart the board now (after a command changed the rig)."""
@@ -156,56 +139,10 @@ class PicoBoard:
         off = 1 - config.active_levels.en
         en = Pin(config.pins.en, Pin.OUT, value=off)  # first: the driver disabled
         try:
-            self._build(config, en, clock, watchdog_ms)
+            # Needed once: imported here, and app/startup.py drops it again (app/lazy.py).
+            from hal.pico.parts import build
+
+            build(self, config, en, clock, watchdog_ms)
         except BaseException:
             en.value(off)
             raise
-
-    def _build(self, config, en, clock, watchdog_ms):
-        from machine import ADC, UART, Pin
-
-        pins, levels = config.pins, config.active_levels
-        dir_pin = Pin(pins.dir, Pin.OUT, value=levels.dir_forward)
-        if clock is None:
-            from hal.pico.clock import Clock
-
-            clock = Clock()
-        self.clock = clock
-        # Read before the watchdog is armed, once: a jumper put in later means nothing
-        # until the next power-up, by someone with the board in hand.
-        self._service = pins.service is not None and _held_low(
-            Pin(pins.service, Pin.IN, Pin.PULL_UP), clock)
-        lines = [FaultLine("end_stop", Pin(pins.end_stop_max, Pin.IN, Pin.PULL_UP),
-                           levels.end_stop)]
-        if config.driver == "tmc2209":
-            # Needed once, to set the chip up: imported here, and app/boot.py drops them
-            # again (app/lazy.py), so an A4988 rig never loads them at all.
-            from hal.board_config import uart_id
-            from hal.tmc2209 import Tmc2209
-
-            uart = UART(uart_id(config), baudrate=UART_BAUD, tx=Pin(pins.uart_tx),
-                        rx=Pin(pins.uart_rx), timeout=UART_TIMEOUT_MS,
-                        timeout_char=UART_TIMEOUT_MS)
-            tmc = config.tmc2209
-            Tmc2209(uart, tmc.node).configure(config.microsteps, tmc.irun, tmc.ihold,
-                                              tmc.sgthrs)
-            lines.append(FaultLine("stall", Pin(pins.diag, Pin.IN, Pin.PULL_UP),
-                                   DIAG_ACTIVE))
-        else:
-            lines.append(FaultLine("occlusion", Pin(pins.occlusion, Pin.IN, Pin.PULL_UP),
-                                   levels.occlusion))
-        # Stops a retract (an occlusion's relief) at the empty side; no forward move
-        # stops on it.
-        self.end_stop_min = FaultLine("end_stop_min",
-                                      Pin(pins.end_stop_min, Pin.IN, Pin.PULL_UP),
-                                      levels.end_stop)
-        self.button = Button(Pin(pins.bolus_button, Pin.IN, Pin.PULL_UP), levels.button,
-                             config.button_hold_ms)
-        pio = StepPio(SM_ID, pins.step, SM_FREQ_HZ, config.max_step_hz)
-        self.motor = Motor(en, levels.en, dir_pin, levels.dir_forward, pio, SM_FREQ_HZ,
-                           clock, lines, kbd_intr=kbd_intr, on_wait=self.button.sample,
-                           back_lines=(self.end_stop_min,))
-        self.indicators = Indicators(Pin(pins.buzzer, Pin.OUT, value=0),
-                                     Pin(pins.led, Pin.OUT, value=0))
-        self.battery = Battery(ADC(Pin(pins.battery_adc)), config.battery_divider_x1000)
-        self.watchdog = Watchdog(watchdog_ms)
