@@ -50,8 +50,8 @@ def test_forecast_with_every_bolus_is_earlier_and_an_eager_patient_meets_it():
         except PumpError:
             pump.advance(press + MIN_MS)  # refused by a window: try a minute later
     sounded = pump.alarms.state["low_reservoir"][0] - t0
-    # The forecast counts each bolus as given at once; the pump gives it over minutes.
-    assert earliest <= sounded < earliest + 10 * MIN_MS, (earliest, sounded)
+    # Each bolus runs at the rig's bolus speed in the forecast as in the pump: to the ms.
+    assert sounded == earliest, (earliest, sounded)
 
 
 def test_no_forecast_while_not_delivering():
