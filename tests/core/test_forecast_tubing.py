@@ -77,6 +77,19 @@ def test_two_refills_leave_two_boundaries_in_the_line_and_the_forecast_meets_bot
     _sounds_exactly_at(pump, empty - low, "empty")
 
 
+def test_the_steps_after_a_new_mix_do_not_depend_on_how_time_is_walked():
+    # Before the first step after the refill the line held one fluid, and the pump saw no
+    # boundary ahead: two days walked at once ran past it at the old mix's step dose.
+    at_once = _refilled(2000, 1000)
+    hourly = _refilled(2000, 1000)
+    t0 = at_once.t
+    at_once.advance(t0 + 2 * DAY_MS)
+    for h in range(1, 49):
+        hourly.advance(t0 + h * HOUR_MS)
+    assert at_once.steps_issued == hourly.steps_issued
+    assert at_once.integ.acc == hourly.integ.acc
+
+
 def _eager_patient(pump, name):
     """A patient who presses at every moment the pump allows (lockout, 24 h count, no bolus
     running) until the alarm `name` sounds; refusals other than an emptying reservoir
@@ -115,7 +128,7 @@ def test_a_bolus_that_meets_the_weaker_mix_slows_and_both_forecasts_follow_it():
     # left reaches the new one within its first half minute, and slows to the rig's bolus
     # speed (a dose rate at 1 mg/mL is twice the volume): both forecasts must say so.
     pump = _refilled(2000, 1000, CASE1_FLAT, fill_nl=3 * ML)
-    while pump.tubing.vu_until_change() > 5_000 * pump.rig.step_den:
+    while pump.tubing.vu_until_change(pump.reservoir.concs) > 5_000 * pump.rig.step_den:
         pump.advance(pump.t + 60_000)
     pump.request_bolus(pump.t)
     rate = pump.bolus_rate
@@ -127,7 +140,7 @@ def test_a_bolus_that_meets_the_weaker_mix_slows_and_both_forecasts_follow_it():
     assert _eager_patient(pump, "low_reservoir") - t0 == low < basal
     assert _eager_patient(pump, "empty") - t0 == empty
     again = _refilled(2000, 1000, CASE1_FLAT, fill_nl=3 * ML)
-    while again.tubing.vu_until_change() > 5_000 * again.rig.step_den:
+    while again.tubing.vu_until_change(again.reservoir.concs) > 5_000 * again.rig.step_den:
         again.advance(again.t + 60_000)
     again.request_bolus(again.t)
     _sounds_exactly_at(again, basal)
