@@ -46,7 +46,8 @@ def run_tests(examples, seed):
     tally_path = Path(tempfile.mkstemp(prefix="pump-tally-", suffix=".json")[1])
     env = dict(os.environ, HYPOTHESIS_PROFILE="soak", PUMP_SOAK_EXAMPLES=str(examples),
                PUMP_TALLY=str(tally_path))
-    cmd = [str(BIN / "pytest"), "-s", "-p", "no:cacheprovider",
+    # -rfE: the summary names every failure and error; failures() prints them whole.
+    cmd = [str(BIN / "pytest"), "-s", "-p", "no:cacheprovider", "-rfE",
            "--hypothesis-show-statistics"] + TESTS
     if seed is not None:
         cmd.append("--hypothesis-seed=%d" % seed)
@@ -131,9 +132,25 @@ def main(argv=None):
     sys.argv[1:] = []
     ok = soak_emu.main() == 0 and ok
     if status != 0:
-        print("\n--- test output (failures) ---")
-        print(out[-20000:])
+        print("\n--- failures, in full ---")
+        print(failures(out) or out[-20000:])
     return 0 if ok else 1
+
+
+def failures(out):
+    """pytest's FAILURES and ERRORS sections and its short summary, whole. The tail of the
+    output is not enough: --hypothesis-show-statistics prints every property's statistics
+    after the failures, and the short summary cuts each assertion at the terminal's width,
+    so the tail showed neither the assertion nor the falsifying example."""
+    keep = []
+    on = False
+    for line in out.splitlines():
+        head = re.match(r"^=+ (.*?) =+$", line)
+        if head:
+            on = head.group(1) in ("FAILURES", "ERRORS", "short test summary info")
+        if on:
+            keep.append(line)
+    return "\n".join(keep)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ class Auth:
         self.wrong = 0  # wrong PINs in a row
         self.lockouts = 0  # lockouts since the last right PIN
         self.locked_until = 0
+        self.changed = False  # what the device keeps changed: it saves, then clears it
 
     def has_pin(self):
         return self.store.get() is not None
@@ -127,6 +128,7 @@ class Auth:
             raise PumpError(E_PIN_FORMAT)
         salt = _salt(now_ms)
         self.store.set(salt + _digest(salt, pin))
+        self.changed = True
 
     def login(self, pin, now_ms):
         """Open or renew a session, or raise why not. A wrong PIN ends any open session:
@@ -138,12 +140,15 @@ class Auth:
         if left:
             raise PumpError(E_LOGIN_LOCKED, ceil_div(left, 1000))
         if _check_format(pin) and _same(_digest(stored[:_SALT_LEN], pin), stored[_SALT_LEN:]):
+            if self.wrong or self.lockouts:
+                self.changed = True
             self.wrong = 0
             self.lockouts = 0
             self.session_end = now_ms + SESSION_MAX_MS
             self.session_until = now_ms + SESSION_MS
             return
         self.session_until = None
+        self.changed = True
         self.wrong += 1
         if self.wrong < MAX_WRONG:
             raise PumpError(E_BAD_PIN, MAX_WRONG - self.wrong)

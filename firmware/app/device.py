@@ -66,6 +66,10 @@ class Device:
         # may still be in a patient, so prime and calibration wait until a clinician
         # declares it detached (`decommission`). Kept in the snapshot until then.
         self.line_unknown = False
+        # What app/device_state.py keeps changed other than by a step: set here (the line
+        # declared detached), in auth, the safety channel and its limits; a save clears
+        # them all. tests/core/test_dirty_flags.py holds them to a full comparison.
+        self.changed = False
         self.repl = None  # who asked for the REPL (console/cmd_service.py); the loop ends
         now = clock.now_ms()
         below = motor if store is None else store.lease_motor(motor)
@@ -75,8 +79,11 @@ class Device:
         else:
             self.pump = store.boot(rig, self.safety, now, self._note)
             self.line_unknown = store.lost_therapy
-            if not device_state.load(self, store.extra, now):
+            restored = device_state.load(self, store.extra, now)
+            if not restored:
                 self.pump.fault("memory", now)
+            if store.lost_therapy or not restored:
+                self._guard_from_lease(now)
         # The guard's limits follow the restored prescription before anything can move
         # (a drug that resumes basal after a restart is already running).
         self.safety.follow(self.pump, now)
@@ -89,8 +96,9 @@ class Device:
                     store.rebase_lease()
                 except StoreError:
                     self.pump.fault("memory", now)
-        self._saved_key = self._key()
         self.alarms_seen = []
+        # What was restored (or fresh) is the baseline: nothing of ours has changed yet.
+        self.auth.changed = self.safety.changed = self.safety.limits.changed = False
 
     # ----- one pass -----
     def tick(self):
@@ -141,11 +149,22 @@ class Device:
         store = self.store
         if store is None:
             return
-        if not self._same_key():
-            self._saved_key = self._key()
-            store.save(self.pump, device_state.encode(self, now))
-        elif store.due(self.pump):
-            store.save(self.pump, device_state.encode(self, now))
+        a, ch = self.auth, self.safety
+        if a.changed or ch.changed or ch.limits.changed or self.changed or store.due(self.pump):
+            if store.save(self.pump, device_state.encode(self, now)):
+                a.changed = ch.changed = ch.limits.changed = self.changed = False
+
+    def _guard_from_lease(self, now):
+        """The step guard's counts were lost with the snapshot: rebuilt from what the lease
+        last wrote (the most they could be), counted now, so they stay a whole hour and
+        day: a lost state is no way to a fresh guard."""
+        counts = self.store.lease_counts
+        if counts is None:
+            return
+        g = self.safety.guard
+        g.hour.add(now, counts[0])
+        g.day.add(now, counts[1])
+        self.store.motor.guard_counts(g.hour.total(now), g.day.total(now))
 
     # ----- simulated time (app/controller.py jump()) -----
     def hold_journal(self, span_ms):
@@ -228,6 +247,7 @@ class Device:
     def decommission(self):
         """A clinician's declaration that the line is detached (after a lost state)."""
         self.line_unknown = False
+        self.changed = True
         self.record("decommission line=detached")
 
     def calibration_module(self):
@@ -241,23 +261,6 @@ class Device:
             lazy.drop(_CALIBRATE, self._keep)
 
     # ----- inside -----
-    def _key(self):
-        """What app/device_state.py keeps that changes on events (not the guard's counts,
-        which change with every step and ride along with the pump's own saves)."""
-        a = self.auth
-        p = self.safety.limits
-        return (a.store.get(), a.wrong, a.lockouts, a.locked_until, self.safety.tripped,
-                p.held, p.hold_until, self.line_unknown)
-
-    def _same_key(self):
-        """_key() == the saved one, without building a tuple (every pass)."""
-        k = self._saved_key
-        a = self.auth
-        p = self.safety.limits
-        return (k[0] == a.store.get() and k[1] == a.wrong and k[2] == a.lockouts
-                and k[3] == a.locked_until and k[4] == self.safety.tripped
-                and k[5] == p.held and k[6] == p.hold_until and k[7] == self.line_unknown)
-
     def _note(self, t, kind, values):
         pump = self.pump if self.pump is not None else (
             self.store.pump if self.store is not None else None)  # notes made while restoring

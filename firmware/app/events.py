@@ -40,6 +40,8 @@ def pump_note(kind, values):
         return "refused code=%d reason=%s" % (values[0], _word(values[0]))
     if kind == "primed" and n == 1:
         return "primed volume_nl=%d" % values[0]
+    if kind == "relief" and n == 2:
+        return "relief volume_nl=%d steps=%d" % values
     if kind == "refill" and n == 2:
         return "refill volume_nl=%d conc_ng_ml=%d" % values
     if kind == "program" and n == 2:

@@ -54,11 +54,15 @@ def do_status(dev, out, args, now):
                        d["uptime_ms"], d["steps"], d["step_nl_num"], d["step_nl_den"],
                        d["ideal_pg"], "-" if conc is None else str(conc),
                        "-" if low_nl is None else str(low_nl)))
+    # A wait is shown only when waiting is what it takes: a blocked bolus (stopped,
+    # suspended, the clock or another alarm) says `-` and why, never 0.
+    why = s["next_bolus_why"]
+    waits = b is not None and why in (None, "lockout", "max")
     return ("time=%s state=%s reservoir_nl=%d delivered_ng=%d basal_ng_d=%d%s boluses_24h=%d"
-            " next_bolus_s=%s step_nl=%d low_alarm_at=%s alarms=%s") % (
+            " next_bolus_s=%s next_bolus_why=%s step_nl=%d low_alarm_at=%s alarms=%s") % (
         format_iso(s["wall_ms"]), s["state"], s["reservoir_nl"], s["delivered_ng"],
         s["basal_ng_d"], " basal=min" if s["basal_min"] else "", s["boluses_24h"],
-        "-" if b is None else str(_ceil_s(s["next_bolus_ms"])), s["step_nl"], low,
+        str(_ceil_s(s["next_bolus_ms"])) if waits else "-", why or "-", s["step_nl"], low,
         ",".join(alarms) if alarms else "-")
 
 

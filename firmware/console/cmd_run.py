@@ -5,7 +5,7 @@ press as the button); with a dose it is a clinician's bolus.
 
 Resident (console.py imports it for the button), so the parsers it needs only for a
 typed amount are imported where they are used (app/lazy.py drops them again)."""
-from pump.errors import PumpError, E_ROLE
+from pump.errors import PumpError, E_RANGE, E_ROLE
 
 
 def _state_change(dev, act, now):
@@ -24,7 +24,16 @@ def do_stop(dev, out, args, now):
 
 
 def do_suspend(dev, out, args, now):
-    return _state_change(dev, dev.pump.suspend, now)
+    """`suspend` or `suspend 2h`: a planned pause, after which the reminder sounds (the
+    pump does not resume by itself: a clinician does, with every start guard asked)."""
+    if not args:
+        return _state_change(dev, dev.pump.suspend, now)
+    from pump.units import parse_duration_ms
+    from pump.settle import SUSPEND_MIN_MS, SUSPEND_MAX_MS
+    for_ms = parse_duration_ms(args[0])
+    if not SUSPEND_MIN_MS <= for_ms <= SUSPEND_MAX_MS:
+        raise PumpError(E_RANGE, args[0])  # a minute to a week, said as typed
+    return _state_change(dev, lambda t: dev.pump.suspend(t, for_ms), now)
 
 
 def do_resume(dev, out, args, now):

@@ -11,12 +11,12 @@ from console.iso_time import format_iso, parse_iso
 from app.draft import OFF
 from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
-from pump.errors import PumpError, E_BASAL_ZERO, E_RESERVOIR, E_USAGE
+from pump.errors import PumpError, E_BASAL_ZERO, E_LOW_ALARM_MIN, E_RESERVOIR, E_USAGE
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
 from pump.units import (parse_concentration_ng_per_ml, parse_count,
                         parse_dose_rate_ng_per_day, parse_duration_ms, parse_mass_ng,
-                        parse_time_of_day_min, parse_volume_nl)
+                        parse_time_of_day_min, parse_volume_nl, volume_as_typed)
 
 
 def _apply(dev, cand, now, what, old, new, reprogram=True):
@@ -113,6 +113,15 @@ def do_ptm(dev, out, args, now):
 def do_low(dev, out, args, now):
     low = parse_volume_nl(args[0])
     d = dev.draft
+    # The warning exists to leave time for a refill; at 0 it would come with the empty
+    # alarm, i.e. never. The least threshold is a day at the rig's catheter-open minimum
+    # flow, the slowest the pump ever runs: at that rate the warning still comes a day
+    # ahead, on every rig (48 uL on those shipped), and it refuses 0 and "a step or two".
+    # Checked here, where it is typed, not in Prescription: a snapshot written before this
+    # rule still restores.
+    least = d.rig.min_flow_nl_per_day
+    if low < least:
+        raise PumpError(E_LOW_ALARM_MIN, args[0], volume_as_typed(least, args[0]))
     cand = d.with_("low_nl", low)
     return _apply(dev, cand, now, "reservoir-alarm",
                   "-" if d.low_nl is None else str(d.low_nl), str(low))

@@ -39,7 +39,7 @@ COMMANDS = (
     ("confirm", CLINICIAN, 0, 0, "cmd_rx", "do_confirm"),
     ("start", CLINICIAN, 0, 0, "cmd_run", "do_start"),
     ("stop", CLINICIAN, 0, 0, "cmd_run", "do_stop"),
-    ("suspend", CLINICIAN, 0, 0, "cmd_run", "do_suspend"),
+    ("suspend", CLINICIAN, 0, 1, "cmd_run", "do_suspend"),
     ("resume", CLINICIAN, 0, 0, "cmd_run", "do_resume"),
     ("prime", CLINICIAN, 1, 1, "cmd_run", "do_prime"),
     ("ack", CLINICIAN, 1, 1, "cmd_run", "do_ack"),

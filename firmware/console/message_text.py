@@ -19,6 +19,9 @@ MESSAGES = (
     (e.E_FLOOR_OVER_LIMIT, "least flow over limit",
      "%s at %s: the rig's least flow (and the one step a window may hold beyond it) "
      "gives %s in %s, over the %s limit: at most %s on this rig"),
+    (e.E_RELEASE_OVER_BOLUS, "occlusion release over bolus",
+     "%s at %s: a cleared occlusion may release %s even after its relief, over the %s "
+     "bolus limit: at most %s on this rig"),
     (e.E_LOCKOUT_RANGE, "lockout range", "%s lockout %s ms is shorter than the %s ms allowed"),
     (e.E_UNKNOWN_DRUG, "unknown drug", "drug not in the drug table: %s"),
     (e.E_CONC_LIMIT, "concentration limit", "%s at %s ng/mL is over the %s ng/mL limit"),
@@ -47,6 +50,9 @@ MESSAGES = (
     (e.E_NOT_PRIMED, "not primed", "the line is not primed: %s of %s nL filled"),
     (e.E_CONC_MISMATCH, "concentration mismatch",
      "%s: a new concentration is set only by a confirmed refill"),
+    (e.E_LINE_OTHER_DRUG, "old drug in line",
+     "the line still holds %s from before the refill: disconnect the catheter and prime "
+     "%snL to waste before start"),
     (e.E_TIME, "time", "time %s ms is before the pump's time %s ms"),
     (e.E_UNKNOWN_COMMAND, "unknown command", "unknown command: %s (try help)"),
     (e.E_USAGE, "usage", "wrong arguments for %s (see help)"),
@@ -65,6 +71,10 @@ MESSAGES = (
     (e.E_LINE_STALE, "line stale", "half a line, then %s ms of silence: dropped"),
     (e.E_LINE_UNKNOWN, "line unknown", "a programmed state was lost and the line may still "
      "be in a patient: declare it detached first (decommission)"),
+    (e.E_ACK_CLOCK, "confirm time", "the clock alarm ends only when a clinician confirms "
+     "the time: time YYYY-MM-DDTHH:MM:SS"),
+    (e.E_LOW_ALARM_MIN, "reservoir alarm minimum", "reservoir-alarm %s would warn too late: "
+     "at least %s (a day at the rig's least flow)"),
     (e.E_PIN_LOST, "pin lost", "the PIN's records are damaged: a new PIN needs the flash "
      "cleared by someone with the board in hand (docs/protocol.md)"),
     (e.E_CAL_STATE, "calibration state",
@@ -95,6 +105,10 @@ def shape(code, values):
         drug, conc, dose, window, limit, most = values
         return (drug, r.conc(conc), r.mass(dose), "an hour" if window else "24 h",
                 r.mass(limit), r.conc(most))
+    if code == e.E_RELEASE_OVER_BOLUS and len(values) == 5:
+        from console import readable as r
+        drug, conc, dose, limit, most = values
+        return (drug, r.conc(conc), r.mass(dose), r.mass(limit), r.conc(most))
     return values
 
 

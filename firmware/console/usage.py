@@ -25,7 +25,7 @@ USAGE = {
     "confirm": "confirm",
     "start": "start",
     "stop": "stop",
-    "suspend": "suspend",
+    "suspend": "suspend [<duration>]  (reminder after it, default 1h; 1m to 7d)",
     "resume": "resume",
     "prime": "prime <volume>",
     "ack": "ack <alarm name>",

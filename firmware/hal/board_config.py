@@ -88,6 +88,13 @@ _ROWS = (
     ("bolus_ul_per_min", _INT, 1, 1_000),  # pump.rig allows at most 1 mL/min
     ("prime_ul_per_min", _INT, 1, 1_000),
     ("min_flow_ul_per_day", _INT, 1, 1_000),  # catheter-open flow; 0 lets it clot
+    # What an occlusion traps: the fluid path's compliance (mostly the syringe stopper's
+    # bulge, measured: volume in per kPa with the outlet capped) and the pressure at which
+    # the occlusion sensor (switch, or StallGuard) trips. Their product is what the pump
+    # draws back when the alarm latches, so a compliance written too high would draw
+    # from the patient: write the measured value, never more.
+    ("line_nl_per_kpa", _INT, 1, 20_000),
+    ("occlusion_kpa", _INT, 1, 100),
     ("dead_volume_ul", _INT, 0, 5_000),  # tubing + catheter
     ("calibration_ppm", _INT, 900_000, 1_100_000),  # beyond +-10 % the rig is wrong
     ("button_hold_ms", _INT, 500, 5_000),  # under 0.5 s a bump counts; over 5 s, a hand tires
@@ -168,7 +175,8 @@ def rig(config):
                bolus_nl_per_min=config.bolus_ul_per_min * _NL_PER_UL,
                prime_nl_per_min=config.prime_ul_per_min * _NL_PER_UL,
                min_flow_nl_per_day=config.min_flow_ul_per_day * _NL_PER_UL,
-               max_step_hz=config.max_step_hz)
+               max_step_hz=config.max_step_hz,
+               occlusion_nl=config.line_nl_per_kpa * config.occlusion_kpa)
 
 
 def _parse(text):
@@ -345,6 +353,12 @@ def _dead_volume(d):
         str(d["syringe"]["capacity_ul"]) + " uL")
 
 
+def _trapped(d):
+    nl = d["line_nl_per_kpa"] * d["occlusion_kpa"]
+    return None if nl * 10 < d["syringe"]["capacity_ul"] * _NL_PER_UL else (
+        str(nl) + " nL")
+
+
 def _reachable(key):
     def rule(d):
         num, den = step_ratio(BoardConfig(d))
@@ -364,6 +378,7 @@ _RULES = (
     ("max_step_hz", _max_step, "above the driver's limit of "),
     ("active_levels.en", _en_level, "EN is active low (0) on "),
     ("dead_volume_ul", _dead_volume, "not below the syringe capacity of "),
+    ("occlusion_kpa", _trapped, "traps a tenth of the syringe or more: "),
     ("tmc2209.ihold", _hold_current, "hold current above the run current: "),
     ("bolus_ul_per_min", _reachable("bolus_ul_per_min"), "too fast: max_step_hz "),
     ("prime_ul_per_min", _reachable("prime_ul_per_min"), "too fast: max_step_hz "),

@@ -2,8 +2,9 @@
 
 Each alarm has a priority and an effect on delivery: STOP (the motor stops, the pump goes
 to the alarm state), LIMIT (no boluses; a bolus in progress stops; basal goes on, because an
-abrupt stop is itself a hazard) or INFORM. A latching alarm stays until acknowledged even
-when its cause is gone. Never silences a STOP alarm whose cause is still present."""
+abrupt stop is itself a hazard) or INFORM; the priority is how loud it is, which an
+INFORM alarm may need too (a pump that has stopped delivering). A latching alarm stays
+until acknowledged even when its cause is gone. Never silences a STOP alarm whose cause is still present."""
 from micropython import const
 from pump.errors import PumpError, E_RANGE
 
@@ -25,7 +26,14 @@ TABLE = (
     ("plan", CRITICAL, STOP, True),  # a batch the plan did not owe was refused (plan.py)
     ("memory", CRITICAL, STOP, True),
     ("battery_eos", CRITICAL, STOP, True),
+    # Programmed but not delivering for longer than allowed (settle.py): a reminder that
+    # moves nothing. Priorities as IEC 60601-1-8 grades harm and onset (CRITICAL is its
+    # high, HIGH its medium: hal/indicators.py): a stopped baclofen or clonidine mix risks
+    # a withdrawal that can kill within hours, as a stall or an occlusion would; any other
+    # stopped mix, pain and withdrawal that are reversible. Neither is "inform".
+    ("withdrawal_risk", CRITICAL, INFORM, False),
     ("clock", HIGH, LIMIT, True),
+    ("not_delivering", HIGH, INFORM, False),
     ("dose_limit", HIGH, LIMIT, False),
     ("battery_eri", LOW, INFORM, False),
     ("low_reservoir", LOW, INFORM, False),
@@ -54,6 +62,7 @@ class AlarmSet:
         self._sorted_of = self.state  # the dict it was sorted from (restore replaces it)
         self._names = 0  # bumped when a name comes or goes
         self._sorted_at = 0  # _names when it was sorted
+        self.changed = False  # since the last save (store/persist.py clears it)
 
     def raise_(self, name, now_ms):
         row(name)
@@ -62,20 +71,25 @@ class AlarmSet:
             if entry is None:
                 self._names += 1
             self.state[name] = [now_ms, True, False]
+            self.changed = True
             return True
         return False
 
     def cause_gone(self, name):
         entry = self.state.get(name)
         if entry is not None:
-            entry[1] = False
+            if entry[1]:
+                entry[1] = False
+                self.changed = True
             self._forget_if_done(name)
 
     def ack(self, name):
         entry = self.state.get(name)
         if entry is None:
             raise PumpError(E_RANGE, name)
-        entry[2] = True
+        if not entry[2]:
+            entry[2] = True
+            self.changed = True
         self._forget_if_done(name)
 
     def _forget_if_done(self, name):
@@ -84,6 +98,7 @@ class AlarmSet:
         if not entry[1] and (entry[2] or not latching):
             del self.state[name]
             self._names += 1
+            self.changed = True
 
     def active(self):
         """Active alarm names, highest priority first, then by name. The loop asks every

@@ -147,6 +147,21 @@ DRUGS = (
 )
 
 
+# Drugs whose abrupt stop is itself a hazard: baclofen withdrawal (fever, rebound
+# spasticity, rhabdomyolysis, death) and clonidine rebound hypertension. A mix holding one
+# resumes basal by itself after a reset (restart.py), and a stop longer than allowed
+# raises the loudest reminder (settle.py, `withdrawal_risk`). The one list of them.
+STOP_HAZARD = ("baclofen", "clonidine")
+
+
+def stop_is_hazard(drugs):
+    """True if a drug of the mix ((name, ng/mL), ...) must not stop abruptly."""
+    for name, _ in drugs:
+        if name in STOP_HAZARD:
+            return True
+    return False
+
+
 def lookup(name):
     """Return the row for `name` (exact, lowercase); PumpError(E_UNKNOWN_DRUG, name) if absent."""
     for row in DRUGS:

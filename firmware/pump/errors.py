@@ -17,6 +17,8 @@ E_RANGE = const(13)  # out of the allowed range, or would overflow
 E_BELOW_FLOOR = const(14)  # values: step start min, rate ng/d, floor ng/d, drug, ng/mL,
 #                            the most ng/mL at which the rate is possible
 E_BASAL_ZERO = const(15)  # values: step start min ("0" is not a rate a pump can run: min)
+E_RELEASE_OVER_BOLUS = const(96)  # values: drug, ng/mL, ng a cleared occlusion may release,
+# the bolus limit ng, the most ng/mL this rig can hold to it (issue 14, item 4)
 E_FLOOR_OVER_LIMIT = const(16)  # values: drug, ng/mL, floor ng in the window, window
 #                                 (0: 24 h, 1: an hour), limit ng, the most ng/mL allowed
 
@@ -65,6 +67,7 @@ class PumpError(Exception):
 E_NOT_PRIMED = const(64)  # the line is not full: start would deliver nothing, then a surge
 E_CONC_MISMATCH = const(65)  # a new concentration only comes with a confirmed refill
 E_TIME = const(66)  # time would run backwards
+E_LINE_OTHER_DRUG = const(67)  # values: a drug in the line not in the mix, nL to flush
 
 # The console: lines, roles, the clinician PIN (words in console/messages.py).
 E_UNKNOWN_COMMAND = const(70)  # values: command word
@@ -83,6 +86,8 @@ E_INTERNAL = const(82)  # values: exception type; a console bug, never a pump re
 E_LINE_STALE = const(83)  # values: ms of silence after half a line
 E_PIN_LOST = const(84)  # the PIN's records are there and unreadable: no new PIN from the console
 E_LINE_UNKNOWN = const(85)  # a programmed state was lost: prime/calibrate wait for decommission
+E_ACK_CLOCK = const(86)  # `ack clock`: only a clinician's `time` ends the clock alarm
+E_LOW_ALARM_MIN = const(87)  # values: threshold, least threshold (text, in the units typed)
 
 # Calibration (console/cmd_calibrate.py; words in console/messages.py).
 E_CAL_STATE = const(90)  # values: the pump's state (calibration needs `unprogrammed`)

@@ -3,8 +3,8 @@ plus what is about to be delivered, exceed the drug table?
 
 Windows that reach into the past use the ideal dose ledger; the future is the basal
 schedule (with its catheter-open floor) plus any bolus, all in dose units U. The sum is
-piecewise linear in the window's start, so checking every breakpoint finds the maximum
-exactly. Pure: reads its arguments, changes nothing."""
+piecewise linear in the window's start, so checking every breakpoint (both whole ms
+around one that falls inside a ms) finds the maximum exactly. Pure: reads its arguments, changes nothing."""
 from pump.dose_units import basal_e6, ceil_div
 
 
@@ -66,8 +66,12 @@ def window_peak(ledger, now_ms, future, window_ms):
         if 0 < s < window_ms:
             v = dose(lo + s)
             best = v if v > best else best
+    # A bolus ends inside a ms as a rule, and whole-ms windows see that kink from both
+    # sides: the ms after it (the whole bolus in) and the ms before (the far edge still
+    # holding a faster past). Either can be the larger.
     be = future.bolus_end_ms()
-    if 0 < be < window_ms:
-        v = dose(lo + be)
-        best = v if v > best else best
+    for s in (be - 1, be):
+        if 0 < s < window_ms:
+            v = dose(lo + s)
+            best = v if v > best else best
     return best if best > 0 else 0

@@ -10,7 +10,7 @@ from pump.alarms import STOP, LIMIT
 from pump.dose_units import ceil_div, step_dose_u
 from pump.errors import (E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING, E_NOT_RUNNING,
                          E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT, E_NOT_PRIMED,
-                         E_CLINICIAN_BOLUS_LIMIT)
+                         E_CLINICIAN_BOLUS_LIMIT, E_LINE_OTHER_DRUG)
 from pump.limits import Future, window_peak
 from pump.schedule import DAY_MS, HOUR_MS
 from pump.states import RUNNING, BOLUSING, SUSPENDED, ALARM
@@ -32,20 +32,43 @@ class Permits:
         if not self.tubing.is_full():
             return (E_NOT_PRIMED, self.tubing.filled_vu() // self.rig.step_den,
                     self.rig.dead_volume_nl)
+        # A refill that changed the drug left the old one in the line: pushed out at the
+        # new drug's rate it was an uncounted bolus (2.2 mg of hydromorphone in an hour).
+        other, name = self.tubing.other_vu(self.reservoir.concs)
+        if other:
+            room_steps = self.prime_room()[0]
+            return (E_LINE_OTHER_DRUG, name,
+                    ceil_div(room_steps * self.rig.step_num, self.rig.step_den))
         # A start or a resume begins the schedule from now: the last 24 h of delivery and
         # what the schedule will give must fit every window, as for a new basal.
         return self._windows_verdict(self.rx, self.bolus_left, self.bolus_rate)
 
+    def prime_room(self):
+        """(steps a prime may issue, flushing): the empty line's room in whole steps,
+        never past it (nothing more is pushed into the patient); or, when a refill that
+        changed the drug left the old one in the line, enough whole steps to push all of
+        it out to waste, the catheter disconnected (start_allowed refuses until then)."""
+        t, sn = self.tubing, self.rig.step_num
+        free = t.dead_vu - t.filled_vu()
+        other = t.other_vu(self.reservoir.concs)[0] if self.reservoir.concs else 0
+        if other:
+            return ceil_div(free + other, sn), True
+        return free // sn, False
+
     def prime_allowed(self, volume_nl):
         if self.rx is None:
             return (E_NO_RX,)
-        room_vu = self.tubing.dead_vu - self.tubing.filled_vu()
-        if room_vu < self.rig.step_num:
-            room_vu = 0  # less than a step of room: the line is full
-        # The room in whole nL, rounded up: with a step of 5.5 nL and 5.5 nL of room, 6 nL
-        # must be askable, or the last step could never be primed (prime() still issues
-        # only whole steps within the room).
-        room_nl = ceil_div(room_vu, self.rig.step_den)
+        room_steps, flush = self.prime_room()
+        if flush:
+            room_nl = ceil_div(room_steps * self.rig.step_num, self.rig.step_den)
+        else:
+            room_vu = self.tubing.dead_vu - self.tubing.filled_vu()
+            if room_vu < self.rig.step_num:
+                room_vu = 0  # less than a step of room: the line is full
+            # The room in whole nL, rounded up: with a step of 5.5 nL and 5.5 nL of room,
+            # 6 nL must be askable, or the last step could never be primed (prime() still
+            # issues only whole steps within the room).
+            room_nl = ceil_div(room_vu, self.rig.step_den)
         if type(volume_nl) is not int or volume_nl <= 0 or volume_nl > room_nl:
             return (E_PRIME_LIMIT, volume_nl, room_nl)
         if volume_nl * self.rig.step_den > self.reservoir.volume_vu:

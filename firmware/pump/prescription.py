@@ -17,7 +17,7 @@ from pump.dose_units import NG_E6_DAY, NL_PER_ML, ceil_div, min_flow_e6
 from pump.errors import (PumpError, E_RANGE, E_TOO_MANY_DRUGS, E_DUPLICATE_DRUG,
                          E_CONC_LIMIT, E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT,
                          E_BOLUS_COUNT_LIMIT, E_LOCKOUT_RANGE, E_RESERVOIR, E_BELOW_FLOOR,
-                         E_FLOOR_OVER_LIMIT)
+                         E_FLOOR_OVER_LIMIT, E_RELEASE_OVER_BOLUS)
 from pump.schedule import HOUR_MS
 
 MAX_SECONDARY = const(3)
@@ -67,8 +67,10 @@ class Prescription:
         self.min_flow_nl_per_day = rig.min_flow_nl_per_day
         self.step_num = rig.step_num
         self.step_den = rig.step_den
+        self.occlusion_nl = getattr(rig, "occlusion_nl", None)
         for i in range(len(drugs)):
             self._check_floor_of(i)
+            self._check_release_of(i)
         self._check_steps_over_floor()
         for i in range(len(drugs)):
             self._check_drug(i)
@@ -85,7 +87,40 @@ class Prescription:
         """The same prescription for a refill at other concentrations (checked again)."""
         return Prescription(concs, self.schedule, self.bolus, self.capacity_nl, self.low_nl,
                             _RigView(self.min_flow_nl_per_day, self.capacity_nl,
-                                     self.step_num, self.step_den))
+                                     self.step_num, self.step_den, self.occlusion_nl))
+
+    def release_vd(self):
+        """The most a cleared occlusion can release after the relief, nL * step_den, or
+        None if the rig does not say what it traps: the line trips under the trap plus
+        one step, and the relief draws back the whole steps within the trap."""
+        occ = self.occlusion_nl
+        if occ is None:
+            return None
+        sn, sd = self.step_num, self.step_den
+        return occ * sd - (occ * sd // sn) * sn + sn
+
+    def _release_most(self, name):
+        """The most ng/mL of `name` whose release stays within its bolus limit, or None.
+        The limit is the patient bolus (F_MAX_BOLUS): a release comes unasked, with no
+        clinician there, as a press does. A drug with no patient bolus (0: a policy, not a
+        dose) is held to half its clinician bolus, the table's own patient derivation."""
+        vd = self.release_vd()
+        if vd is None:
+            return None
+        return _release_limit(name) * NL_PER_ML * self.step_den // vd
+
+    def _check_release_of(self, i):
+        """Refuse a drug a cleared occlusion could release more of than its bolus limit."""
+        name, conc = self.drugs[i]
+        most = self._release_most(name)
+        if most is None or conc <= most:
+            return
+        floor_most = self._floor_most(name)
+        most = most if floor_most is None or most < floor_most else floor_most
+        vd = self.release_vd()
+        raise PumpError(E_RELEASE_OVER_BOLUS, name, conc,
+                        ceil_div(conc * vd, NL_PER_ML * self.step_den), _release_limit(name),
+                        most)
 
     def _check_floor_of(self, i):
         """Refuse a drug whose dose at the rig's least flow alone, with the one step a
@@ -100,18 +135,31 @@ class Prescription:
         # Over a span of 1/per_day of a day, in nL * step_den: the floor's volume plus a
         # step. The most ng/mL is the one at which that volume holds the limit.
         spans = ((0, row[dt.F_MAX_DAILY], 1), (1, row[dt.F_MAX_HOURLY], 24))
-        most = None
-        for _, limit, per_day in spans:
-            allowed = limit * per_day * NL_PER_ML * sd // (flow * sd + per_day * sn)
-            most = allowed if most is None or allowed < most else most
+        most = self._floor_most(name)
         if conc <= most:
             return
+        release = self._release_most(name)  # the most named is one the rig can run
+        most = most if release is None or most < release else release
         for window, limit, per_day in spans:
             vol = flow * sd + per_day * sn  # per_day * (the span's volume), nL * step_den
             if conc * vol > limit * per_day * NL_PER_ML * sd:
                 raise PumpError(E_FLOOR_OVER_LIMIT, name, conc,
                                 ceil_div(conc * vol, per_day * NL_PER_ML * sd), window, limit,
                                 most)
+
+    def _floor_most(self, name):
+        """The most ng/mL of `name` whose least flow, plus a step, fits its row; None if
+        the rig has no least flow."""
+        flow = self.min_flow_nl_per_day
+        if not flow:
+            return None
+        row = dt.lookup(name)
+        sn, sd = self.step_num, self.step_den
+        most = None
+        for limit, per_day in ((row[dt.F_MAX_DAILY], 1), (row[dt.F_MAX_HOURLY], 24)):
+            allowed = limit * per_day * NL_PER_ML * sd // (flow * sd + per_day * sn)
+            most = allowed if most is None or allowed < most else most
+        return most
 
     def _check_steps_over_floor(self):
         """Refuse a basal step under the floor; 0 (min) is the floor itself."""
@@ -179,8 +227,15 @@ def _ng(scaled, den):
 class _RigView:
     """What a prescription needs of the rig, kept so a refill can re-check it."""
 
-    def __init__(self, min_flow_nl_per_day, capacity_nl, step_num, step_den):
+    def __init__(self, min_flow_nl_per_day, capacity_nl, step_num, step_den, occlusion_nl):
+        self.occlusion_nl = occlusion_nl
         self.min_flow_nl_per_day = min_flow_nl_per_day
         self.capacity_nl = capacity_nl
         self.step_num = step_num
         self.step_den = step_den
+
+
+def _release_limit(name):
+    row = dt.lookup(name)
+    b = row[dt.F_MAX_BOLUS]
+    return b if b else row[dt.F_MAX_CLINICIAN_BOLUS] // 2

@@ -9,7 +9,7 @@ from pump.alarms import AlarmSet
 from pump import dose_units as du
 from pump.bolus import BolusHistory
 from pump.errors import (PumpError, E_NO_RX, E_RANGE, E_CONC_MISMATCH, E_TIME,
-                         E_NO_PENDING, E_REFILL_OVER, E_INVALID_EVENT)
+                         E_NO_PENDING, E_REFILL_OVER, E_INVALID_EVENT, E_ACK_CLOCK)
 from pump.step_integrator import StepIntegrator
 from pump.ledger import DoseLedger
 from pump.permits import Permits
@@ -49,14 +49,23 @@ class Pump(Permits):
         self.primed_vu = 0
         self.t = now_ms
         self.wall_offset_ms = 0
+        # Something a snapshot holds changed other than by a step (store/persist.py saves
+        # it and clears this): set by every note (each state, alarm, grant, program and
+        # refill makes one) and by set_time, which makes none. The alarm set keeps its own
+        # (acks and ends make no note). tests/core/test_dirty_flags.py holds them to the
+        # full comparison they replaced.
+        self.dirty = True
         self.steps_issued = 0
         self.steps_missed = 0
+        self.steps_back = 0  # drawn back by occlusion reliefs (steps_issued counts forward)
         self.bolus_left = 0  # U of bolus not yet earned by the integrator
         self.bolus_rate = 0  # U per ms
         self.bolus_end = 0
         self.pending = None  # (volume_nl, prescription) of a refill awaiting confirm
         self.u_per_ng = du.u_per_ng(rig.step_den)
         self._ideal_rate = None
+        self.idle_from = None  # since when a programmed pump is not delivering (settle.py)
+        self.idle_allow_ms = settle.IDLE_REMIND_MS  # and for how long it may be so, unreminded
         self.motor.enable(False)
         self._apply_rates()
 
@@ -87,8 +96,19 @@ class Pump(Permits):
     def stop(self, now_ms):
         self._fire_ending_bolus(now_ms, "stop")
 
-    def suspend(self, now_ms):
-        self._fire_ending_bolus(now_ms, "suspend")
+    def suspend(self, now_ms, for_ms=None):
+        """Suspend basal; the reminder sounds after `for_ms` (a clinician's planned pause,
+        settle.SUSPEND_MIN_MS..SUSPEND_MAX_MS) or, without it, the default hour."""
+        if for_ms is not None and (type(for_ms) is not int
+                                   or not settle.SUSPEND_MIN_MS <= for_ms <= settle.SUSPEND_MAX_MS):
+            raise PumpError(E_RANGE, for_ms)
+        self.advance(now_ms)
+        old = self.sm.state
+        self.sm.fire("suspend")
+        self._end_bolus()  # only once the table took it: a refusal changes nothing
+        if for_ms is not None:
+            self.idle_allow_ms = for_ms  # the settle below starts the count from now
+        self._moved(old)
 
     def resume(self, now_ms):
         self._fire(now_ms, "resume")
@@ -110,8 +130,11 @@ class Pump(Permits):
         # Whole steps, never more than asked and never past the room: the line is filled
         # and nothing more is pushed into the patient. Set before settling, which would
         # otherwise find no step left and end the prime at once.
-        room = (self.tubing.dead_vu - self.tubing.filled_vu()) // self.rig.step_num
-        steps = volume_nl * self.rig.step_den // self.rig.step_num
+        # Any old drug a refill left in the line is primed out to waste: in whole steps
+        # rounded up, so none of it stays for the patient (Permits.prime_room).
+        room, flush = self.prime_room()
+        sn, sd = self.rig.step_num, self.rig.step_den
+        steps = du.ceil_div(volume_nl * sd, sn) if flush else volume_nl * sd // sn
         self.prime_steps_left = steps if steps < room else room
         self.prime_integ.acc = 0
         self.prime_t0, self.prime_steps = self.t, self.prime_steps_left
@@ -159,6 +182,7 @@ class Pump(Permits):
         self.advance(now_ms)
         old = self.wall_offset_ms
         self.wall_offset_ms = wall_ms - now_ms
+        self.dirty = True
         if self.sm.state in DELIVERING:
             v = self._windows_verdict(self.rx, self.bolus_left, self.bolus_rate)
             if v:
@@ -172,7 +196,9 @@ class Pump(Permits):
         the usual rules again from the history that survived."""
         self.set_time(wall_ms, now_ms)
         if self.alarms.is_active("clock"):
-            self.ack("clock", now_ms)
+            self.alarms.ack("clock")
+            self.alarms.cause_gone("clock")
+            self._settle()
 
     def fault(self, name, now_ms):
         """An alarm from outside the logic (hardware, storage, battery, guard)."""
@@ -191,13 +217,19 @@ class Pump(Permits):
         """Acknowledge an alarm. A stall, an occlusion, running dry or a fault() report is
         an event whose end nothing reports, so the acknowledgement ends it; the pump then
         stands stopped until a clinician starts it (start_allowed still refuses an empty
-        reservoir, and a motor still blocked stalls again). low_reservoir is a level the
-        pump measures, and goes only with its cause."""
+        reservoir, and a motor still blocked stalls again). low_reservoir and the
+        not-delivering reminders are levels the pump measures, and go only with their
+        cause. The clock alarm is not acknowledged:
+        only the clinician confirming the time (confirm_time) ends it, or the schedule
+        would run on a wall clock nobody checked."""
+        if name == "clock":
+            raise PumpError(E_ACK_CLOCK)
         self.advance(now_ms)
         self.alarms.ack(name)
         # Fix: no cause was ever marked gone, so a STOP alarm could not clear: the pump
-        # stayed in `alarm` for good and, once run dry, could not even be refilled.
-        if name != "low_reservoir":
+        # stayed in `alarm` for good and, once run dry, could not even be refilled. A level
+        # the pump measures (low_reservoir, a programmed pump not delivering) stays.
+        if not settle.is_level(name):
             self.alarms.cause_gone(name)
         self._settle()
 
@@ -235,7 +267,8 @@ class Pump(Permits):
         (app/controller.py) passes only where something happens."""
         st = self.sm.state
         if st not in DELIVERING and st != PRIMING:
-            return None
+            due = settle.idle_due(self)  # the reminder falls due: time alone changes that
+            return due - self.t if due is not None and due > self.t else None
         return self._next_event(self.t + DAY_MS, True) - self.t
 
     def _next_event(self, limit, or_step=False):
@@ -259,6 +292,9 @@ class Pump(Permits):
             ms = self.prime_integ.ms_until(1 if or_step else self.prime_steps_left)
             if ms is not None and self.t + ms < best:
                 best = self.t + ms
+        due = settle.idle_due(self)  # None while delivering
+        if due is not None and self.t < due < best:
+            best = due  # the not-delivering reminder, dated to its ms
         return best if best > self.t else self.t + 1
 
     def _steps_to_event(self):
@@ -327,8 +363,36 @@ class Pump(Permits):
                 self._account(issued, out, False)
         if issued < n:
             self.steps_missed += n - issued
-            self._raise(self.motor.fault() or "stall")  # settled by advance() or _grant()
+            why = self.motor.fault() or "stall"
+            self._raise(why)  # settled by advance() or _grant()
+            if why == "occlusion":
+                self._relieve()
         return issued
+
+    def _relieve(self):
+        """The occlusion alarm has latched: draw back what the blocked line traps (the rig's
+        compliance x trip pressure, whole steps within it), so the line is left near zero
+        pressure and clearing the blockage releases under two steps, not a burst. Through
+        the motor's one path (safety channel, lease); the volume comes back into the
+        reservoir and off the tip's count, as it never left the catheter. steps_issued and
+        the ledger keep it (forward steps; the windows count high, which is safe) and
+        nothing is owed or caught up, as after a stall."""
+        retract = getattr(self.motor, "retract", None)
+        n = self.rig.relief_steps()
+        most = self.reservoir.steps_since_fill  # never more than went out since the fill
+        n = n if n < most else most
+        if retract is None or n <= 0:
+            return
+        self.motor.enable(True)
+        back = retract(n)
+        self.motor.enable(False)
+        self.motor.fault()  # a short relief's reason: the occlusion alarm already stands
+        if back:
+            self.reservoir.give_back(back)
+            lost = self.tubing.pull(back * self.rig.step_num, self.delivered)
+            self.primed_vu = self.primed_vu - lost if self.primed_vu > lost else 0
+            self.steps_back += back
+        self._note("relief", back * self.rig.step_num // self.rig.step_den, back)
 
     def _account(self, n, out, primes):
         """Count `n` steps as issued: their volume leaves the reservoir into the line, the
@@ -426,6 +490,7 @@ class Pump(Permits):
             self._ideal_rate = ideal
 
     def _note(self, kind, *values):
+        self.dirty = True
         if self._log is not None:
             self._log(self.t, kind, values)
 

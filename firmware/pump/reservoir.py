@@ -40,6 +40,12 @@ class Reservoir:
         self.steps_since_fill += steps
         return vu
 
+    def give_back(self, steps):
+        """An occlusion's relief drew `steps` back into the syringe: at most the steps
+        issued since the fill (the caller caps it), so the volume never passes the fill."""
+        self.volume_vu += steps * self.step_num
+        self.steps_since_fill -= steps
+
     def steps_until_at_or_below(self, threshold_nl):
         """Steps after which the volume is at or below the threshold (0 if already)."""
         over = self.volume_vu - threshold_nl * self.step_den

@@ -12,30 +12,27 @@ the reservoir; the wall clock is not trusted, and the `clock` alarm (LIMIT: no b
 basal goes on) stays until Pump.confirm_time(). A bolus in progress is never resumed;
 priming and a staged refill end, and the pump stands stopped. A pump that was delivering
 resumes basal only if a drug in the mix must not stop abruptly (RESUME_DRUGS), and only
-through start(), so every start guard still holds.
+through start(), so every start guard still holds; a programmed pump left not delivering
+raises its reminder (not_delivering or withdrawal_risk) at once.
 
 Values the pump could never have held raise ValueError or PumpError, and the pump is
 then unusable: the caller starts a fresh one with the `memory` alarm. Never reads flash
 or a clock, never moves the motor but through start()."""
 from pump.alarms import STOP, row as alarm_row
+from pump.drugs import STOP_HAZARD, stop_is_hazard
 from pump.dose_units import step_dose_u
 from pump.errors import PumpError
 from pump.states import UNPROGRAMMED, STOPPED, SUSPENDED, ALARM, DELIVERING
 
-# Drugs whose abrupt stop is itself a hazard (baclofen and clonidine withdrawal): a pump
-# holding one resumes basal after an unexpected restart. Any other mix waits, stopped,
-# for a clinician, with the restart alarm telling why.
-RESUME_DRUGS = ("baclofen", "clonidine")
+# Drugs whose abrupt stop is itself a hazard (drugs.STOP_HAZARD): a pump holding one
+# resumes basal after an unexpected restart. Any other mix waits, stopped, for a
+# clinician, with the not_delivering reminder raised at once and `restart` telling why.
+RESUME_DRUGS = STOP_HAZARD
 
 
 def resumes(rx):
     """True if this prescription resumes basal by itself after a restart."""
-    if rx is None:
-        return False
-    for name, _ in rx.drugs:
-        if name in RESUME_DRUGS:
-            return True
-    return False
+    return rx is not None and stop_is_hazard(rx.drugs)
 
 
 def restore(pump, was, wall_ms, rx, counts, reservoir, segments, delivered, primed_vu, acc,
@@ -124,4 +121,9 @@ def _restarted(pump, was):
         try:
             pump.start(now)
         except PumpError:
-            pass  # a start guard refused: stopped, and the restart alarm says so
+            pass  # a start guard refused: stopped, and the reminder below says so
+    # Nobody chose this stop, and how long the pump was off is unknown: a programmed pump
+    # the restart left not delivering raises its reminder now (settle.py), not after the
+    # hour a clinician's stop is allowed. `restart` alone is only informative.
+    pump.idle_allow_ms = 0
+    pump._settle()

@@ -20,15 +20,21 @@ def _require(ok, value):
 class Rig:
     """Mechanics: step_num/step_den nL per step; volumes in nL; speeds in nL/min;
     `max_step_hz` the rate every move runs at (the board config's), or None where no
-    board moves (a rig built for the logic alone): the safety channel caps a move by it."""
+    board moves (a rig built for the logic alone): the safety channel caps a move by it.
+    `occlusion_nl`: what the line traps when the occlusion alarm trips (its compliance x
+    the sensor's trip pressure, from the board config), drawn back when the alarm latches;
+    None where the rig does not say (no relief, and no release bound is claimed)."""
 
     def __init__(self, step_num, step_den, capacity_nl, dead_volume_nl,
-                 bolus_nl_per_min, prime_nl_per_min, min_flow_nl_per_day, max_step_hz=None):
+                 bolus_nl_per_min, prime_nl_per_min, min_flow_nl_per_day, max_step_hz=None,
+                 occlusion_nl=None):
         for v in (step_num, step_den, capacity_nl, dead_volume_nl, bolus_nl_per_min,
                   prime_nl_per_min, min_flow_nl_per_day):
             _require(type(v) is int and v >= 0, v)
         _require(max_step_hz is None or (type(max_step_hz) is int
                                          and 0 < max_step_hz <= _MAX_STEP_HZ), max_step_hz)
+        _require(occlusion_nl is None or (type(occlusion_nl) is int
+                                          and 0 <= occlusion_nl < capacity_nl), occlusion_nl)
         _require(step_num > 0 and step_den > 0, step_den)
         _require(step_num <= _MAX_STEP_NL * step_den, step_num)
         _require(capacity_nl > 0, capacity_nl)
@@ -44,6 +50,14 @@ class Rig:
         self.prime_nl_per_min = prime_nl_per_min
         self.min_flow_nl_per_day = min_flow_nl_per_day
         self.max_step_hz = max_step_hz
+        self.occlusion_nl = occlusion_nl
+
+    def relief_steps(self):
+        """Whole steps within what an occlusion traps: drawing back no more, the line is
+        left at or above zero pressure (never sucking from the patient); 0 if unknown."""
+        if self.occlusion_nl is None:
+            return 0
+        return self.occlusion_nl * self.step_den // self.step_num
 
     def step_nl_ceil(self):
         return ceil_div(self.step_num, self.step_den)

@@ -12,7 +12,18 @@ Functions of the pump (`p`), bound as Pump._settle and Pump._raise: a mixin clas
 cost the heap a class object, and the delivery core runs in 64 KiB (docs/architecture.md)."""
 from micropython import const
 from pump.alarms import STOP, LIMIT, row as alarm_row
+from pump.drugs import stop_is_hazard
+from pump.dose_units import DAY_MS, MIN_MS
 from pump.states import BOLUSING, PRIMING, ALARM, DELIVERING
+
+# A programmed pump not delivering (stopped, suspended, priming, refilling, in alarm) is
+# allowed this long before its reminder sounds: time for a refill visit (stop, refill,
+# prime, start) or a short procedure, and far inside the hours baclofen withdrawal takes
+# to set in. `suspend <duration>` sets another allowance, from a minute to a week (a
+# longer pause is confirmed again); a reset allows none (restart.py).
+IDLE_REMIND_MS = const(3600000)
+SUSPEND_MIN_MS = MIN_MS
+SUSPEND_MAX_MS = 7 * DAY_MS
 
 _FIRE = const(0)  # take the trigger if the state table lists it now and its guard passes
 _LEVEL = const(1)  # raise the alarm while nothing is left; its cause is gone when some is
@@ -23,6 +34,8 @@ _BOLUS = const(1)  # U of the bolus not yet earned
 _PRIME = const(2)  # priming steps not yet issued
 _STEPS = const(3)  # whole steps the reservoir can still give
 _OVER_LOW = const(4)  # volume above the prescription's low-reservoir level
+_IDLE_HAZARD = const(5)  # ms left of the allowance not delivering, a stop-hazard mix
+_IDLE_OTHER = const(6)  # the same, any other mix
 
 # Looked at in this order, each once per settle: in one of `states` (None: any), once
 # nothing is left of `what` (left()), `act` on the trigger or alarm `name`; a trigger
@@ -32,6 +45,8 @@ SETTLE = (
     ((PRIMING,), _PRIME, _FIRE, "prime_done", "primed"),  # every priming step issued
     (None, _OVER_LOW, _LEVEL, "low_reservoir", None),  # down to the prescription's level
     (DELIVERING, _STEPS, _RAISE, "empty", None),  # not one whole step left to give
+    (None, _IDLE_HAZARD, _LEVEL, "withdrawal_risk", None),  # programmed, not delivering
+    (None, _IDLE_OTHER, _LEVEL, "not_delivering", None),
     ((ALARM,), _NOTHING, _FIRE, "clear", "state"),  # alarms_clear: no STOP alarm left
 )
 
@@ -39,6 +54,7 @@ SETTLE = (
 def settle(p):
     """Bring alarms, state, the driver and the rates in line with the world."""
     sm = p.sm
+    _track_idle(p)
     for states, what, act, name, note in SETTLE:
         if states is not None and sm.state not in states:
             continue
@@ -60,8 +76,32 @@ def settle(p):
                     p._note(note, p.primed_vu // p.rig.step_den)
                 else:
                     p._note(note)
+    _track_idle(p)  # a row may have stopped it (empty): counted from now, not the next pass
     p.motor.enable(sm.state in DELIVERING or sm.state == PRIMING)
     p._apply_rates()
+
+
+def is_level(name):
+    """True for an alarm that goes only with its cause (an acknowledgement keeps it)."""
+    for row in SETTLE:
+        if row[2] == _LEVEL and row[3] == name:
+            return True
+    return False
+
+
+def _track_idle(p):
+    """Since when a programmed pump has not been delivering; its allowance back to the
+    default whenever it delivers (or holds no prescription)."""
+    if p.rx is None or p.sm.state in DELIVERING:
+        p.idle_from = None
+        p.idle_allow_ms = IDLE_REMIND_MS
+    elif p.idle_from is None:
+        p.idle_from = p.t
+
+
+def idle_due(p):
+    """When the not-delivering reminder falls due (ms), or None while delivering."""
+    return None if p.idle_from is None else p.idle_from + p.idle_allow_ms
 
 
 def left(p, what):
@@ -76,6 +116,13 @@ def left(p, what):
         if p.rx is None:
             return None  # no threshold without a prescription
         return p.reservoir.volume_vu - p.rx.low_nl * p.rig.step_den
+    if what == _IDLE_HAZARD or what == _IDLE_OTHER:
+        if p.rx is None:
+            return None  # nothing programmed, nothing to remind of
+        due = idle_due(p)
+        if due is None or (what == _IDLE_HAZARD) != stop_is_hazard(p.rx.drugs):
+            return 1  # delivering, or the other row's mix: its cause is gone
+        return due - p.t
     return 0
 
 

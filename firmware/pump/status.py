@@ -2,15 +2,36 @@
 
 A view over the pump, built on demand for the console and the tests; it reads and never
 changes anything. Amounts are integers in base units (nL, ng, ms)."""
+from pump.alarms import STOP, LIMIT
+from pump.states import DELIVERING
+
+
+def bolus_blocked_by(pump):
+    """Why no patient bolus can be had by waiting, or None: the state (unprogrammed,
+    stopped, suspended, priming, refilling, alarm), `off` (no patient bolus), or the alarm
+    that stops or limits delivery (clock, dose_limit...). A wait for the lockout or the
+    24 h count is not a block: it ends by itself. The press is still judged in full by
+    Pump.bolus_allowed (dose windows, reservoir); this only says what `status` can."""
+    st = pump.sm.state
+    if pump.rx is None:
+        return st
+    if pump.rx.bolus is None:
+        return "off"
+    if st not in DELIVERING:
+        return st
+    return pump.alarms.first_with(STOP) or pump.alarms.first_with(LIMIT)
 
 
 def status_of(pump):
     rx = pump.rx
     b = rx.bolus if rx is not None else None
     wait = 0
+    why = bolus_blocked_by(pump)
     if b is not None:
         wait = pump.history.lockout_left_ms(pump.t, b.lockout_ms)
         slot = pump.history.next_count_slot_ms(pump.t, b.max_per_day)
+        if why is None and (wait or slot):
+            why = "max" if slot > wait else "lockout"
         wait = slot if slot > wait else wait
     return {
         "state": pump.sm.state,
@@ -22,7 +43,8 @@ def status_of(pump):
         "basal_ng_d": rx.basal_ng_d(pump._tod(), pump._exit_conc()) if rx else 0,
         "basal_min": rx is not None and rx.schedule.rate_at(pump._tod()) == 0,
         "boluses_24h": pump.history.count_24h(pump.t),
-        "next_bolus_ms": wait,
+        "next_bolus_ms": wait,  # by lockout and 24 h count alone, blocked or not
+        "next_bolus_why": why,  # None: no wait; lockout, max: the wait's; else a block
         "step_nl": pump.rig.step_nl_ceil(),
         "alarms": pump.alarms.active(),
         "steps": pump.steps_issued,

@@ -38,6 +38,22 @@ class Tubing:
             return None
         return self.segments[0][0]
 
+    def other_vu(self, mix):
+        """(VU, drug) of the fluid from the tip up to the last of it that holds a drug not
+        in `mix` ((name, ng/mL), ...), and the first such drug; (0, None) if none does.
+        After a refill that changed the drug, that fluid must go to waste, not into the
+        patient at the new drug's rate (Permits.start_allowed)."""
+        total = upto = 0
+        first = None
+        for vu, concs in self.segments:
+            total += vu
+            for name, _ in concs:
+                if not _has(mix, name):
+                    upto = total
+                    first = name if first is None else first
+                    break
+        return upto, first
+
     def push(self, vu, concs, out):
         """Push `vu` of fluid with `concs` in at the pump end. Adds, per drug name, the
         volume*concentration (VU*ng/mL) that left the tip into the dict `out`; returns the
@@ -60,3 +76,39 @@ class Tubing:
             if seg[0] == 0:
                 self.segments.pop(0)
         return exit_vu
+
+
+    def pull(self, vu, out):
+        """Draw `vu` back toward the pump (an occlusion's relief): it leaves the line at the
+        pump end, into the reservoir. If the line is full, what push() counted out of the tip
+        was in fact held by the blocked line's compliance: the same volume comes back in at
+        the tip, at the tip's concentrations, and is taken off `out` (never below 0). If not
+        (a prime met the blockage), the fluid's front only moves back. Returns the VU by
+        which the line is less full."""
+        full = self.is_full()
+        head = self.segments[0][1] if self.segments else None
+        left = vu
+        while left > 0 and self.segments:
+            seg = self.segments[-1]
+            take = seg[0] if seg[0] < left else left
+            seg[0] -= take
+            left -= take
+            if seg[0] == 0:
+                self.segments.pop()
+        if not full or head is None:
+            return vu - left
+        if self.segments and self.segments[0][1] == head:
+            self.segments[0][0] += vu
+        else:
+            self.segments.insert(0, [vu, head])
+        for name, conc in head:
+            had = out.get(name, 0)
+            out[name] = had - vu * conc if had > vu * conc else 0
+        return 0
+
+
+def _has(mix, name):
+    for n, _ in mix:
+        if n == name:
+            return True
+    return False

@@ -174,3 +174,20 @@ def parse_count(text, lo, hi):
     if value < lo or value > hi:
         raise PumpError(E_RANGE, text)
     return value
+
+
+def volume_as_typed(nl, typed):
+    """nL shown in the unit `typed` ends with ("48000", "0mL" -> "0.048mL"), for an error in
+    the units a person used. Exact: a whole nL is a finite decimal of uL or mL. `typed` must
+    have parsed (parse_volume_nl), so its unit is known."""
+    i = len(typed)
+    while i and typed[i - 1] in _LETTERS:
+        i -= 1
+    unit = typed[i:]
+    per = _lookup(unit.lower(), _VOLUME, typed)
+    whole, frac = nl // per, nl % per
+    text = str(whole)
+    if frac:
+        digits = len(str(per)) - 1
+        text += "." + ("0" * digits + str(frac))[-digits:].rstrip("0")
+    return text + unit

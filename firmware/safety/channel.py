@@ -8,6 +8,9 @@ the steps really issued counted after it, drug and calibration water alike.
                                 and by the limits as water (never charged to a prescription
                                 programmed later); the lease below does not bound them, as
                                 they are not drug a power cut could have given
+    ch.retract(n) -> back       steps back, an occlusion's relief: not delivery, so the guard
+                                does not count it, but bounded: at most the forward steps
+                                since the last retract and the rig's occlusion trap
     ch.enable(on)               a tripped guard keeps the driver off whatever is asked
     ch.fault() -> name|None     why the last move fell short ("guard", or the motor's reason)
     ch.follow(pump, now)        the guard's limits in line with the pump's prescription
@@ -52,7 +55,16 @@ class SafetyChannel:
         self.limits = GuardLimits(self.guard, rig)
         self.max_move = move_cap(rig)
         self._water = getattr(motor, "move_water", motor.move)
+        # The lease below writes the guard's counts with its bound (store/lease.py), for
+        # a boot that loses the snapshot they live in.
+        self._tell = getattr(motor, "guard_counts", None)
         self._fault = None
+        self.changed = False  # a trip or its reset, not yet saved (app/device.py clears it)
+        # Steps a retract may still take back: what went forward since the last one, at
+        # most what the rig says an occlusion traps. Drawing back more than was pushed into
+        # a blocked line would suck from the patient once it opens.
+        self.back_room = 0
+        self._back_max = rig.relief_steps() if hasattr(rig, "relief_steps") else 0
         motor.enable(False)
 
     def enable(self, on):
@@ -71,9 +83,12 @@ class SafetyChannel:
         now = self.clock.now_ms()
         if not self.guard.allows(now, n):  # the whole batch, before any of it moves
             self.guard.tripped = True
+            self.changed = True
             self.motor.enable(False)
             self._fault = "guard"
             return 0
+        if self._tell is not None:
+            self._tell(self.guard.hour.sum, self.guard.day.sum)  # rolled by allows()
         cap = self.max_move
         if cap is None or n <= cap:
             issued = move(n)
@@ -87,7 +102,26 @@ class SafetyChannel:
                 if got < k:
                     break  # a fault: the motor keeps its reason for fault()
         self.guard.record(now, issued)
+        room = self.back_room + issued
+        self.back_room = room if room < self._back_max else self._back_max
         return issued
+
+    def retract(self, n):
+        """Up to n steps back, cut to back_room (no error: the pump counts what came back);
+        none while the guard is tripped. Moves of at most max_move, as forward ones."""
+        n = n if n < self.back_room else self.back_room
+        if n <= 0 or self.guard.tripped:
+            return 0
+        cap = self.max_move if self.max_move is not None else n
+        back = 0
+        while back < n:
+            k = n - back if n - back < cap else cap
+            got = self.motor.retract(k)
+            back += got
+            if got < k:
+                break  # the motor keeps its reason for fault()
+        self.back_room -= back
+        return back
 
     def fault(self):
         f = self._fault or self.motor.fault()
@@ -111,6 +145,7 @@ class SafetyChannel:
     def reset(self):
         """A clinician's acknowledgement of a trip; the counts stay, so the windows hold."""
         self.guard.reset()
+        self.changed = True
 
     @property
     def tripped(self):

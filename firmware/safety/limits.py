@@ -53,6 +53,7 @@ class GuardLimits:
         self.cal = None  # a StepGuard used as a counter of calibration steps, once needed
         self.cal_left = 0  # steps the calibration run in progress may still issue
         self.cal_minute = -1  # the minute the allowance was last set for
+        self.changed = False  # held or hold_until changed, not yet saved (app/device.py)
         guard.set_limits(*self.limits)
 
     # ----- calibration -----
@@ -108,12 +109,15 @@ class GuardLimits:
         if self.drugs is not None and rx.drugs != self.drugs:
             self.held = self.limits  # already the tighter of the last mix and any hold
             self.hold_until = None
+            self.changed = True
         self.drugs = rx.drugs
         if self.held is not None and self.hold_until is None and _flushed(pump):
             self.hold_until = now_ms + _HOLD_MS
+            self.changed = True
         if self.hold_until is not None and now_ms >= self.hold_until:
             self.held = None
             self.hold_until = None
+            self.changed = True
         new = for_rx(rx, self.rig)
         self.limits = new if self.held is None else _tighter(new, self.held)
         self._apply(now_ms)

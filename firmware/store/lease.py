@@ -11,7 +11,13 @@ as a STOP alarm.
 
 Simulated time that jumps (`sim advance`) reserves the jump's steps in one commit and
 releases the rest at its end (reserve(), release()): a cut inside a jump then charges up
-to that reservation, more than the truth, never less."""
+to that reservation, more than the truth, never less.
+
+Each commit also holds what the step guard's hour and 24 h counts will be at most when
+the bound is reached (the counts the safety channel hands down before each move, plus
+the steps up to the bound): a boot that lost the snapshot, where the guard's own counts
+live, rebuilds them from these (read_counts), never from nothing. A lease written
+before these counts (one number) still reads; its counts are unknown (None)."""
 from micropython import const
 from store.codec import Writer, Reader, Corrupt
 from store.record import StoreError
@@ -27,13 +33,30 @@ def slots(flash):
 
 def read_bound(payload):
     """The bound in a lease payload, or None if it does not decode."""
+    got = _read(payload)
+    return None if got is None else got[0]
+
+
+def read_counts(payload):
+    """(hour, day): the guard's counts at most at the bound, or None (an older lease,
+    or one that does not decode)."""
+    got = _read(payload)
+    return None if got is None or got[1] is None else (got[1], got[2])
+
+
+def _read(payload):
     try:
         r = Reader(payload)
         v = r.int()
+        hour = day = None
+        if r.pos < len(r.data):
+            hour, day = r.int(), r.int()
+            if hour < 0 or day < 0:
+                return None
         r.end()
     except Corrupt:
         return None
-    return v if v >= 0 else None
+    return (v, hour, day) if v >= 0 else None
 
 
 class LeaseMotor:
@@ -44,10 +67,20 @@ class LeaseMotor:
         self.issued = 0  # the pump's steps_issued, kept in step by restore
         self.bound = 0  # the bound on flash
         self.commits = 0
+        self.hour = 0  # the guard's counts as the safety channel last handed them down,
+        self.day = 0
+        self.told_at = 0  # when `issued` was this
         self._fault = None
 
     def enable(self, on):
         self.motor.enable(on)
+
+    def guard_counts(self, hour, day):
+        """The step guard's hour and 24 h counts now (safety/channel.py, before each
+        move): written with the next bound. Two ints kept: nothing allocated."""
+        self.hour = hour
+        self.day = day
+        self.told_at = self.issued
 
     def move(self, n):
         if n > 0 and self.issued + n > self.bound:
@@ -83,6 +116,11 @@ class LeaseMotor:
     def _commit(self, bound):
         w = Writer()
         w.int(bound)
+        # Every step the guard will have counted by the bound: those since the counts were
+        # told (a batch split into several moves commits more than once) up to the bound.
+        ahead = bound - self.told_at if bound > self.told_at else 0
+        w.int(self.hour + ahead)
+        w.int(self.day + ahead)
         self.slots.commit(w.result())
         self.bound = bound
         self.commits += 1
@@ -92,6 +130,12 @@ class LeaseMotor:
         raised for them nor counted with them: after a cut the pump would charge them to
         its reservoir and its dose windows as drug."""
         return self.motor.move(n)
+
+    def retract(self, n):
+        """Steps back (an occlusion's relief). The bound on flash bounds forward steps and
+        `issued` stays as it is (the pump's steps_issued counts forward only): a cut after
+        a relief charges no less than went out, never more back than came back."""
+        return self.motor.retract(n)
 
     def fault(self):
         f = self._fault

@@ -16,7 +16,8 @@ and raises `memory` if a record was damaged, foreign or from the future, or if n
 could be restored from files that were there. It never raises on bad content.
 
 tick() saves when something a snapshot holds has changed (state, alarms, prescription,
-boluses, refill, clock) or when `every` steps have been issued since the last save; the
+boluses, refill, clock: the pump's dirty flags, which a save clears) or when `every`
+steps have been issued since the last save; the
 lease bounds what a cut can lose in between. A bolus granted and not yet saved must be
 saved before its first step: the device (app/device.py) journals before every advance,
 so no bolus can be delivered and then forgotten. Nothing here calls back up into the
@@ -28,7 +29,6 @@ from micropython import const
 from pump.pump import Pump
 from store import lease, snapshot
 from store.pin_record import PinRecord
-from store.codec import Writer
 from store.record import StoreError
 from store.ring import EventLog, event_text
 from store.slots import Slots, ALARM_REPORTS, FRESH, REPORT_NAMES
@@ -75,10 +75,11 @@ class Persist:
         self.extra = b""
         self.reports = None  # (state report, lease report) from boot, for status and tests
         self.lost_therapy = False  # boot found no state where the lease or log shows one
+        self.lease_counts = None  # (hour, day) the guard had at most, from the lease
         self.failures = 0
         self.log_failures = 0
         self.holding = False  # inside a simulated jump (hold())
-        self._key = None
+        self._saved = False
         self._steps = 0
         self._t = 0
 
@@ -97,6 +98,9 @@ class Persist:
         lpay, lrep = self.lease_slots.load()
         self.reports = (rep, lrep)
         bound = 0 if lpay is None else lease.read_bound(lpay)
+        # The guard's counts as the lease last wrote them, for a boot whose snapshot (where
+        # the guard's own counts live) is lost or unreadable (app/device.py).
+        self.lease_counts = None if lpay is None else lease.read_counts(lpay)
         memory = rep in ALARM_REPORTS or lrep in ALARM_REPORTS or bound is None
         if self.motor is None:
             motor = self.lease_motor(motor)
@@ -136,10 +140,10 @@ class Persist:
         """After a boot that lost the state (lost_therapy), once the caller has saved
         what it must keep of that: the lease counts from the fresh pump's steps, so the
         next boot does not charge the lost pump's steps to this one."""
-        w = Writer()
-        w.int(self.pump.steps_issued)
-        self.lease_slots.commit(w.result())
-        self.motor.bound = self.pump.steps_issued
+        m = self.motor
+        m.issued = self.pump.steps_issued
+        m.told_at = m.issued
+        m._commit(m.issued)  # with the guard's counts the device handed down
 
     def _log_shows_program(self):
         for _, payload in self.log.last(self.log.size):
@@ -150,7 +154,7 @@ class Persist:
     def due(self, pump):
         """Something a snapshot holds has changed, or enough steps or time have passed
         (not counted while holding: a jump's end saves)."""
-        if not _same_key(pump, self._key):
+        if pump.dirty or pump.alarms.changed:
             return True
         return not self.holding and (pump.steps_issued - self._steps >= self.every
                                      or pump.t - self._t >= self.every_ms)
@@ -161,7 +165,7 @@ class Persist:
         while holding. Reads only: a simulated jump (app/controller.py) passes there."""
         if self.holding:
             return None
-        return 0 if self._key is None else self._t + self.every_ms
+        return 0 if not self._saved else self._t + self.every_ms
 
     def hold(self, steps):
         """A simulated jump begins (`sim advance`, app/controller.py) that may issue up to
@@ -212,42 +216,8 @@ class Persist:
 
     def _commit(self, pump):
         self.slots.commit(snapshot.save(pump, self.extra))
-        self._key = _key(pump)
+        pump.dirty = False
+        pump.alarms.changed = False
+        self._saved = True
         self._steps = pump.steps_issued
         self._t = pump.t
-
-
-def _grants_key(pump):
-    g = pump.history.grants
-    return (len(g), g[-1] if g else None)
-
-
-def _key(pump):
-    """What a snapshot holds that changes only on events (not with every step)."""
-    res = pump.reservoir
-    alarms = tuple((n, e[1], e[2]) for n, e in sorted(pump.alarms.state.items()))
-    return (pump.sm.state, _grants_key(pump), id(pump.rx), res.fill_vu, res.concs,
-            alarms, pump.wall_offset_ms, pump.pending is None)
-
-
-def _same_key(pump, key):
-    """_key(pump) == key, read in place: tick() runs every pass of the control loop, and
-    building the key there was much of the loop's garbage on a Pico."""
-    if key is None:
-        return False
-    res = pump.reservoir
-    grants = key[1]
-    g = pump.history.grants
-    if (pump.sm.state != key[0] or len(g) != grants[0]
-            or (g[-1] if g else None) != grants[1] or id(pump.rx) != key[2]
-            or res.fill_vu != key[3] or res.concs != key[4]
-            or pump.wall_offset_ms != key[6] or (pump.pending is None) != key[7]):
-        return False
-    state = pump.alarms.state
-    if len(state) != len(key[5]):
-        return False
-    for name, cause, acked in key[5]:
-        e = state.get(name)
-        if e is None or e[1] != cause or e[2] != acked:
-            return False
-    return True

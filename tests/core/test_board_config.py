@@ -258,3 +258,30 @@ def test_unknown_board_driver_or_motor_is_refused():
         d = data_of()
         d[key] = bad
         refused_field(d, key)
+
+
+def test_the_occlusion_trap_is_the_measured_compliance_times_the_trip_pressure():
+    r = rig(load(text_of("pico_tmc2209_t8_bd60ml.json")))
+    assert r.occlusion_nl == 6169 * 30
+    assert r.relief_steps() == 6169 * 30 * r.step_den // r.step_num  # within it, never past
+
+
+def test_an_occlusion_trap_of_a_tenth_of_the_syringe_is_refused():
+    d = data_of()  # 1 mL
+    d["line_nl_per_kpa"], d["occlusion_kpa"] = 5_000, 20  # 100 uL
+    refused_field(d, "occlusion_kpa")
+    d["occlusion_kpa"] = 0
+    refused_field(d, "occlusion_kpa")
+    d = data_of()
+    d["line_nl_per_kpa"] = 0
+    refused_field(d, "line_nl_per_kpa")
+
+
+def test_no_shipped_rig_claims_more_compliance_than_the_simulated_line_has():
+    # Relief draws back compliance x trip: a config above the truth would suck from the
+    # patient. The simulated rig's physics is the truth the shipped configs were measured on.
+    from hal.sim import physics
+    for name in SHIPPED:
+        c = load(text_of(name))
+        truth = physics.compliance_nl_per_kpa(c.syringe.model, c.syringe.inner_diameter_um)
+        assert 0 < c.line_nl_per_kpa <= truth, (name, c.line_nl_per_kpa, truth)

@@ -46,7 +46,8 @@ def test_after_a_reset_status_shows_what_was_delivered_and_the_restart_alarm():
     step_nl = int(before["step_nl"])
     after = kv(reboot(flash).ok("status"))
     assert after["state"] == "stopped"  # no withdrawal hazard: a clinician decides, told why
-    assert after["alarms"] == "clock,restart"
+    # No withdrawal hazard: stopped, and not only informed (the reminder, at once).
+    assert after["alarms"] == "clock,not_delivering,restart"
     assert after["boluses_24h"] == before["boluses_24h"] == "1"
     assert after["basal_ng_d"] == before["basal_ng_d"]
     res_before, res_after = int(before["reservoir_nl"]), int(after["reservoir_nl"])
@@ -284,7 +285,9 @@ def test_a_lost_programmed_state_refuses_prime_and_calibration_until_decommissio
     b.login()
     assert kv(b.ok("decommission")) == {"line_unknown": "0"}
     for name in kv(b.ok("status"))["alarms"].split(","):
-        b.ok("ack " + name)  # memory and restart, from the boot that lost the state
+        # memory and restart, from the boot that lost the state; clock ends only with
+        # the time confirmed
+        b.ok("time 2026-01-01T08:00:00" if name == "clock" else "ack " + name)
     b.ok("prime 150uL")
 
 
@@ -296,3 +299,41 @@ def test_a_board_that_never_delivered_needs_no_decommission():
     b = reboot(flash)
     b.login()
     assert kv(b.ok("decommission")) == {"line_unknown": "0"}
+
+
+def test_a_lost_state_rebuilds_the_step_guards_counts_from_the_lease():
+    # The guard's counts live in the snapshot: lost with it, a fresh guard would let a
+    # new prescription give a whole day's limit on top of what the patient just had.
+    flash = SimFlash()
+    b = running(flash)
+    b.ok("sim advance 6h")
+    b.ok("bolus")
+    b.ok("sim advance 30m")
+    now = b.clock.now_ms()
+    had_hour, had_day = b.guard.hour.total(now), b.guard.day.total(now)
+    assert had_day > 100
+    _flip_a_byte_in_both(flash, "state")
+    b, flash = _again(flash)
+    now = b.clock.now_ms()
+    hour, day = b.guard.hour.total(now), b.guard.day.total(now)
+    # At least what it had (the lease writes the most they can be), and not a lifetime.
+    assert had_hour <= hour <= had_hour + 2 and had_day <= day <= had_day + 2, (
+        (had_hour, had_day), (hour, day))
+    # The rebased lease holds them too: a second loss does not forget them.
+    _flip_a_byte_in_both(flash, "state")
+    b, flash = _again(flash)
+    now = b.clock.now_ms()
+    assert b.guard.day.total(now) >= had_day
+
+
+def test_an_unreadable_device_state_also_rebuilds_the_guard_from_the_lease():
+    flash = SimFlash()
+    b = running(flash)
+    b.ok("sim advance 3h")
+    now = b.clock.now_ms()
+    had_day = b.guard.day.total(now)
+    store = b.dev.store
+    store.save(b.dev.pump, b"\x99junk")  # the device's bytes in the snapshot unreadable
+    b, flash = _again(flash)
+    assert "memory" in kv(b.ok("status"))["alarms"].split(",")
+    assert b.guard.day.total(b.clock.now_ms()) >= had_day

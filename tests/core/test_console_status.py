@@ -4,8 +4,8 @@ from console_fakes import Board, events, kv, programmed, running
 from pump.errors import E_RANGE, E_UNKNOWN_COMMAND
 
 STATUS_KEYS = ["time", "state", "reservoir_nl", "delivered_ng", "basal_ng_d", "boluses_24h",
-               "next_bolus_s", "step_nl", "low_alarm_at", "low_alarm_worst_at", "empty_at",
-               "empty_worst_at", "alarms"]
+               "next_bolus_s", "next_bolus_why", "step_nl", "low_alarm_at", "low_alarm_worst_at",
+               "empty_at", "empty_worst_at", "alarms"]
 
 
 def test_status_has_exactly_the_keys_of_the_issue_in_order():
@@ -18,9 +18,9 @@ def test_status_of_a_bare_board():
     s = kv(Board().ok("status"))
     assert s == {"time": "1970-01-01T00:00:00", "state": "unprogrammed", "reservoir_nl": "0",
                  "delivered_ng": "0", "basal_ng_d": "0", "boluses_24h": "0",
-                 "next_bolus_s": "-", "step_nl": "1400", "low_alarm_at": "-",
-                 "low_alarm_worst_at": "-", "empty_at": "-", "empty_worst_at": "-",
-                 "alarms": "-"}
+                 "next_bolus_s": "-", "next_bolus_why": "unprogrammed", "step_nl": "1400",
+                 "low_alarm_at": "-", "low_alarm_worst_at": "-", "empty_at": "-",
+                 "empty_worst_at": "-", "alarms": "-"}
 
 
 def test_next_bolus_s_is_rounded_up_never_down():
@@ -56,7 +56,7 @@ def test_low_alarm_at_is_when_the_alarm_really_sounds_to_the_second():
 def test_low_alarm_at_is_a_dash_when_not_delivering():
     b = programmed()
     s = kv(b.ok("status"))
-    assert [s[k] for k in STATUS_KEYS[8:12]] == ["-"] * 4
+    assert [s[k] for k in STATUS_KEYS[9:13]] == ["-"] * 4
 
 
 def test_once_sounded_low_alarm_at_is_when_it_sounded_not_now():
@@ -126,3 +126,40 @@ def test_whoami_tells_the_role_the_session_and_the_lockout():
     b.ok("sim advance 61s")
     # Asking is not a clinician's command: it does not renew the session it reports.
     assert kv(b.ok("session"))["session_s"] == "839"
+
+
+def running_baclofen():
+    """Baclofen, which has no patient bolus, filled, primed and started."""
+    b = Board()
+    b.login()
+    for line in ("drug baclofen 500ug/mL", "basal 200ug/d", "ptm off", "reservoir-alarm 2mL",
+                 "capacity 40mL", "refill 40mL", "confirm", "prime 150uL", "sim advance 4m"):
+        b.ok(line)
+    b.login()
+    b.ok("start")
+    return b
+
+
+def test_next_bolus_says_why_it_is_blocked():
+    b = running()
+    s = kv(b.ok("status"))
+    assert (s["next_bolus_s"], s["next_bolus_why"]) == ("0", "-")
+    b.ok("bolus")
+    s = kv(b.ok("status"))
+    assert (s["next_bolus_s"], s["next_bolus_why"]) == ("3600", "lockout")
+    b.login()
+    b.ok("suspend")
+    s = kv(b.ok("status"))
+    assert (s["next_bolus_s"], s["next_bolus_why"]) == ("-", "suspended")
+    b.ok("resume")
+    b.ok("sim advance 1h")
+    b.dev.fault("clock")
+    s = kv(b.ok("status"))
+    assert (s["next_bolus_s"], s["next_bolus_why"]) == ("-", "clock")
+
+
+def test_next_bolus_why_without_a_patient_bolus():
+    s = kv(Board().ok("status"))
+    assert (s["next_bolus_s"], s["next_bolus_why"]) == ("-", "unprogrammed")
+    s = kv(running_baclofen().ok("status"))
+    assert (s["next_bolus_s"], s["next_bolus_why"]) == ("-", "off")

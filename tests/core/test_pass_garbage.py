@@ -9,7 +9,7 @@ the integrator allocates by design. Runs under pytest and MicroPython."""
 import gc
 
 from console_fakes import Board, running
-from store.persist import Persist, _key, _same_key
+from store.persist import Persist
 from store.sim_flash import SimFlash
 
 COUNTS = hasattr(gc, "mem_alloc")
@@ -73,26 +73,11 @@ def test_a_quiet_pass_of_the_console_with_a_store_allocates_nothing():
     assert allocated(lambda: b.dev.settle(now)) == 0
 
 
-def test_the_store_reads_its_key_in_place_and_sees_every_change_the_key_sees():
-    b = running()
-    p = b.dev.pump
-    key = _key(p)
-    assert _same_key(p, key)
-    assert not _same_key(p, None)
-    assert allocated(lambda: _same_key(p, key)) == 0
-    changes = (
-        lambda: p.alarms.raise_("low_reservoir", p.t),
-        lambda: p.alarms.ack("low_reservoir"),
-        lambda: p.history.grants.append(p.t),
-        lambda: setattr(p, "wall_offset_ms", p.wall_offset_ms + 1),
-        lambda: setattr(p, "pending", (1, p.rx)),
-        lambda: setattr(p.reservoir, "fill_vu", p.reservoir.fill_vu + 1),
-        lambda: setattr(p.reservoir, "concs", (("morphine", 1),)),
-        lambda: setattr(p, "rx", None),
-        lambda: setattr(p.sm, "state", "stopped"),
-    )
-    for change in changes:
-        change()
-        assert not _same_key(p, key)
-        key = _key(p)
-        assert _same_key(p, key)
+def test_asking_whether_a_save_is_due_allocates_nothing():
+    b = Board(persist=Persist(SimFlash()))
+    b.login()
+    now = b.clock.now_ms()
+    b.dev.settle(now)
+    store, pump = b.dev.store, b.dev.pump
+    assert not store.due(pump)
+    assert allocated(lambda: store.due(pump)) == 0

@@ -125,3 +125,42 @@ def test_every_shipped_rig_builds_a_sim_board_whose_motor_obeys_enable():
         board.motor.enable(True)
         assert board.motor.move(5) == 5 and board.motor.fault() is None
         assert board.world.pushed == 5
+
+
+def test_a_reverse_move_on_a_blocked_line_draws_the_trapped_volume_back_not_the_patients():
+    w = _world()
+    w.fill(10 * ML)
+    w.occluded = True
+    while w.push(100, 0)[1] != "occlusion":
+        pass
+    assert w.occlusion_signal()
+    trapped, delivered, travel = w.trapped_nl, w.delivered_nl, w.travel
+    back = trapped * 1000 // 1_399_760  # whole steps within the trapped volume
+    assert w.pull(back, 0) == (back, None)
+    assert w.travel == travel + back  # the plunger went back: the syringe holds it again
+    assert 0 <= w.trapped_nl < 1400 and not w.occlusion_signal()
+    assert w.pressure_pa() < physics.pressure_pa(trapped, w.compliance)
+    assert w.delivered_nl == delivered  # nothing came back from the tip
+    left = w.trapped_nl
+    w.clear("occlusion")
+    w.tick(3_600_000)
+    assert w.delivered_nl - delivered == left  # only what relief left comes out
+
+
+def test_a_reverse_move_on_an_open_line_draws_fluid_back_from_the_tip():
+    w = _world()
+    w.fill(10 * ML)
+    w.push(10, 0)
+    w.tick(3_600_000)
+    delivered = w.delivered_nl
+    assert w.pull(3, 3_600_000) == (3, None)
+    assert w.delivered_nl < delivered  # honest: an open line gives back what it held
+    assert w.trapped_nl == 0
+
+
+def test_a_reverse_move_stops_where_the_plunger_started():
+    w = _world()
+    w.fill(10 * ML)
+    w.push(5, 0)
+    assert w.pull(9, 0) == (5, "end_stop")
+    assert w.pull(1, 0) == (0, "end_stop")

@@ -10,6 +10,7 @@ from pump.units import (
     parse_mass_ng,
     parse_time_of_day_min,
     parse_volume_nl,
+    volume_as_typed,
 )
 
 # --- mass ---------------------------------------------------------------------------
@@ -384,3 +385,11 @@ def test_every_parser_returns_an_int():
     )
     for value in results:
         assert type(value) is int
+
+
+def test_a_volume_is_shown_back_exactly_in_the_unit_typed():
+    assert volume_as_typed(48000, "0mL") == "0.048mL"
+    assert volume_as_typed(48000, "47uL") == "48uL"
+    assert volume_as_typed(1500, "2ml") == "0.0015ml"
+    assert volume_as_typed(7, "3nL") == "7nL"
+    assert volume_as_typed(2000000, "1.5mL") == "2mL"

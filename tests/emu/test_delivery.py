@@ -1,7 +1,8 @@
 """Delivery on the real target, watched at its pins: every STEP rising edge is a step the
 firmware reports, to the step, at the rig's rate and pulse width; EN is active only
 while the pump moves; an occlusion switch closing mid-prime disables the driver within
-one motor batch; a power cut mid-delivery comes back from the board's own LittleFS with
+one motor batch, and the trapped volume is then drawn back with DIR reversed, edge for
+edge as the firmware reports it; a power cut mid-delivery comes back from the board's own LittleFS with
 what the unix-port tests promise (no step lost or repeated beyond one, `restart`)."""
 import json
 
@@ -65,13 +66,27 @@ def test_prime_occlusion_and_a_power_cut_at_the_pins(tmp_path):
         emu.set_input(emu.pins.occlusion, active, after_rises=before + 777)
         ok(c, "prime 10uL")
         wait_event(c, "! alarm name=occlusion", 120)
+        # Then the relief (issue 14, item 4): the trapped volume drawn back, DIR reversed.
+        relief = wait_event(c, "! relief ", 120)
+        relief_steps = int(dict(w.split("=") for w in relief.split()[2:])["steps"])
         fired = emu.events("fired")[-1]["ns"]
-        off_at = [t for t, level in en_log(emu) if level == 1 - on][-1]
         rises = emu.rises()
+        fwd = emu.config["active_levels"]["dir_forward"]
+        dir_log = emu.state()["pins"][str(emu.pins.dir)]["log"]
+        back_at = [t for t, level in dir_log if level == 1 - fwd and t > fired]
+        assert back_at, dir_log[-4:]
+        forward_after = [t for t in rises if fired < t < back_at[0]]
+        backward = [t for t in rises if t > back_at[0]]
         # A batch polls its fault lines every ms and debounces them for 2 ms: at 2 kHz
-        # a few steps leave after the switch closes, none once EN is off.
-        assert sum(1 for t in rises if t > fired) <= 3 * MAX_STEP_HZ // 1000 + 2
+        # a few steps leave after the switch closes, then EN goes off.
+        assert len(forward_after) <= 3 * MAX_STEP_HZ // 1000 + 2
+        off_at = [t for t, level in en_log(emu) if level == 1 - on and t > fired][0]
         assert 0 <= off_at - fired <= 100 * NS_PER_MS, (fired, en_log(emu)[-4:])
+        # Every backward edge is a step the firmware reports drawn back, with DIR reversed
+        # from before the first until after the last, then forward again and EN off.
+        assert len(backward) == relief_steps > 0
+        assert dir_log[-1][1] == fwd and dir_log[-1][0] > backward[-1]
+        assert en_log(emu)[-1][1] == 1 - on and en_log(emu)[-1][0] > backward[-1]
         # Clear the line, acknowledge, and deliver: a power cut mid-delivery.
         emu.set_input(emu.pins.occlusion, 1 - active)
         ok(c, "ack occlusion")

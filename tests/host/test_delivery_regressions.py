@@ -118,3 +118,34 @@ def test_bolus_tail_is_never_ahead_of_the_continuous_ramp():
         pump.advance(t)
         ramp_steps = min(Fraction(7 * t, MIN_MS), 10) / 5
         assert ramp_steps - 1 < motor.total <= ramp_steps, (t, motor.total)
+
+
+def test_a_bolus_ending_inside_a_ms_cannot_push_a_rolling_hour_over_the_table():
+    """Was (make soak, issue 14 item 6: clonidine 95000.0066 ng in a rolling hour against
+    95000): the window check looked at the whole ms after a future bolus's end but not the
+    one before, where the window's far edge still holds a faster past (an hour-old bolus),
+    so it granted a bolus that left a rolling hour a fraction of a ng over the table. Here:
+    clinician boluses from 00:30 as large as granted, then the largest granted an hour
+    after the first, with the basal stepping up at 01:00; 0.66 ng over before the fix."""
+    from test_delivery_properties import Driver
+
+    def largest(drv):
+        lo, hi = 0, row("clonidine")[dt.F_MAX_CLINICIAN_BOLUS]
+        while lo < hi:  # asking changes nothing (permits are pure)
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if drv.pump.bolus_allowed(mid, True) == 0 else (lo, mid - 1)
+        return lo
+
+    rig = Rig(10, 1, 10**12, 0, 100_000, 100_000, 0)  # 10 nL steps, 100 uL/min boluses
+    drv = Driver(rig, (("clonidine", 1_000_000),), ((0, 0), (60, 300_000)), None, 10**11, 0)
+    drv.wait(30 * MIN_MS)
+    for _ in range(6):
+        dose = largest(drv)
+        if dose:
+            assert drv.clinician(dose) is None
+        drv.wait(3 * MIN_MS)
+    drv.wait(42 * MIN_MS)  # 01:30, an hour after the first bolus
+    assert drv.clinician(largest(drv)) is None
+    drv.wait(2 * H)
+    worst_ng = (drv.ref.max_window_nl(H) + Fraction(10)) * 1  # nL at 1 ng/nL, one step more
+    assert worst_ng <= row("clonidine")[dt.F_MAX_HOURLY], float(worst_ng)

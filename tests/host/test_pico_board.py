@@ -269,3 +269,73 @@ def test_the_configs_battery_divider_scales_the_integer_millivolts(rig):
     ADC.reading = 24824  # 1.25 V at the pin
     mv = board.battery.millivolts()
     assert type(mv) is int and mv == 24824 * 3300 * 4030 // (65535 * 1000) == 5037
+
+
+# ----- the retract: an occlusion's relief (issue 14, item 4) -----
+def dir_writes(config):
+    return Pin.made[config.pins.dir].writes
+
+
+@pytest.mark.parametrize("path", [TMC, A4988], ids=["tmc2209", "a4988"])
+def test_a_retract_steps_with_dir_reversed_and_leaves_dir_forward(rig, path):
+    clock, ticks, _ = rig
+    board, config = built(path, clock)
+    fwd = config.active_levels.dir_forward
+    # The occlusion (or DIAG) that asked for the relief is still active: it must not stop
+    # the retract, which draws the trapped volume back.
+    if config.pins.occlusion is not None:
+        Pin.inputs[config.pins.occlusion] = lambda _t, v=config.active_levels.occlusion: v
+    else:
+        Pin.inputs[config.pins.diag] = lambda _t: 1
+    board.motor.enable(True)
+    start = ticks.t
+    assert board.motor.retract(100) == 100 == StateMachine.last.emitted
+    assert board.motor.fault() is None
+    assert dir_writes(config)[-2:] == [1 - fwd, fwd]  # reversed for the steps, then back
+    assert ticks.t - start >= 1  # the DIR setup time before the first STEP edge
+
+
+def test_a_retract_stops_at_the_empty_side_end_stop(rig):
+    clock, ticks, _ = rig
+    board, config = built(TMC, clock)
+    hit = ticks.t + 20
+    lv = config.active_levels.end_stop
+    Pin.inputs[config.pins.end_stop_min] = lambda now: lv if now >= hit else 1 - lv
+    board.motor.enable(True)
+    got = board.motor.retract(1000)
+    assert 0 < got < 1000 and got == StateMachine.last.emitted
+    assert board.motor.fault() == "end_stop_min"
+    assert dir_writes(config)[-1] == config.active_levels.dir_forward
+    assert en_writes(config)[-1] == 1
+
+
+def test_an_interrupt_during_a_retract_disables_the_driver_then_sets_dir_forward(
+        rig, monkeypatch):
+    clock, ticks, _ = rig
+    board, config = built(TMC, clock)
+    board.motor.enable(True)
+    sleeps = []
+
+    def sleep(ms):
+        sleeps.append(ms)
+        ticks.t += ms
+        if len(sleeps) == 20:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(clock, "_sleep_ms", sleep)
+    with pytest.raises(KeyboardInterrupt):
+        board.motor.retract(1000)
+    assert en_writes(config)[-1] == 1
+    assert dir_writes(config)[-1] == config.active_levels.dir_forward
+    assert StateMachine.last.running is None
+
+
+def test_a_forward_move_still_stops_on_the_occlusion_line_after_a_retract(rig):
+    clock, ticks, _ = rig
+    board, config = built(A4988, clock)
+    board.motor.enable(True)
+    assert board.motor.retract(10) == 10
+    lv = config.active_levels.occlusion
+    Pin.inputs[config.pins.occlusion] = lambda _t: lv
+    assert board.motor.move(10) == 0
+    assert board.motor.fault() == "occlusion"

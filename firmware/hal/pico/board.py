@@ -176,7 +176,8 @@ class PicoBoard:
         else:
             lines.append(FaultLine("occlusion", Pin(pins.occlusion, Pin.IN, Pin.PULL_UP),
                                    levels.occlusion))
-        # Read by a future retract; no forward move stops on it.
+        # Stops a retract (an occlusion's relief) at the empty side; no forward move
+        # stops on it.
         self.end_stop_min = FaultLine("end_stop_min",
                                       Pin(pins.end_stop_min, Pin.IN, Pin.PULL_UP),
                                       levels.end_stop)
@@ -184,7 +185,8 @@ class PicoBoard:
                              config.button_hold_ms)
         pio = StepPio(SM_ID, pins.step, SM_FREQ_HZ, config.max_step_hz)
         self.motor = Motor(en, levels.en, dir_pin, levels.dir_forward, pio, SM_FREQ_HZ,
-                           clock, lines, kbd_intr=kbd_intr, on_wait=self.button.sample)
+                           clock, lines, kbd_intr=kbd_intr, on_wait=self.button.sample,
+                           back_lines=(self.end_stop_min,))
         self.indicators = Indicators(Pin(pins.buzzer, Pin.OUT, value=0),
                                      Pin(pins.led, Pin.OUT, value=0))
         self.battery = Battery(ADC(Pin(pins.battery_adc)), config.battery_divider_x1000)

@@ -13,12 +13,20 @@ Hazards first:
 - Ctrl-C is disabled (kbd_intr(-1)) before EN goes active: an interrupt must not drop
   to the REPL with the driver energised. The motor never gives Ctrl-C back; the boot
   code does, after its last enable(False) (it keeps Ctrl-C off for its whole loop).
-- DIR is set once, to forward, before EN can be active: this motor only delivers."""
+- DIR is forward at build, before EN can be active, and between moves. Only retract()
+  (an occlusion's relief: the trapped volume drawn back) sets it reverse, waits the
+  drivers' DIR setup time, and sets it forward again before it returns, whatever
+  happened (an exception included, after EN). A retract stops at the empty-side end
+  stop (`back_lines`); the forward fault lines (the occlusion that asked for it) do not
+  stop it."""
 from micropython import const
 
 from hal.debounce import Debounced
 
 FAULT_SETTLE_MS = const(2)  # short: at 5 kHz every ms of delay is 5 more microsteps
+# DIR must be stable before the first STEP edge: A4988 200 ns, DRV8825 650 ns, TMC2209
+# 20 ns (datasheets); a whole ms is what the clock can time, far beyond each.
+DIR_SETUP_MS = const(1)
 _MARGIN_MS = const(50)  # on top of a move's planned time before it counts as stuck
 
 
@@ -40,7 +48,7 @@ class Motor:
     micropython.kbd_intr on the Pico."""
 
     def __init__(self, en, en_active, dir_pin, dir_forward, pio, sm_freq_hz, clock,
-                 lines, kbd_intr=None, on_wait=None):
+                 lines, kbd_intr=None, on_wait=None, back_lines=()):
         self._off = 1 - en_active
         en.value(self._off)  # first: the driver disabled, whatever follows
         self._en = en
@@ -48,6 +56,9 @@ class Motor:
         self.enabled = False
         try:
             dir_pin.value(dir_forward)
+            self._dir = dir_pin
+            self._forward = dir_forward
+            self._back_lines = tuple(back_lines)
             self._pio = pio
             self._half = pio.min_half_period_cycles
             self._freq = sm_freq_hz
@@ -75,10 +86,10 @@ class Motor:
         self._fault = None
         return f
 
-    def _check(self, now_ms):
+    def _check(self, now_ms, lines):
         """Sample every line (each debouncer needs every sample); the first active one."""
         found = None
-        for line in self._lines:
+        for line in lines:
             if line.active(now_ms) and found is None:
                 found = line.name
         return found
@@ -90,6 +101,25 @@ class Motor:
 
     def move(self, n):
         """Issue n forward steps at the rig's rate; returns the steps that really left."""
+        return self._run(n, self._lines)
+
+    def retract(self, n):
+        """n steps back (the plunger drawn toward the full syringe); returns the steps
+        really taken. DIR is forward again when this returns or raises."""
+        if type(n) is not int or n < 0:
+            raise ValueError("steps must be an int >= 0")
+        if n == 0:
+            return 0
+        if not self.enabled:
+            return self._fail("stall", 0)
+        try:
+            self._dir.value(1 - self._forward)
+            self._clock.sleep_ms(DIR_SETUP_MS)
+            return self._run(n, self._back_lines)
+        finally:
+            self._dir.value(self._forward)
+
+    def _run(self, n, lines):
         if type(n) is not int or n < 0:
             raise ValueError("steps must be an int >= 0")
         if n == 0:
@@ -98,12 +128,12 @@ class Motor:
             return self._fail("stall", 0)  # as the simulated motor: disabled, it cannot move
         clock = self._clock
         start = clock.now_ms()
-        fault = self._check(start)
+        fault = self._check(start, lines)
         now = start
         while now - start < FAULT_SETTLE_MS:  # until every line has had its settling time
             clock.sleep_ms(1)
             now = clock.now_ms()
-            fault = self._check(now)
+            fault = self._check(now, lines)
         if fault is not None:
             return self._fail(fault, 0)
         before = self._pio.pulses
@@ -113,7 +143,7 @@ class Motor:
             while self._pio.poll():
                 clock.sleep_ms(1)
                 now = clock.now_ms()
-                fault = self._check(now)
+                fault = self._check(now, lines)
                 if fault is None and now > deadline:
                     fault = "stall"  # the PIO never finished: treat it as a stalled motor
                 if fault is not None:

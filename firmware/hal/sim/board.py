@@ -34,6 +34,19 @@ class RigMotor:
             self._fault = why
         return moved
 
+    def retract(self, n):
+        """n steps back (the plunger drawn toward the full syringe): an occlusion's relief."""
+        if n <= 0:
+            return 0
+        if not self.enabled:
+            self._fault = "stall"
+            return 0
+        moved, why = self.world.pull(n, self.clock.now_ms())
+        self.total -= moved
+        if why is not None:
+            self._fault = why
+        return moved
+
     def fault(self):
         f = self._fault
         self._fault = None
@@ -110,7 +123,7 @@ class SimBoard:
             # the mechanism's truth, which the calibration is meant to match.
             world = World(num * 1_000_000, den * config.calibration_ppm,
                           config.syringe.model, config.syringe.inner_diameter_um, true_ppm,
-                          config.max_step_hz)
+                          config.max_step_hz, config.occlusion_kpa)
         self.world = world
         self.motor = RigMotor(world, self.clock)
         self.button = SimButton()

@@ -10,6 +10,7 @@ class SimMotor:
         self.enabled = False
         self.total = 0
         self.moves = 0
+        self.back = 0  # steps retracted
         self.stall_after = None  # steps still allowed before a stall, or None
         self._fault = None
 
@@ -27,6 +28,15 @@ class SimMotor:
         elif self.stall_after is not None:
             self.stall_after -= n
         self.total += n
+        self.moves += 1
+        return n
+
+    def retract(self, n):
+        """n steps back; `back` counts them (the bare counter has no plunger or line)."""
+        if not self.enabled:
+            self._fault = "stall"
+            return 0
+        self.back += n
         self.moves += 1
         return n
 

@@ -20,14 +20,15 @@ _PPM_RANGE = (500_000, 1_500_000)
 
 class World:
     def __init__(self, step_num, step_den, model, inner_diameter_um, true_ppm=1_000_000,
-                 step_hz=2000):
+                 step_hz=2000, trip_kpa=physics.TRIP_KPA):
         self._num = step_num  # the drawing's step; true_ppm scales it to the truth
         self.true_ppm = true_ppm
         self.step_num = step_num * true_ppm
         self.step_den = step_den * 1_000_000
         self.step_hz = step_hz  # a move runs at this rate, the open line draining meanwhile
         self.compliance = physics.compliance_nl_per_kpa(model, inner_diameter_um)
-        self.trip_nl = self.compliance * physics.TRIP_KPA
+        # The occlusion sensor's setting is the rig's (its config); compliance is physics.
+        self.trip_nl = self.compliance * trip_kpa
         self.stall_nl = self.compliance * physics.stall_kpa(inner_diameter_um)
         self.travel = 0  # steps of plunger travel left before the end stop: the contents
         self.pushed = 0  # steps the plunger really moved, ever
@@ -71,6 +72,11 @@ class World:
         if dt <= 0:
             return
         self.t = now_ms
+        if not self.occluded and self.trapped_nl < 0:
+            # A line under suction (a reverse move past what it held) draws back from the
+            # tip the moment it opens: the hazard a relief must never cause.
+            self.delivered_nl += self.trapped_nl
+            self.trapped_nl = 0
         if not self.occluded and self.trapped_nl:
             out = physics.drained_nl(self.trapped_nl, self.compliance, dt)
             if out == 0:  # the last few nL leave too: a stepped decay would strand them
@@ -112,6 +118,27 @@ class World:
             keep = keep if keep < held else held
             self.delivered_nl += held - keep
             self.trapped_nl = keep
+        return limit, why
+
+    def pull(self, n, now_ms):
+        """The plunger driven n steps back; returns (moved, fault or None). It stops where
+        it started (`pushed` back to 0: the end stop at the full syringe). The fluid it
+        draws in comes first from what the line holds under pressure; a blocked line then
+        goes under suction (trapped < 0), and an open one gives back from the tip."""
+        self.tick(now_ms)
+        if self.jammed:
+            return 0, "stall"
+        limit, why = n, None
+        if self.pushed <= limit:
+            limit, why = self.pushed, "end_stop"
+        moved_nl = (self.pushed * self.step_num // self.step_den
+                    - (self.pushed - limit) * self.step_num // self.step_den)
+        self.travel += limit
+        self.pushed -= limit
+        self.trapped_nl -= moved_nl
+        if not self.occluded and self.trapped_nl < 0:
+            self.delivered_nl += self.trapped_nl
+            self.trapped_nl = 0
         return limit, why
 
     def clear(self, name):

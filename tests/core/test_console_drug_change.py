@@ -1,0 +1,82 @@
+"""A refill that changes the drug (issue 14, item 2): the old drug in the line must not
+leave the catheter at the new drug's rate. Found: hydromorphone 15 mg/mL at 3 mg/day,
+then `drug morphine 1mg/mL`, refill, start: the 150 uL line of hydromorphone (2.2 mg)
+left in about an hour, uncounted, no alarm. Now `start` is refused until the old drug is
+primed out to waste (the catheter disconnected), which delivers none of it. A change of
+concentration of the same drugs needs no flush: the pump doses by what leaves the tip.
+Runs under pytest and MicroPython."""
+from console_fakes import Board, kv
+from pump.errors import E_LINE_OTHER_DRUG
+
+LINES = ("time 2026-01-01T07:00:00", "drug hydromorphone 15mg/mL", "basal 3mg/d", "ptm off",
+         "capacity 20mL", "reservoir-alarm 2mL", "refill 10mL", "confirm", "prime 150uL")
+
+
+def hydromorphone_running():
+    b = Board()
+    b.login()
+    for line in LINES:
+        b.ok(line)
+    b.ok("sim advance 4m")
+    b.login()
+    b.ok("start")
+    b.ok("sim advance 1d")
+    return b
+
+
+def change_to_morphine(b):
+    b.login()
+    b.ok("stop")
+    b.ok("drug morphine 1mg/mL")
+    b.ok("basal 3mg/d")
+    b.ok("refill 15mL")
+    b.ok("confirm")
+
+
+def test_start_after_a_drug_change_is_refused_until_the_old_drug_is_flushed_to_waste():
+    b = hydromorphone_running()
+    change_to_morphine(b)
+    steps = b.motor.total
+    reply = b.err("start", E_LINE_OTHER_DRUG)
+    # 150 uL of line, in whole 1.4 uL steps: 108 steps, 151.2 uL
+    assert reply[-1] == ("ERR 67 the line still holds hydromorphone from before the refill: "
+                         "disconnect the catheter and prime 151200nL to waste before start")
+    assert b.motor.total == steps  # nothing moved
+    delivered = b.dev.pump.delivered_ng("hydromorphone")
+    b.ok("prime 151200nL")
+    b.ok("sim advance 5m")
+    # Primed to waste: not one ng more of hydromorphone counted as given.
+    assert b.dev.pump.delivered_ng("hydromorphone") == delivered
+    assert b.dev.pump.tubing.other_vu(b.dev.pump.reservoir.concs) == (0, None)
+    b.login()
+    b.ok("start")
+    b.ok("sim advance 1h")
+    # Now only morphine leaves the tip, at 3 mg/day: an hour is 125 ug, within a step.
+    assert b.dev.pump.delivered_ng("hydromorphone") == delivered
+    got = b.dev.pump.delivered_ng("morphine")
+    assert 125_000 - 1400 <= got <= 125_000 + 1400, got
+
+
+def test_a_short_flush_leaves_start_refused_and_says_what_is_left():
+    b = hydromorphone_running()
+    change_to_morphine(b)
+    b.ok("prime 70000nL")  # half the line
+    b.ok("sim advance 5m")
+    b.login()
+    reply = b.err("start", E_LINE_OTHER_DRUG)
+    left = int(reply[-1].split("prime ")[1].split("nL")[0])
+    assert 70_000 <= left <= 90_000, left
+    b.ok("prime %dnL" % left)
+    b.ok("sim advance 5m")
+    b.login()
+    b.ok("start")
+
+
+def test_a_new_concentration_of_the_same_drug_needs_no_flush():
+    b = hydromorphone_running()
+    b.login()
+    b.ok("stop")
+    b.ok("drug hydromorphone 10mg/mL")
+    b.ok("refill 15mL")
+    b.ok("confirm")
+    assert kv(b.ok("start"))  # the tip's concentration sets the rate: no surge
