@@ -48,11 +48,12 @@ def test_case1_at_the_refill_visit_status_dates_the_dry_reservoir_ten_days_early
     for key in ("low_alarm_at", "low_alarm_worst_at", "empty_at", "empty_worst_at"):
         days[key] = (_s(s[key]) - now) * 1000 // DAY_S  # thousandths of a day
     # 38 mL at 0.7 mL/day, 38 at 0.91, 40 at 0.7 and 40 at 0.91 (the line's 150 uL is
-    # the same mix: no boundary to walk).
+    # the same mix: no boundary to walk). The worst case comes up to 0.21 mL sooner than
+    # 0.91 mL every day would: each day's seven boluses come in its first six hours.
     assert 54_200 < days["low_alarm_at"] < 54_350, days
-    assert 41_700 < days["low_alarm_worst_at"] < 41_850, days
+    assert 41_600 < days["low_alarm_worst_at"] < 41_760, days
     assert 57_050 < days["empty_at"] < 57_200, days
-    assert 43_900 < days["empty_worst_at"] < 44_050, days
+    assert 43_850 < days["empty_worst_at"] < 43_960, days
     # The finding: dry ~10 days before the one date status used to show.
     assert 10_000 < days["low_alarm_at"] - days["empty_worst_at"] < 10_500, days
 

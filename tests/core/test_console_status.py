@@ -53,10 +53,25 @@ def test_low_alarm_at_is_when_the_alarm_really_sounds_to_the_second():
     assert _iso_to_s(alarm[0].split("time=")[1]) in (_iso_to_s(at) - 1, _iso_to_s(at))
 
 
+DATES = ("low_alarm_at", "low_alarm_worst_at", "empty_at", "empty_worst_at")
+
+
 def test_low_alarm_at_is_a_dash_when_not_delivering():
     b = programmed()
+    # Filled: an empty reservoir is under its level, and a sounded alarm is dated (below).
+    b.ok("refill 40mL")
+    b.ok("confirm")
     s = kv(b.ok("status"))
-    assert [s[k] for k in STATUS_KEYS[9:13]] == ["-"] * 4
+    assert [s[k] for k in DATES] == ["-"] * 4
+
+
+def test_an_unfilled_reservoir_shows_when_its_low_alarm_sounded():
+    b = programmed()
+    b.ok("sim advance 30m")  # under the hour after which not delivering is reminded
+    s = kv(b.ok("status"))
+    assert s["alarms"] == "low_reservoir"  # 0 mL: under the 2 mL level since programmed
+    assert s["low_alarm_at"] == s["low_alarm_worst_at"] == "1970-01-01T00:00:00"
+    assert (s["empty_at"], s["empty_worst_at"]) == ("-", "-")
 
 
 def test_once_sounded_low_alarm_at_is_when_it_sounded_not_now():
