@@ -455,9 +455,13 @@ class Pump(Permits):
         return (self.t + self.wall_offset_ms) % DAY_MS
 
     def _exit_conc(self):
-        fallback = self.reservoir.concs or self.rx.drugs
+        return self.primary_conc(self.tubing.head_concs(self.reservoir.concs or self.rx.drugs))
+
+    def primary_conc(self, concs):
+        """The primary drug's concentration in a fluid of `concs`, as the rates use it (the
+        forecast asks it of each fluid in the line). Reads only."""
         primary = self.rx.primary()
-        for name, c in self.tubing.head_concs(fallback):
+        for name, c in concs:
             if name == primary:
                 return c
         return self.rx.drugs[0][1]

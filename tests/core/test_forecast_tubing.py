@@ -178,3 +178,35 @@ def test_no_times_without_a_prescription_and_none_raised_by_an_odd_state():
     pump = ready_pump(case1_rx(), fill_nl=4 * ML)
     pump.stop(pump.t + HOUR_MS)
     assert alarm_times(pump) == (None, None, None, None)
+
+
+def test_steps_owed_when_a_weaker_mix_reaches_the_tip_come_a_ms_later_as_the_pump_gives_them():
+    # A rig of 1 nL steps and a 120 uL/min bolus: two steps a ms. The bolus at 2 mg/mL
+    # meets the 1 mg/mL mix mid-ms; the remainder then holds a whole step of the new mix,
+    # and the step after the boundary (the 180 uL level's) is due at once. The pump never
+    # runs no time: it comes the next ms, and the forecast must say that ms, not this one.
+    from hal.sim.motor import SimMotor
+    from pump.prescription import Bolus, Prescription
+    from pump.pump import Pump
+    from pump.rig import Rig
+    from pump.schedule import BasalSchedule
+    rig = Rig(step_num=1000, step_den=1000, capacity_nl=3 * ML, dead_volume_nl=10_000,
+              bolus_nl_per_min=120_000, prime_nl_per_min=120_000, min_flow_nl_per_day=48_000,
+              max_step_hz=2000)
+    pump = Pump(rig, SimMotor())
+    pump.program(Prescription((("hydromorphone", 2000 * MCG),), BasalSchedule(CASE1_FLAT),
+                              Bolus(30 * MCG, HOUR_MS, 7), 3 * ML, 180_000, rig), 0)
+    pump.refill(500_000, None, 0)
+    pump.confirm(0)
+    pump.prime(10_000, 0)
+    pump.start(60_000)
+    t = 60_000 + HOUR_MS
+    pump.advance(t)
+    pump.stop(t)
+    pump.refill(190_001, (("hydromorphone", 1000 * MCG),), t)
+    pump.confirm(t)
+    pump.start(t)
+    low, empty = eta_ms(pump, with_boluses=True)
+    assert 0 < low < 10_000  # within the first bolus
+    assert _eager_patient(pump, "low_reservoir") - t == low
+    assert _eager_patient(pump, "empty") - t == empty
