@@ -6,6 +6,8 @@
   with the delivery core (pump/ and the simulated motor) loaded as .mpy (mpy-cross -O3);
 - total size of the compiled .mpy files of pump/ and hal/;
 - the bytes the firmware allocates per pass of a jumped day (tools/bench_garbage.py);
+- what the reservoir forecast costs a `status` (tools/bench_forecast.py), on the unix
+  port and on the emulated RP2040;
 - the smallest heap in which the whole firmware, as deployed, boots and answers a
   clinician session (tools/bench_heap.py), and the real target's figures
   (tools/bench_emu.py).
@@ -96,6 +98,9 @@ def main():
     g = subprocess.run([mp, os.path.join(ROOT, "tools", "bench_garbage.py"), ROOT],
                        capture_output=True, text=True, timeout=600)
     print(g.stdout.strip() or "garbage per pass: failed: %s" % g.stderr.strip()[-200:])
+    forecast = os.path.join(ROOT, "tools", "bench_forecast.py")
+    f = subprocess.run([mp, forecast, ROOT], capture_output=True, text=True, timeout=600)
+    print(f.stdout.strip() or "forecast: failed: %s" % f.stderr.strip()[-200:])
     import bench_heap  # beside this file: the whole firmware, not the core alone
     bench_heap.main()
     import bench_occlusion  # beside this file: the simulated rig's occlusion figures
@@ -106,6 +111,9 @@ def main():
     import bench_emu  # the real target: MicroPython's RP2040 build, emulated
     sys.argv[1:] = []
     bench_emu.main()
+    f = subprocess.run([sys.executable, forecast, "--emu"], capture_output=True, text=True,
+                       timeout=900)
+    print(f.stdout.strip() or "forecast on the RP2040: failed: %s" % f.stderr.strip()[-200:])
     return 0 if same else 1
 
 

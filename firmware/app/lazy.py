@@ -22,12 +22,14 @@ import sys
 # Imported by commands and dropped after every reply (app/device.py); none of them
 # defines a class whose instances outlive the command. Loading one costs the command tens
 # of ms on a Pico (a module of a few KB: its file, its names looked up), so what a host
-# polls (`status`: console/cmd_read.py with pump/forecast.py and pump/status.py) stays
+# polls (`status`: console/cmd_read.py and pump/status.py; not pump/forecast.py, its
+# reservoir dates, which the heap cannot spare: issue 13) stays
 # resident.
 AFTER_COMMAND = (
     "console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_mem",
     "console.cmd_calibrate", "console.cmd_service", "console.usage",
     "console.message_text", "console.readable", "pump.units", "pump.teardown",
+    "pump.forecast",
     "hal.calibration", "hal.board_config",
 )
 CALIBRATE = "app.calibration"  # kept while a calibration run is in progress

@@ -10,7 +10,6 @@ from console.show import show_bolus, show_drugs, show_int, show_schedule
 from pump import alarms as al
 from pump.dose_units import ceil_div
 from pump.errors import PumpError, E_UNKNOWN_COMMAND
-from pump.forecast import low_alarm_eta_ms
 from pump.status import delivery_of
 
 _PRIORITY = {al.CRITICAL: "critical", al.HIGH: "high", al.LOW: "low"}
@@ -19,6 +18,16 @@ _EFFECT = {al.STOP: "stop", al.LIMIT: "limit", al.INFORM: "inform"}
 
 def _ceil_s(ms):
     return ceil_div(ms, 1000)  # a wait never shown shorter than it is
+
+
+def _when(dev, pump, at):
+    """A reservoir date: `-`; when the alarm sounded, as `alarms` shows it; or a forecast,
+    rounded up to the second (never shown earlier than it comes)."""
+    if at is None:
+        return "-"
+    if at <= pump.t:
+        return format_iso(dev.wall(at))
+    return format_iso(_ceil_s(dev.wall(at)) * 1000)
 
 
 def do_help(dev, out, args, now):
@@ -40,10 +49,11 @@ def do_status(dev, out, args, now):
     pump = dev.pump
     s = pump.status()
     b = pump.rx.bolus if pump.rx is not None else None
-    eta = low_alarm_eta_ms(pump)
-    low = "-"
-    if eta is not None:
-        low = format_iso(_ceil_s(dev.wall(pump.t) + eta) * 1000)
+    # Loaded for the reply and dropped after it (app/lazy.py): the walk along the line
+    # and its four dates are ~2.2 KB of code a Pico's heap cannot keep resident over
+    # issue 13's floor; a `status` pays the load (tens of ms) instead.
+    from pump.forecast import alarm_times
+    low, worst, dry, dry_worst = alarm_times(pump)
     alarms = s["alarms"]
     # A data line, so the final line keeps exactly the keys the console promises; a
     # delivery log (pumpctl record) differences these exact figures between readings.
@@ -59,11 +69,13 @@ def do_status(dev, out, args, now):
     why = s["next_bolus_why"]
     waits = b is not None and why in (None, "lockout", "max")
     return ("time=%s state=%s reservoir_nl=%d delivered_ng=%d basal_ng_d=%d%s boluses_24h=%d"
-            " next_bolus_s=%s next_bolus_why=%s step_nl=%d low_alarm_at=%s alarms=%s") % (
+            " next_bolus_s=%s next_bolus_why=%s step_nl=%d low_alarm_at=%s"
+            " low_alarm_worst_at=%s empty_at=%s empty_worst_at=%s alarms=%s") % (
         format_iso(s["wall_ms"]), s["state"], s["reservoir_nl"], s["delivered_ng"],
         s["basal_ng_d"], " basal=min" if s["basal_min"] else "", s["boluses_24h"],
-        str(_ceil_s(s["next_bolus_ms"])) if waits else "-", why or "-", s["step_nl"], low,
-        ",".join(alarms) if alarms else "-")
+        str(_ceil_s(s["next_bolus_ms"])) if waits else "-", why or "-", s["step_nl"],
+        _when(dev, pump, low), _when(dev, pump, worst), _when(dev, pump, dry),
+        _when(dev, pump, dry_worst), ",".join(alarms) if alarms else "-")
 
 
 def do_alarms(dev, out, args, now):

@@ -299,7 +299,7 @@ class Pump(Permits):
 
     def _steps_to_event(self):
         best = self.reservoir.steps_left()
-        vu = self.tubing.vu_until_change()
+        vu = self.tubing.vu_until_change(self.reservoir.concs)
         if vu is not None:
             k = du.ceil_div(vu, self.rig.step_num)
             best = k if k < best else best

@@ -27,9 +27,14 @@ class Tubing:
         """Concentrations of the fluid that leaves next."""
         return self.segments[0][1] if self.segments and self.is_full() else fallback
 
-    def vu_until_change(self):
-        """Volume until the fluid at the tip changes concentration, or None."""
+    def vu_until_change(self, behind=None):
+        """Volume until the fluid at the tip changes concentration, or None. `behind`: what
+        the next step pushes in (the reservoir's mix). Fix: a lone segment after a refill
+        at a new mix, before its first step, had no change ahead, so a long first advance
+        ran past the boundary at the old mix's step dose (141 steps short in 54 days)."""
         if len(self.segments) < 2:
+            if self.segments and behind is not None and behind != self.segments[0][1]:
+                return self.segments[0][0]
             return None
         return self.segments[0][0]
 

@@ -149,9 +149,9 @@ def alarm_spans(log):
 
 
 def low_alarm_hours(log):
-    """(when the low-reservoir alarm is predicted, in the log's hours; the hour of the
-    reading that predicted it), from the last reading that had a prediction (none while
-    not delivering), or None."""
+    """(when the low-reservoir alarm is predicted on basal alone, or sounded, in the log's
+    hours; the hour of the reading that said it), from the last reading that had a date
+    (`low_alarm_at`: none while not delivering until the alarm has sounded), or None."""
     for s in reversed(log.samples):
         if s.low_alarm_ms is not None and s.wall_ms is not None:
             return hours(s.low_alarm_ms - s.wall_ms + s.t_ms), hours(s.t_ms)

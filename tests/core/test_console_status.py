@@ -4,7 +4,8 @@ from console_fakes import Board, events, kv, programmed, running
 from pump.errors import E_RANGE, E_UNKNOWN_COMMAND
 
 STATUS_KEYS = ["time", "state", "reservoir_nl", "delivered_ng", "basal_ng_d", "boluses_24h",
-               "next_bolus_s", "next_bolus_why", "step_nl", "low_alarm_at", "alarms"]
+               "next_bolus_s", "next_bolus_why", "step_nl", "low_alarm_at", "low_alarm_worst_at",
+               "empty_at", "empty_worst_at", "alarms"]
 
 
 def test_status_has_exactly_the_keys_of_the_issue_in_order():
@@ -17,7 +18,9 @@ def test_status_of_a_bare_board():
     s = kv(Board().ok("status"))
     assert s == {"time": "1970-01-01T00:00:00", "state": "unprogrammed", "reservoir_nl": "0",
                  "delivered_ng": "0", "basal_ng_d": "0", "boluses_24h": "0",
-                 "next_bolus_s": "-", "next_bolus_why": "unprogrammed", "step_nl": "1400", "low_alarm_at": "-", "alarms": "-"}
+                 "next_bolus_s": "-", "next_bolus_why": "unprogrammed", "step_nl": "1400",
+                 "low_alarm_at": "-", "low_alarm_worst_at": "-", "empty_at": "-",
+                 "empty_worst_at": "-", "alarms": "-"}
 
 
 def test_next_bolus_s_is_rounded_up_never_down():
@@ -50,9 +53,41 @@ def test_low_alarm_at_is_when_the_alarm_really_sounds_to_the_second():
     assert _iso_to_s(alarm[0].split("time=")[1]) in (_iso_to_s(at) - 1, _iso_to_s(at))
 
 
+DATES = ("low_alarm_at", "low_alarm_worst_at", "empty_at", "empty_worst_at")
+
+
 def test_low_alarm_at_is_a_dash_when_not_delivering():
     b = programmed()
-    assert kv(b.ok("status"))["low_alarm_at"] == "-"
+    # Filled: an empty reservoir is under its level, and a sounded alarm is dated (below).
+    b.ok("refill 40mL")
+    b.ok("confirm")
+    s = kv(b.ok("status"))
+    assert [s[k] for k in DATES] == ["-"] * 4
+
+
+def test_an_unfilled_reservoir_shows_when_its_low_alarm_sounded():
+    b = programmed()
+    b.ok("sim advance 30m")  # under the hour after which not delivering is reminded
+    s = kv(b.ok("status"))
+    assert s["alarms"] == "low_reservoir"  # 0 mL: under the 2 mL level since programmed
+    assert s["low_alarm_at"] == s["low_alarm_worst_at"] == "1970-01-01T00:00:00"
+    assert (s["empty_at"], s["empty_worst_at"]) == ("-", "-")
+
+
+def test_once_sounded_low_alarm_at_is_when_it_sounded_not_now():
+    b = running(fill="3mL")
+    s = kv(b.ok("status"))
+    assert s["low_alarm_worst_at"] < s["low_alarm_at"] < s["empty_at"]
+    assert s["empty_worst_at"] < s["empty_at"]
+    reply = b.ok("sim advance %dms" % (_iso_to_s(s["low_alarm_at"]) * 1000 - b.clock.now_ms()))
+    sounded = events(reply, "alarm")[0].split("time=")[1]
+    b.ok("sim advance 5h")
+    later = kv(b.ok("status"))
+    assert later["alarms"] == "low_reservoir"
+    # When it sounded, as the event and `alarms` say it: not 5 hours later, not "now + 1 s".
+    assert later["low_alarm_at"] == later["low_alarm_worst_at"] == sounded
+    assert b.ok("alarms")[0].split("since=")[1].split()[0] == sounded
+    assert later["empty_at"] == s["empty_at"]  # basal alone all along: the same second
 
 
 def test_delivered_counts_the_primary_drug_that_left_the_tip():

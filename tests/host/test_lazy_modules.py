@@ -23,7 +23,8 @@ BOARD = REPO / "board_configs" / "pico_a4988_m5_bd1ml.json"
 LAZY = ("console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_mem",
         "console.cmd_calibrate", "console.usage", "console.message_text", "pump.units",
         "pump.drug_sources", "pump.drug_check", "hal.calibration", "hal.board_config",
-        "hal.tmc2209", "hal.pio_asm", "pump.teardown", "app.startup", "hal.pico.parts")
+        "hal.tmc2209", "hal.pio_asm", "pump.teardown", "app.startup", "hal.pico.parts",
+        "pump.forecast")
 CALIBRATE = "console.cmd_calibrate"  # kept while a calibration run is in progress
 
 SESSION = (
