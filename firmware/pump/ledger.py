@@ -22,6 +22,16 @@ from pump.dose_units import DAY_MS as KEEP_MS  # the longest window
 # bench's game; past it the two oldest are merged into one at the worse of each drug's
 # ratio (never lighter), so the list stays bounded whatever the commands.
 MAX_MIXES = const(8)
+# Pieces kept at most. A day's rate changes are a few dozen (24 schedule steps, the
+# boluses the count limits allow, stops and starts); a bench giving a clinician bolus
+# every 5 minutes for a day made ~580, more than a Pico's heap should hold and more than
+# a snapshot restores (tests/host/test_mix_properties.py found it). Past it, the oldest
+# two pieces that no mix's start divides become one that holds their dose back to its
+# end (rate 0, then the jump at the next piece): cum_at is never more there, so any
+# window that reaches past the merged span reads as much dose as before, or more. A
+# window search must then look at the ms before each piece's start too (limits.py,
+# mixes.py), where a held-back span's window peaks.
+MAX_PIECES = const(128)
 
 
 class DoseLedger:
@@ -43,6 +53,8 @@ class DoseLedger:
         while len(p) > 1 and p[1][0] <= now_ms - KEEP_MS:
             p.pop(0)
         _drop_old(self.mixes, now_ms)
+        if len(p) > MAX_PIECES:
+            _merge_oldest(p, self.mixes)
 
     def tip(self, now_ms, concs, c_ref):
         """From now the tip gives `concs`, its ideal dose counted at c_ref ng/mL (the
@@ -128,6 +140,23 @@ def worst_of(mixes):
                     best = v if v > best else best
         out.append((name, best))
     return tuple(out), top
+
+
+def _merge_oldest(p, mixes):
+    """The oldest pieces i, i+1 that no mix's start falls strictly between (moving dose
+    across one could count it at a lighter mix) become one: from p[i]'s start, its dose
+    held until p[i+2], which jumps to its own. At most MAX_MIXES starts: some pair is free."""
+    for i in range(len(p) - 2):
+        a, b = p[i][0], p[i + 2][0]
+        free = True
+        for m in mixes:
+            if a < m[0] < b:
+                free = False
+                break
+        if free:
+            p[i] = (a, p[i][1], 0)
+            del p[i + 1]
+            return
 
 
 def _drop_old(m, now_ms):

@@ -80,8 +80,14 @@ def window_peak(ledger, now_ms, future, window_ms):
     v = dose(now_ms)
     best = v if v > best else best
     for piece in ledger.pieces:
-        if lo < piece[0] < now_ms:
-            v = dose(piece[0])
+        # A piece's start, and the ms before it: where a merged span, holding its dose
+        # back, jumps (pump/ledger.py MAX_PIECES), the window peaks just before.
+        a = piece[0]
+        if lo < a < now_ms:
+            v = dose(a)
+            best = v if v > best else best
+        if lo < a - 1 < now_ms:
+            v = dose(a - 1)
             best = v if v > best else best
     for s in future.starts:
         if 0 < s < window_ms:

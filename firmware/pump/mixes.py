@@ -156,6 +156,8 @@ def windows_verdict(p, rx, bolus_u, bolus_rate):
         for piece in led.pieces:
             if lo < piece[0] < t:
                 cands.append(piece[0])
+            if lo < piece[0] - 1 < t:  # the ms before: a merged span's peak
+                cands.append(piece[0] - 1)
         for mix in led.mixes:
             if lo < mix[0] < t:
                 cands.append(mix[0])
