@@ -78,8 +78,9 @@ def test_prime_occlusion_and_a_power_cut_at_the_pins(tmp_path):
         forward_after = [t for t in rises if fired < t < back_at[0]]
         backward = [t for t in rises if t > back_at[0]]
         # A hard IRQ on the switch's edge freezes the PIO and drives EN off within the
-        # ms (the debounce then decides it is the fault): at most a step rises meanwhile.
-        assert len(forward_after) <= 1, len(forward_after)
+        # ms (the debounce then decides it is the fault): a step or two rise meanwhile
+        # (tests/emu/test_end_stop.py STEPS_AFTER_MAX says why two).
+        assert len(forward_after) <= 2, len(forward_after)
         off_at = [t for t, level in en_log(emu) if level == 1 - on and t >= fired][0]
         assert 0 <= off_at - fired <= NS_PER_MS, (fired, en_log(emu)[-4:])
         # Every backward edge is a step the firmware reports drawn back, with DIR reversed

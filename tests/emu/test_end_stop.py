@@ -16,6 +16,11 @@ MAX_STEP_HZ = 2000  # the 1 mL rig's driver ceiling
 # closed, no STEP edge after it. When the loop polled instead (2 ms of settling, then
 # whatever delayed the poll: a garbage collection, a console pass) it was 3.4 to 9.5 ms.
 OFF_WITHIN_MS = 1
+# STEP edges after the switch: those inside the IRQ's latency. It is tens of us, but a
+# GPIO interrupt waits for a USB interrupt being handled (same priority) and for any
+# critical section, so with host traffic at that moment one step period (500 us at
+# 2 kHz) can pass: 2 were seen once, under a loaded host. Polled, it was up to 12.
+STEPS_AFTER_MAX = 2
 
 
 def test_an_end_stop_mid_prime_disables_the_driver_and_ctrl_c_does_not(tmp_path):
@@ -52,7 +57,7 @@ def test_an_end_stop_mid_prime_disables_the_driver_and_ctrl_c_does_not(tmp_path)
         assert off_at[0] - fired_ns <= OFF_WITHIN_MS * NS_PER_MS, (fired_ns, log[-4:])
         rises = emu.rises()
         after = [t for t in rises if t > fired_ns]
-        assert len(after) <= 1, len(after)  # one may rise inside the IRQ's latency
+        assert len(after) <= STEPS_AFTER_MAX, len(after)
         assert all(t < off_at[0] for t in after)  # none once EN is off
         # Stopped short: edges = steps, to the step, and fewer than were asked for.
         fields, data = status(c)
