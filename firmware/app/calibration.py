@@ -43,6 +43,10 @@ def _may_move(dev):
     pump = dev.pump
     if pump.sm.state != UNPROGRAMMED:
         return PumpError(E_CAL_STATE, pump.sm.state)
+    if pump.reservoir.concs is not None:
+        # Filled before it was programmed (issue 16, item 1): drug is in the syringe, and
+        # the line may be on a patient. `decommission confirm` empties the count.
+        return PumpError(E_CAL_STATE, "filled with drug")
     stop = pump.alarms.first_with(STOP)
     if stop:
         return PumpError(E_CRITICAL, stop)

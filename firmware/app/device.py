@@ -100,6 +100,8 @@ class Device:
         # (a drug that resumes basal after a restart is already running).
         self.safety.follow(self.pump, now)
         self.draft = Draft(rig) if self.pump.rx is None else from_rx(self.pump.rx, rig)
+        if self.pump.rx is None and self.pump.reservoir.concs is not None:
+            self.draft.drugs = self.pump.reservoir.concs  # filled before it was programmed
         if store is not None and store.lost_therapy:
             # The flag on flash first, then the lease rebased: a cut between the two
             # finds the old lease again and raises the flag again.
@@ -257,6 +259,15 @@ class Device:
 
     def record(self, text_):
         self.notes.record(text_, self.wall(self.pump.t))
+
+    def missing(self):
+        """What the prescription lacks, as the commands that set it; `time` too while a
+        schedule of more than one step waits on a clock that was never set."""
+        out = self.draft.missing()
+        s = self.draft.schedule
+        if s is not None and len(s.steps) > 1 and not self.pump.clock_set():
+            out.append("time")
+        return out
 
     def cancel_refill(self, now):
         self.pump.cancel(now)

@@ -110,8 +110,10 @@ def do_rx(dev, out, args, now):
         out.append("drug-at-next-refill %s" % show_drugs(d.next_drugs))
     out.append("basal %s" % show_schedule(d.schedule))
     out.append("ptm dose_ng=%s lockout_ms=%s max=%s" % (dose, lockout, most))
-    out.append("reservoir-alarm %s" % show_int(d.low_nl))
+    low = d.low_nl_in_use()
+    out.append("reservoir-alarm %s%s" % (show_int(low), " default" if d.low_nl is None
+                                         and low is not None else ""))
     out.append("capacity %s" % show_int(d.capacity_nl))
-    missing = d.missing()
+    missing = dev.missing()
     return "programmed=%d missing=%s" % (0 if rx is None else 1,
                                          ",".join(missing) if missing else "-")

@@ -5,7 +5,7 @@ press as the button); with a dose it is a clinician's bolus.
 
 Resident (console.py imports it for the button), so the parsers it needs only for a
 typed amount are imported where they are used (app/lazy.py drops them again)."""
-from pump.errors import PumpError, E_RANGE, E_ROLE
+from pump.errors import PumpError, E_CLOCK_UNSET, E_RANGE, E_ROLE
 
 
 def _state_change(dev, act, now):
@@ -15,7 +15,16 @@ def _state_change(dev, act, now):
     return "old=%s new=%s" % (old, dev.pump.sm.state)
 
 
+def _clock_first(dev):
+    """A schedule of more than one step runs by the time of day: not on a clock that was
+    never set, where its steps would fall at the wrong hours (issue 16, item 1)."""
+    rx = dev.pump.rx
+    if rx is not None and len(rx.schedule.steps) > 1 and not dev.pump.clock_set():
+        raise PumpError(E_CLOCK_UNSET)
+
+
 def do_start(dev, out, args, now):
+    _clock_first(dev)
     return _state_change(dev, dev.pump.start, now)
 
 
@@ -37,6 +46,7 @@ def do_suspend(dev, out, args, now):
 
 
 def do_resume(dev, out, args, now):
+    _clock_first(dev)
     return _state_change(dev, dev.pump.resume, now)
 
 

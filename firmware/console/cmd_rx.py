@@ -12,7 +12,7 @@ from app.draft import OFF
 from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
 from pump.errors import (PumpError, E_BASAL_ZERO, E_BRAND_NAME, E_LOW_ALARM_MIN,
-                         E_RESERVOIR, E_USAGE, E_REFILL_WITHDRAWN)
+                         E_NOT_PROGRAMMED, E_RESERVOIR, E_USAGE, E_REFILL_WITHDRAWN)
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
 from pump.units import (by_volume, parse_concentration_ng_per_ml, parse_count,
@@ -35,7 +35,7 @@ def _apply(dev, cand, now, what, old, new, reprogram=True):
     dev.draft = cand
     dev.safety.follow(dev.pump, now)
     dev.record("set %s old=%s new=%s" % (what, old, new))
-    missing = cand.missing()
+    missing = dev.missing()
     if not reprogram:
         state = "at-refill"
     elif rx is not None:
@@ -201,8 +201,14 @@ def do_refill(dev, out, args, now):
     old = pump.reservoir.volume_nl()
     if withdrawn is None and old > 0:
         raise PumpError(E_REFILL_WITHDRAWN, volume_as_typed(old, args[0]))
-    drugs = dev.draft.next_drugs
-    pump.refill(volume, drugs, now)
+    if pump.rx is None:
+        # Not programmed yet: the drug is all a fill needs (issue 16, item 1).
+        drugs = dev.draft.next_drugs or dev.draft.drugs
+        if drugs is None:
+            raise PumpError(E_NOT_PROGRAMMED, "drug")
+        pump.refill(volume, drugs, now, dev.draft.capacity_nl)
+    else:
+        pump.refill(volume, dev.draft.next_drugs, now)
     r = pump.rig
     since = pump.reservoir.steps_since_fill * r.step_num // r.step_den
     dev.refill_check = (0 if withdrawn is None else withdrawn, old, since)

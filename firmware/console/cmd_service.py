@@ -43,7 +43,8 @@ def do_repl(dev, out, args, now):
 
 def do_decommission(dev, out, args, now):
     pump = dev.pump
-    programmed = pump.sm.state != UNPROGRAMMED
+    # A pump filled before it was programmed holds drug too: the same act empties it.
+    programmed = pump.sm.state != UNPROGRAMMED or pump.reservoir.concs is not None
     if not args:
         if dev.line_unknown:
             out.append("declare that no patient is attached to the line: decommission confirm")
@@ -61,7 +62,7 @@ def do_decommission(dev, out, args, now):
         # stays (a second `decommission confirm` clears it, as below).
         dev.declare_line_detached()
     else:
-        if pump.sm.state != STOPPED:
+        if pump.sm.state not in (STOPPED, UNPROGRAMMED):
             raise PumpError(E_INVALID_EVENT, "decommission", pump.sm.state)  # stop first
         from pump.teardown import decommission
         decommission(pump, now)  # logged by its note

@@ -15,9 +15,9 @@ bolus button and `status` need (cmd_run and cmd_read, imported here to stay resi
 from app import lazy
 from console import cmd_read, cmd_run, commands as cm  # noqa: F401
 from console.messages import text
-from pump.errors import (PumpError, E_INTERNAL, E_LINE_TOO_LONG, E_NOT_ASCII,
-                         E_UNKNOWN_COMMAND, E_ROLE, E_REFILL_CANCELLED)
-from pump.states import REFILLING
+from pump.errors import (PumpError, E_INTERNAL, E_INVALID_EVENT, E_LINE_TOO_LONG,
+                         E_NOT_ASCII, E_NO_RX, E_NOT_PROGRAMMED, E_UNKNOWN_COMMAND, E_ROLE,
+                         E_REFILL_CANCELLED)
 
 MAX_LINE = 200  # bytes, without the line ending
 _SHOWN = 24  # characters of an unknown word echoed back
@@ -85,6 +85,10 @@ class Console:
         try:
             final = self._run(line, out, now)
         except PumpError as err:
+            # Refused for want of a prescription: say exactly what it still lacks.
+            if err.code in (E_NO_RX, E_INVALID_EVENT) and dev.pump.rx is None \
+                    and dev.missing():
+                err = PumpError(E_NOT_PROGRAMMED, ",".join(dev.missing()))
             final = "ERR %d %s" % (err.code, text(err.code, err.values))
         dev.settle(dev.now())
         return dev.notes.take() + out + [final]
@@ -94,7 +98,7 @@ class Console:
         words, bad = _words(line)
         if not words and bad is None:
             return "OK"  # an empty line: nothing asked, nothing cancelled
-        if dev.pump.sm.state == REFILLING and (bad is not None or (
+        if dev.pump.pending is not None and (bad is not None or (
                 words[0] != "confirm" and words[0] not in _WAIT_WITH_REFILL)):
             dev.cancel_refill(now)
             raise PumpError(E_REFILL_CANCELLED, words[0][:_SHOWN] if bad is None else "line")

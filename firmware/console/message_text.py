@@ -49,6 +49,11 @@ MESSAGES = (
     (e.E_DUPLICATE_DRUG, "duplicate drug", "drug named twice: %s"),
     (e.E_RESERVOIR, "reservoir", "%s does not fit the reservoir (%s)"),
     (e.E_NO_RX, "no prescription", "no prescription (or no patient bolus) programmed"),
+    (e.E_NOT_PROGRAMMED, "not programmed",
+     "not programmed yet: missing %s (each is the command that sets it)"),
+    (e.E_CLOCK_UNSET, "clock not set",
+     "the clock was never set, and the basal schedule runs by time of day: "
+     "time YYYY-MM-DDTHH:MM:SS first"),
     (e.E_SUSPENDED, "suspended", "delivery is suspended"),
     (e.E_CRITICAL, "alarm", "refused while alarm %s is active"),
     (e.E_BOLUS_RUNNING, "bolus running", "a bolus is running, %s ms left"),

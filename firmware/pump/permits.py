@@ -8,19 +8,30 @@ asks them in the right order. Never moves the motor, never writes anything."""
 from pump import drugs as dt
 from pump.alarms import STOP, LIMIT
 from pump.dose_units import ceil_div, step_dose_u
-from pump.errors import (E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING, E_NOT_RUNNING,
+from pump.errors import (E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING,
+                         E_NOT_RUNNING,
                          E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT, E_NOT_PRIMED,
                          E_CLINICIAN_BOLUS_LIMIT, E_LINE_OTHER_DRUG)
 from pump.limits import GUARD_HOUR_MS, Future, guard_ng, window_peak
 from pump.schedule import DAY_MS, HOUR_MS
 from pump.states import RUNNING, BOLUSING, SUSPENDED, ALARM
 
+# A wall clock before 2020 was never set (a board starts at 1970): no real therapy
+# began before this program was written.
+CLOCK_SET_MS = 1_577_836_800_000  # 2020-01-01 (over a small int: no const())
 # The last is the step guard's hour (pump/limits.py): kept so it never trips on therapy.
 WINDOWS = ((HOUR_MS, dt.F_MAX_HOURLY), (DAY_MS, dt.F_MAX_DAILY), (GUARD_HOUR_MS, None))
 
 
 class Permits:
     """Mixed into Pump; reads its state only."""
+
+    def clock_set(self):
+        """False while the wall clock still counts from 1970 (never set): a schedule of
+        more than one step would then run its steps at the wrong hours. The console
+        refuses to start one on it (console/cmd_run.py); the pump's own tests run on
+        whatever clock they set."""
+        return self.t + self.wall_offset_ms >= CLOCK_SET_MS
 
     def start_allowed(self, *_):
         if self.rx is None:

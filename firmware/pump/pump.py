@@ -22,6 +22,15 @@ from pump.states import TRANSITIONS, INITIAL, DELIVERING, PRIMING
 from pump.tubing import Tubing
 
 
+class Fill:
+    """What an unprogrammed pump's refill puts in: the drugs and the reservoir's size (a
+    programmed pump's refill takes both from its prescription)."""
+
+    def __init__(self, drugs, capacity_nl):
+        self.drugs = drugs
+        self.capacity_nl = capacity_nl
+
+
 class Pump(Permits):
     _settle = settle.settle  # after every change: settle.py's table, one pass
     _raise = settle.raise_alarm  # an alarm and its effect now; the caller settles
@@ -140,13 +149,18 @@ class Pump(Permits):
         self.prime_t0, self.prime_steps = self.t, self.prime_steps_left
         self._moved(old)
 
-    def refill(self, volume_nl, concs, now_ms):
-        """Stage a refill; nothing changes until confirm()."""
+    def refill(self, volume_nl, concs, now_ms, capacity_nl=None):
+        """Stage a refill; nothing changes until confirm(). An unprogrammed pump is
+        filled with `concs` (checked by the caller against the drug table) into
+        `capacity_nl`: its reservoir then holds drug, and it is still unprogrammed."""
         self.advance(now_ms)
         if self.rx is None:
-            raise PumpError(E_NO_RX)
+            if concs is None or capacity_nl is None:
+                raise PumpError(E_NO_RX)
+            rx = Fill(concs, capacity_nl)
+        else:
+            rx = self.rx if concs is None else self.rx.with_concs(concs)
         self.sm.listed("refill")
-        rx = self.rx if concs is None else self.rx.with_concs(concs)
         if type(volume_nl) is not int or volume_nl <= 0:
             raise PumpError(E_RANGE, volume_nl, rx.capacity_nl)
         if volume_nl > rx.capacity_nl:  # fix: was E_RANGE; this refusal has its own code
@@ -161,7 +175,8 @@ class Pump(Permits):
         volume_nl, rx = self.pending
         self.sm.listed("confirm")
         self.reservoir.fill(volume_nl, rx.capacity_nl, rx.drugs)
-        self.rx = rx
+        if self.rx is not None:
+            self.rx = rx
         self.pending = None
         self.alarms.cause_gone("empty")
         self._fire(now_ms, "confirm")

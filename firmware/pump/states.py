@@ -27,6 +27,12 @@ TRANSITIONS = (
     ("program", RUNNING, RUNNING, None),
     ("program", BOLUSING, BOLUSING, None),
     ("program", SUSPENDED, SUSPENDED, None),
+    # An unprogrammed pump can be filled once its drug is known (issue 16, item 1: the
+    # implant order fills before it programs the dose): staged and confirmed as any
+    # refill, and still unprogrammed after it; nothing can move until `program`.
+    ("refill", UNPROGRAMMED, UNPROGRAMMED, None),
+    ("confirm", UNPROGRAMMED, UNPROGRAMMED, None),
+    ("cancel", UNPROGRAMMED, UNPROGRAMMED, None),
     ("refill", STOPPED, REFILLING, None),
     ("confirm", REFILLING, STOPPED, None),
     ("cancel", REFILLING, STOPPED, None),
@@ -51,4 +57,5 @@ TRANSITIONS = (
     ("fault", REFILLING, ALARM, None),
     ("clear", ALARM, STOPPED, "alarms_clear"),
     ("decommission", STOPPED, UNPROGRAMMED, None),
+    ("decommission", UNPROGRAMMED, UNPROGRAMMED, None),  # filled, never programmed
 )

@@ -179,6 +179,9 @@ def programmed(t=0, lines=CASE1_LINES):
     """A board with a PIN, a clinician session and case 1 programmed (not filled)."""
     b = Board(t=t)
     b.login()
+    # Case 1's schedule runs by the time of day: not on a clock never set. Midnight, so
+    # the schedule's hours are the fake clock's.
+    b.ok("time 2026-01-01T00:00:00")
     for line in lines:
         b.ok(line)
     return b

@@ -235,7 +235,8 @@ def test_after_a_reset_a_prescription_is_not_charged_for_the_calibrations_water(
     b.ok("calibrate cancel")
     b = Bench(persist=Persist(SimFlash(flash.files))).ready()  # a power cut: clock at 0
     assert b.guard.day.total(0) > 0  # the water is still counted after the reset...
-    for line in CASE1_LINES + ("refill 40mL", "confirm", "prime 150uL"):
+    for line in ("time 2026-01-01T00:00:00",) + CASE1_LINES + ("refill 40mL", "confirm",
+                                                               "prime 150uL"):
         b.ok(line)
     reply = b.ok("sim advance 10m")
     assert events(reply, "primed") and not events(reply, "alarm"), reply

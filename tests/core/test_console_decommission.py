@@ -4,7 +4,7 @@ the log, the dose history and the PIN kept, and the rig can be calibrated again.
 under pytest and MicroPython."""
 from calibrate_bench import Bench
 from console_fakes import Board, CASE1_LINES, PIN, events, kv
-from pump.errors import E_CAL_STATE, E_INVALID_EVENT, E_USAGE
+from pump.errors import E_CAL_STATE, E_INVALID_EVENT, E_NOT_PROGRAMMED, E_USAGE
 
 
 def running():
@@ -36,7 +36,7 @@ def test_decommission_asks_then_clears_the_prescription_of_a_stopped_pump_only()
     assert any("decommission rx=cleared" in line for line in b.ok("log 5"))
     status = kv(b.ok("status"))
     assert status["state"] == "unprogrammed", status
-    b.err("start", E_INVALID_EVENT)  # as on a fresh pump
+    b.err("start", E_NOT_PROGRAMMED)  # as on a fresh pump: it says what is missing
     assert kv(b.ok("decommission")) == {"line_unknown": "0"}  # nothing left to clear
     b.ok("logout")
     b.ok("login " + PIN)  # the PIN stays
@@ -44,7 +44,7 @@ def test_decommission_asks_then_clears_the_prescription_of_a_stopped_pump_only()
 
 def test_a_decommissioned_rig_calibrates_and_can_be_programmed_again():
     b = Bench(true_ppm=1_000_000).ready()  # the 60 mL rig, water in, balance tared
-    for line in CASE1_LINES + ("refill 40mL", "confirm", "prime 150uL", "sim advance 4m",
+    for line in ("time 2026-01-01T00:00:00",) + CASE1_LINES + ("refill 40mL", "confirm", "prime 150uL", "sim advance 4m",
                                "start", "sim advance 10m"):
         b.ok(line)
     b.login()

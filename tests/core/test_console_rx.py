@@ -5,7 +5,8 @@ Runs under pytest and MicroPython."""
 from builders import DAY_MS, HOUR_MS
 from console_fakes import Board, CASE1_LINES, events, kv, programmed, running
 from pump.errors import (E_CONC_LIMIT, E_DAILY_LIMIT, E_DUPLICATE_DRUG, E_INVALID_EVENT,
-                         E_NO_RX, E_RESERVOIR, E_RESERVOIR_EMPTY, E_USAGE, E_BELOW_FLOOR,
+                         E_NO_RX, E_NOT_PROGRAMMED, E_RESERVOIR, E_RESERVOIR_EMPTY, E_USAGE,
+                         E_BELOW_FLOOR,
                          E_BASAL_ZERO, E_FLOOR_OVER_LIMIT)
 
 STEP_NL = 1400
@@ -14,8 +15,11 @@ STEP_NL = 1400
 def test_the_draft_says_what_is_missing_until_the_prescription_is_whole():
     b = Board()
     b.login()
-    missing = ["drug", "basal", "ptm", "reservoir-alarm"]
-    for line in CASE1_LINES[:4]:
+    b.ok("time 2026-01-01T00:00:00")  # case 1's schedule runs by the time of day
+    # The patient bolus (off) and the low alarm (2 mL) have the device's defaults, so
+    # the drug and the basal make it whole (issue 16, item 1).
+    missing = ["drug", "basal"]
+    for line in CASE1_LINES[:2]:
         reply = b.ok(line)
         missing.pop(0)
         assert kv(reply)["missing"] == (",".join(missing) if missing else "-")
@@ -27,8 +31,8 @@ def test_the_draft_says_what_is_missing_until_the_prescription_is_whole():
 def test_start_before_any_prescription_is_refused():
     b = Board()
     b.login()
-    b.err("refill 40mL", E_NO_RX)
-    b.err("start", 50)  # unprogrammed: no such step in the state table
+    b.err("refill 40mL", E_NOT_PROGRAMMED)  # it names the drug, all a fill needs
+    b.err("start", E_NOT_PROGRAMMED)  # it names the drug and the basal
 
 
 def test_a_part_that_breaks_the_table_is_refused_and_the_draft_stays():
@@ -67,16 +71,16 @@ def test_replies_show_old_and_new_values_and_the_log_keeps_them():
     r = kv(b.ok("reservoir-alarm 3mL"))
     assert (r["old"], r["new"]) == ("2000000", "3000000")
     r = kv(b.ok("time 2026-03-01T10:00:00"))
-    assert (r["old"], r["new"]) == ("1970-01-01T00:00:00", "2026-03-01T10:00:00")
+    assert (r["old"], r["new"]) == ("2026-01-01T00:00:00", "2026-03-01T10:00:00")
     log = b.ok("log 64")
     assert "set basal old=00:00@600000,08:00@800000,20:00@700000 new=00:00@600000," \
-           "12:00@650000 time=1970-01-01T00:00:00" in log
-    assert "set time old=1970-01-01T00:00:00 new=2026-03-01T10:00:00 " \
+           "12:00@650000 time=2026-01-01T00:00:00" in log
+    assert "set time old=2026-01-01T00:00:00 new=2026-03-01T10:00:00 " \
            "time=2026-03-01T10:00:00" in log
 
 
 def test_a_new_basal_while_running_takes_effect_at_once_with_no_stop():
-    b = running()  # 600 ug/d until 08:00 on the pump's clock (1970-01-01)
+    b = running()  # 600 ug/d until 08:00 on the pump's clock (2026-01-01)
     t0 = b.clock.now_ms()
     b.ok("sim advance 1h")
     steps0 = b.motor.total

@@ -70,7 +70,7 @@ def test_an_unfilled_reservoir_shows_when_its_low_alarm_sounded():
     b.ok("sim advance 30m")  # under the hour after which not delivering is reminded
     s = kv(b.ok("status"))
     assert s["alarms"] == "low_reservoir"  # 0 mL: under the 2 mL level since programmed
-    assert s["low_alarm_at"] == s["low_alarm_worst_at"] == "1970-01-01T00:00:00"
+    assert s["low_alarm_at"] == s["low_alarm_worst_at"] == "2026-01-01T00:00:00"  # programmed
     assert (s["empty_at"], s["empty_worst_at"]) == ("-", "-")
 
 

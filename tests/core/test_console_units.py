@@ -105,9 +105,10 @@ def test_rates_per_hr_and_per_day_are_accepted():
 def test_a_volume_rate_programs_the_dose_it_carries_and_says_it():
     b = _board()
     b.ok("drug morphine 10mg/mL")
-    reply = b.ok("basal 0.4mL/d")
+    reply = b.ok("basal 0.4mL/d")  # a whole prescription now: events come first
     assert b.dev.draft.schedule.steps == ((0, 4_000_000),)
-    assert reply[0] == "basal 00:00=0.4mL/d is 4mg/d of morphine at 10mg/mL, kept as that dose"
+    data = [line for line in reply[:-1] if not line.startswith("! ")]
+    assert data == ["basal 00:00=0.4mL/d is 4mg/d of morphine at 10mg/mL, kept as that dose"]
     assert kv(reply)["new"] == "00:00@4000000"
 
 
@@ -115,10 +116,12 @@ def test_volume_rates_in_a_schedule_and_in_basal_plus_are_each_shown():
     b = _board()
     b.ok("drug hydromorphone 2mg/mL clonidine 75ug/mL")
     reply = b.ok("basal 00:00=0.25 mL/d 08:00=500ug/d")
-    assert reply[:-1] == ["basal 00:00=0.25mL/d is 500ug/d of hydromorphone at 2mg/mL, "
-                          "kept as that dose"], reply
+    data = [line for line in reply[:-1] if not line.startswith("! ")]  # events first
+    assert data == ["basal 00:00=0.25mL/d is 500ug/d of hydromorphone at 2mg/mL, "
+                    "kept as that dose"], reply
     reply = b.ok("basal+ 20:00=10uL/h")
-    assert reply[0].startswith("basal 20:00=10uL/h is 480ug/d of hydromorphone"), reply
+    data = [line for line in reply[:-1] if not line.startswith("! ")]
+    assert data[0].startswith("basal 20:00=10uL/h is 480ug/d of hydromorphone"), reply
     assert b.dev.draft.schedule.steps == ((0, 500_000), (480, 500_000), (1200, 480_000))
 
 
