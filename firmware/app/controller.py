@@ -49,11 +49,13 @@ class Reboot(Exception):
 
 
 class Controller:
-    def __init__(self, board, rig, write, sim=None, store=None, config_store=None):
+    def __init__(self, board, rig, write, sim=None, store=None, config_store=None,
+                 echo=None):
         board.motor.enable(False)
         self.board = board
         self.sim = sim
         self.write = write  # one str, a whole line without its end
+        self.echo = echo  # raw bytes back to the terminal, for `echo on` (None: none)
         # With a store the pump is restored from flash by the device, before anything may
         # move; the driver stays off until a pass finds the pump delivering.
         self.device = Device(rig, board.motor, board.clock, sim=sim,
@@ -75,7 +77,10 @@ class Controller:
     def byte(self, b, now_ms):
         """One byte from the serial port. Returns False when the loop should end and
         drop to the REPL (after a clinician's `repl confirm` has been answered)."""
+        before = self.reader.n
         kind = self.reader.feed(b, now_ms)
+        if self.device.echo and self.echo is not None:
+            self._echo(b, kind, before)
         if kind == lines.LINE:
             reply = self.console.handle(self.reader.line())
             if self.device.repl is not None:
@@ -112,6 +117,18 @@ class Controller:
         if self.device.reboot:
             raise Reboot(self.device.reboot)
         return True
+
+    def _echo(self, b, kind, before):
+        """What a terminal that does not echo should show for the byte (`echo on`): the
+        byte, `?` for one that is not printable, a rub-out for a Backspace that took one
+        back, a new line before the reply."""
+        n = self.reader.n
+        if kind is not None:
+            self.echo(b"\r\n")
+        elif n > before:
+            self.echo(bytes((b,)) if 32 <= b < 127 else b"?")
+        elif n < before:
+            self.echo(b"\b \b")
 
     def _hang(self):
         """`sim fault hang`: the loop stops here, as one caught in an endless loop would.

@@ -77,6 +77,9 @@ class Device:
         # them all. tests/core/test_dirty_flags.py holds them to a full comparison.
         self.changed = False
         self.repl = None  # who asked for the REPL (console/cmd_service.py); the loop ends
+        # `echo on`: the loop shows each typed byte back, for a terminal that does not
+        # (console/cmd_access.py). A terminal's setting: never saved, off at every boot.
+        self.echo = False
         # Until when the service jumper held at boot lets `repl` and `pin` go without a
         # login (service_boot()); None: it was not there.
         self.service_until = None

@@ -50,6 +50,14 @@ class StdioPort:
         _send(self._raw, data.encode())
 
 
+    def echo(self, data):
+        """Raw bytes, no line end: a typed byte shown back (`echo on`)."""
+        if self._raw is None:
+            _send(self._text, data.decode())
+            return
+        _send(self._raw, data)
+
+
 def _send(stream, data):
     stream.write(data)
     _flush(stream)

@@ -126,7 +126,8 @@ def controller(board, rig, port, sim, name, driver, version):
     """The controller over the pump's saved state, once `! ready` has been said."""
     from app.config_file import ConfigFile
     from app.controller import Controller
-    ctl = Controller(board, rig, port.write, sim, _store(board, rig), ConfigFile(CONFIG_FILE))
+    ctl = Controller(board, rig, port.write, sim, _store(board, rig), ConfigFile(CONFIG_FILE),
+                     getattr(port, "echo", None))
     port.write("! ready firmware=" + version + " board=" + name
                + " driver=" + driver + " step_nl=" + str(rig.step_nl_ceil()))
     if ctl.device.service_until is not None:

@@ -1,7 +1,8 @@
 """Commands that open and close the clinician session and set its PIN: pin, login,
-logout, whoami. A PIN never appears in a reply, an event or the log."""
+logout, whoami; and the terminal's own setting, echo. A PIN never appears in a reply,
+an event or the log."""
 from pump.dose_units import ceil_div
-from pump.errors import PumpError, E_BAD_PIN, E_LOGIN_LOCKED
+from pump.errors import PumpError, E_BAD_PIN, E_LOGIN_LOCKED, E_USAGE
 
 
 def do_pin(dev, out, args, now):
@@ -36,6 +37,18 @@ def do_logout(dev, out, args, now):
     if was:
         dev.record("logout")
     return "role=patient"
+
+
+def do_echo(dev, out, args, now):
+    """`echo [on|off]`: for a terminal that does not show what is typed (miniterm, picocom,
+    tio, `mpremote repl` as they start), the board shows it, Backspace included. Anyone's:
+    it changes what the terminal shows, nothing of the pump. `pumpctl` leaves it off."""
+    if args:
+        word = args[0].lower()
+        if word not in ("on", "off"):
+            raise PumpError(E_USAGE, "echo")
+        dev.echo = word == "on"
+    return "echo=" + ("on" if dev.echo else "off")
 
 
 def do_whoami(dev, out, args, now):

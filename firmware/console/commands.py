@@ -25,6 +25,7 @@ COMMANDS = (
     ("mem", ANYONE, 0, 0, "cmd_mem", "do_mem"),
     ("whoami", ANYONE, 0, 0, "cmd_access", "do_whoami"),
     ("session", ANYONE, 0, 0, "cmd_access", "do_whoami"),
+    ("echo", ANYONE, 0, 1, "cmd_access", "do_echo"),
     ("bolus", ANYONE, 0, 1, "cmd_run", "do_bolus"),
     ("pin", ANYONE, 1, 1, "cmd_access", "do_pin"),
     ("login", ANYONE, 1, 1, "cmd_access", "do_login"),

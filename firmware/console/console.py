@@ -23,7 +23,8 @@ MAX_LINE = 200  # bytes, without the line ending
 _SHOWN = 24  # characters of an unknown word echoed back
 # Lines that only read: a clinician checking status or rx before confirming a refill
 # keeps it (issue 16); any other line cancels it, so nothing changes under a refill.
-_WAIT_WITH_REFILL = ("status", "rx", "alarms", "log", "help", "whoami", "session", "mem")
+_WAIT_WITH_REFILL = ("status", "rx", "alarms", "log", "help", "whoami", "session", "mem",
+                     "echo")
 
 
 class Console:

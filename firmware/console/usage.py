@@ -11,6 +11,7 @@ USAGE = {
     "mem": "mem  (heap bytes: free, used, largest block)",
     "whoami": "whoami",
     "session": "session",
+    "echo": "echo [on|off]  (show what is typed, for a terminal that does not)",
     "bolus": "bolus | bolus <dose> (clinician, e.g. 50ug)",
     "pin": "pin <4-8 digits>  (first PIN, or change one)",
     "login": "login <pin>",

@@ -79,16 +79,18 @@ def window_peak(ledger, now_ms, future, window_ms):
     best = dose(lo)
     v = dose(now_ms)
     best = v if v > best else best
+    held = False
     for piece in ledger.pieces:
-        # A piece's start, and the ms before it: where a merged span, holding its dose
-        # back, jumps (pump/ledger.py MAX_PIECES), the window peaks just before.
         a = piece[0]
         if lo < a < now_ms:
             v = dose(a)
             best = v if v > best else best
-        if lo < a - 1 < now_ms:
+        # After a merged span, holding its dose back (pump/ledger.py MAX_PIECES), cum_at
+        # jumps at this start: the window peaks the ms before it. Only there.
+        if held and lo < a - 1 < now_ms:
             v = dose(a - 1)
             best = v if v > best else best
+        held = piece[2] == 0
     for s in future.starts:
         if 0 < s < window_ms:
             v = dose(lo + s)

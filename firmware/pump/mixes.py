@@ -153,11 +153,13 @@ def windows_verdict(p, rx, bolus_u, bolus_rate):
         # The breakpoints every drug shares: the window's start on a piece, a mix's start,
         # a future step, the bolus's end (both whole ms around it).
         cands = [lo, t]
+        held = False
         for piece in led.pieces:
             if lo < piece[0] < t:
                 cands.append(piece[0])
-            if lo < piece[0] - 1 < t:  # the ms before: a merged span's peak
+            if held and lo < piece[0] - 1 < t:  # after a merged span: its peak
                 cands.append(piece[0] - 1)
+            held = piece[2] == 0
         for mix in led.mixes:
             if lo < mix[0] < t:
                 cands.append(mix[0])

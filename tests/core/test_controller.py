@@ -216,3 +216,40 @@ def test_a_pass_whose_time_was_read_before_its_line_ran_reports_no_error():
         r.ctl.byte(b, then)
     r.ctl.service(then)
     assert not [line for line in r.out if line.startswith("! error")], r.out
+
+
+def test_echo_on_shows_each_byte_and_a_backspace_rubs_one_out():
+    """Issue 18, item 4: a plain terminal (miniterm, picocom, tio) shows nothing typed;
+    with `echo on` the board shows it, a Backspace or DEL rubs the last byte out, a line's
+    end starts the reply on a new line. Off by default, as pumpctl wants it."""
+    echoed = []
+    r = Rig()
+    r.ctl.echo = echoed.append
+    r.ok("status")
+    assert echoed == []  # off at boot
+    assert r.ok("echo on")[-1] == "OK echo=on"
+    echoed.clear()
+    now = r.board.clock.now_ms()
+    for b in b"stax\x7ftus\x08s\r\n":
+        r.ctl.byte(b, now)
+    assert b"".join(echoed) == b"stax\b \btus\b \bs\r\n"
+    assert r.out[-1].startswith("OK time="), r.out  # `status`: the typo was taken back
+    echoed.clear()
+    r.ok("echo off")
+    assert b"".join(echoed) == b"echo off\r\n"  # shown up to the line that turned it off
+    echoed.clear()
+    r.ok("status")
+    assert echoed == []
+
+
+def test_echo_shows_a_byte_that_is_not_printable_as_a_question_mark():
+    echoed = []
+    r = Rig()
+    r.ctl.echo = echoed.append
+    r.ok("echo on")
+    echoed.clear()
+    now = r.board.clock.now_ms()
+    for b in b"st\x01\r":
+        r.ctl.byte(b, now)
+    assert b"".join(echoed) == b"st?\r\n"
+    assert r.out[-1].startswith("ERR 73 "), r.out
