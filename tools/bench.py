@@ -11,7 +11,7 @@
 - the smallest heap in which the whole firmware, as deployed, boots and answers a
   clinician session (tools/bench_heap.py), and the real target's figures
   (tools/bench_emu.py).
-Usage: python tools/bench.py [days]"""
+Usage: python tools/bench.py [days]; BENCH_EMU_MIN=<minutes> shortens the emulated basal."""
 import os
 import shutil
 import subprocess
@@ -109,7 +109,9 @@ def main():
     import bench_console  # the virtual Pico's console: round trip and a month advanced
     bench_console.main()
     import bench_emu  # the real target: MicroPython's RP2040 build, emulated
-    sys.argv[1:] = []
+    # BENCH_EMU_MIN: minutes of emulated basal per rig (default 20, about an hour of wall
+    # time in all: the emulator runs no faster than the wall while the firmware is busy).
+    sys.argv[1:] = [os.environ["BENCH_EMU_MIN"]] if os.environ.get("BENCH_EMU_MIN") else []
     bench_emu.main()
     f = subprocess.run([sys.executable, forecast, "--emu"], capture_output=True, text=True,
                        timeout=900)
