@@ -51,6 +51,9 @@ MESSAGES = (
     (e.E_NO_RX, "no prescription", "no prescription (or no patient bolus) programmed"),
     (e.E_NOT_PROGRAMMED, "not programmed",
      "not programmed yet: missing %s (each is the command that sets it)"),
+    (e.E_LINE_FLUIDS, "line holds too many fluids",
+     "the line still holds %s fluids from earlier refills: deliver or prime before "
+     "another change of mix"),
     (e.E_CLOCK_UNSET, "clock not set",
      "the clock was never set, and the basal schedule runs by time of day: "
      "time YYYY-MM-DDTHH:MM:SS first"),

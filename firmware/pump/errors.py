@@ -34,6 +34,7 @@ E_UNKNOWN_DRUG = const(30)
 # that set it, and a time-of-day schedule on a clock never set.
 E_CLOCK_UNSET = const(20)  # values: none (the time command's form is in the words)
 E_NOT_PROGRAMMED = const(25)  # values: the missing parts, as commands ("basal,time")
+E_LINE_FLUIDS = const(26)  # values: fluids in the line (a refill at another mix waits)
 E_BRAND_NAME = const(28)  # values: the name typed, the generic name the table knows
 E_CONC_LIMIT = const(31)  # values: drug, concentration_ng_ml, limit
 E_DAILY_LIMIT = const(32)  # values: drug, dose_ng, limit_ng

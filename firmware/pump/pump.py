@@ -9,7 +9,8 @@ from pump.alarms import AlarmSet
 from pump import dose_units as du
 from pump.bolus import BolusHistory
 from pump.errors import (PumpError, E_NO_RX, E_RANGE, E_CONC_MISMATCH, E_TIME,
-                         E_NO_PENDING, E_REFILL_OVER, E_INVALID_EVENT, E_ACK_CLOCK)
+                         E_NO_PENDING, E_REFILL_OVER, E_INVALID_EVENT, E_ACK_CLOCK,
+                         E_LINE_FLUIDS)
 from pump.step_integrator import StepIntegrator
 from pump.ledger import DoseLedger
 from pump.permits import Permits
@@ -19,7 +20,7 @@ from pump.reservoir import Reservoir
 from pump.schedule import DAY_MS
 from pump import settle
 from pump.states import TRANSITIONS, INITIAL, DELIVERING, PRIMING
-from pump.tubing import Tubing
+from pump.tubing import MAX_FLUIDS, Tubing
 
 
 class Fill:
@@ -161,6 +162,9 @@ class Pump(Permits):
         else:
             rx = self.rx if concs is None else self.rx.with_concs(concs)
         self.sm.listed("refill")
+        segments = self.tubing.segments
+        if rx.drugs != self.reservoir.concs and len(segments) >= MAX_FLUIDS:
+            raise PumpError(E_LINE_FLUIDS, len(segments))
         if type(volume_nl) is not int or volume_nl <= 0:
             raise PumpError(E_RANGE, volume_nl, rx.capacity_nl)
         if volume_nl > rx.capacity_nl:  # fix: was E_RANGE; this refusal has its own code

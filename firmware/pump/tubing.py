@@ -6,6 +6,13 @@ the reservoir. An empty or partly filled line delivers nothing until it is full 
 Volumes are in VU (1/step_den nL), concentrations as ((drug, ng/mL), ...); never touches hardware."""
 
 
+# Fluids the line may hold at once, one per change of mix still in it: the snapshot
+# restores a bounded list (store/snapshot.py), and a Pico's heap holds one. Past it a
+# refill at another mix is refused until delivery or a prime has pushed the oldest out
+# (pump.refill); a change of mix a day is the clinical pace.
+MAX_FLUIDS = 16
+
+
 class Tubing:
     def __init__(self, dead_vu, step_vu):
         self.dead_vu = dead_vu
