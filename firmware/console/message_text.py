@@ -59,19 +59,19 @@ MESSAGES = (
      "time YYYY-MM-DDTHH:MM:SS first"),
     (e.E_SUSPENDED, "suspended", "delivery is suspended"),
     (e.E_CRITICAL, "alarm", "refused while alarm %s is active"),
-    (e.E_BOLUS_RUNNING, "bolus running", "a bolus is running, %s ms left"),
-    (e.E_LOCKOUT, "lockout", "lockout: next bolus in %s ms"),
+    (e.E_BOLUS_RUNNING, "bolus running", "a bolus is running, %s left"),
+    (e.E_LOCKOUT, "lockout", "lockout: next bolus in %s"),
     (e.E_DAILY_MAX, "daily max", "%s boluses in the last 24 h, maximum %s"),
-    (e.E_DOSE_WINDOW, "dose window", "would put %s ng%s in a %s ms window, limit %s ng"),
+    (e.E_DOSE_WINDOW, "dose window", "would put %s%s in %s, over the %s limit"),
     (e.E_NOT_RUNNING, "not running", "the pump is %s, not running"),
     (e.E_CLINICIAN_BOLUS_LIMIT, "clinician bolus limit", "clinician bolus %s, limit %s"),
     (e.E_INVALID_EVENT, "invalid", "%s is not possible while %s"),
     (e.E_RESERVOIR_EMPTY, "reservoir empty", "not enough drug in the reservoir"),
-    (e.E_PRIME_LIMIT, "prime limit", "prime %s nL: the line has room for %s nL, in "
-     "steps of %s nL; `prime` alone fills what is left"),
+    (e.E_PRIME_LIMIT, "prime limit", "prime %s: the line has room for %s, in "
+     "steps of %s; `prime` alone fills what is left"),
     (e.E_REFILL_OVER, "refill over capacity", "refill %s is over the %s capacity"),
     (e.E_NO_PENDING, "nothing to confirm", "no refill is waiting for confirmation"),
-    (e.E_NOT_PRIMED, "not primed", "the line is not primed: %s of %s nL filled"),
+    (e.E_NOT_PRIMED, "not primed", "the line is not primed: %s of %s filled"),
     (e.E_CONC_MISMATCH, "concentration mismatch",
      "%s: a new concentration is set only by a confirmed refill"),
     (e.E_LINE_OTHER_DRUG, "old drug in line",
@@ -107,7 +107,7 @@ MESSAGES = (
      "calibration only while unprogrammed (nothing attached); the pump is %s"),
     (e.E_CAL_BUSY, "calibration running", "a calibration run is in progress: %s of %s steps"),
     (e.E_CAL_NONE, "no calibration run", "no calibration run (calibrate run <steps>)"),
-    (e.E_CAL_SMALL, "calibration too small", "%s nL is under the %s nL a calibration must move"),
+    (e.E_CAL_SMALL, "calibration too small", "%s is under the %s a calibration must move"),
     (e.E_CAL_FACTOR, "calibration factor",
      "factor %s ppm is beyond +-10 %%: check bore, lead and microsteps; nothing stored"),
     (e.E_CAL_CONFIG, "board config", "board config on flash: %s; nothing stored"),
@@ -174,12 +174,14 @@ def _typed(code, values):
 
 
 # Amounts the logic raises in base units, by position: m a mass, c a concentration,
-# v a volume, t a duration, - as raised. E_LOCKOUT_RANGE's minimum is said twice: as the
+# v a volume, t a duration, s a wait (a duration rounded up to the second: never shown
+# shorter than it is), - as raised. E_LOCKOUT_RANGE's minimum is said twice: as the
 # limit, and as the lockout to write.
 _AMOUNTS = ((e.E_LOCKOUT_RANGE, "-ttt"), (e.E_CONC_LIMIT, "-cc"), (e.E_DAILY_LIMIT, "-mm"),
             (e.E_HOURLY_LIMIT, "-mm"), (e.E_BOLUS_LIMIT, "-mm"),
             (e.E_CLINICIAN_BOLUS_LIMIT, "mm"), (e.E_RESERVOIR, "vv"),
-            (e.E_REFILL_OVER, "vv"))
+            (e.E_REFILL_OVER, "vv"), (e.E_BOLUS_RUNNING, "s"), (e.E_LOCKOUT, "s"),
+            (e.E_PRIME_LIMIT, "vvv"), (e.E_NOT_PRIMED, "vv"), (e.E_CAL_SMALL, "vv"))
 
 
 def _amounts(code, values):
@@ -193,7 +195,9 @@ def _amounts(code, values):
             out = []
             for i in range(len(kinds)):
                 v, k = values[i], kinds[i]
-                if type(v) is int and k != "-":
+                if type(v) is int and k == "s":
+                    v = r.duration(-(-v // 1000) * 1000)
+                elif type(v) is int and k != "-":
                     v = (r.exact_mass if k == "m" else r.exact_conc if k == "c" else
                          r.volume if k == "v" else r.duration)(v)
                 out.append(v)
@@ -212,8 +216,11 @@ def shape(code, values):
     if code == e.E_DOSE_WINDOW and len(values) in (3, 4):
         # The dose first; the drug when one of a mix is the one over (pump/mixes.py),
         # else the dose is the primary's (every drug's limit converted to it).
+        from console import readable as r
         drug = " of " + values[3] if len(values) == 4 else ""
-        return (values[1], drug, values[0], values[2])
+        window = "an hour" if values[0] == 3_600_000 else "24 h" \
+            if values[0] == 86_400_000 else r.duration(values[0])
+        return (r.exact_mass(values[1]), drug, window, r.exact_mass(values[2]))
     if code == e.E_BELOW_FLOOR and len(values) == 6:
         from console import readable as r
         start, rate, floor, drug, conc, most = values

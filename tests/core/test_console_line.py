@@ -24,7 +24,7 @@ def test_two_primes_that_leave_a_remainder_are_finished_by_prime_alone():
     b.ok("sim advance 4m")
     reply = b.err("prime 2uL", E_PRIME_LIMIT)
     # The refusal names the room and the step: amounts that work.
-    assert "room for" in reply[-1] and "steps of 1400 nL" in reply[-1], reply
+    assert "room for" in reply[-1] and "steps of 1.4uL" in reply[-1], reply
     assert "`prime` alone" in reply[-1], reply
     got = kv(b.ok("prime"))
     assert int(got["steps"]) >= 1 and got["new"] == "priming", got

@@ -4,7 +4,8 @@ from console.message_text import MESSAGES
 from console.messages import name, text
 from pump import errors
 from pump.drugs import lookup
-from pump.errors import E_DAILY_LIMIT, E_DOSE_WINDOW, E_LOCKOUT, PumpError
+from pump.errors import (E_DAILY_LIMIT, E_DOSE_WINDOW, E_LOCKOUT, E_NOT_PRIMED, E_PRIME_LIMIT,
+                         PumpError)
 
 
 def _codes():
@@ -32,13 +33,23 @@ def test_daily_limit_names_drug_dose_and_limit_in_readable_units():
     assert t == "hydromorphone: 12.000001mg in 24 h would be over the 10mg limit", t
 
 
-def test_lockout_says_how_long_to_wait():
-    assert "1800000" in text(E_LOCKOUT, (1800000,))
+def test_lockout_says_how_long_to_wait_in_readable_units_rounded_up():
+    assert text(E_LOCKOUT, (1800000,)) == "lockout: next bolus in 30m"
+    assert text(E_LOCKOUT, (1799001,)) == "lockout: next bolus in 30m"  # never shorter
+    assert text(E_LOCKOUT, (90_500,)) == "lockout: next bolus in 1m31s"
 
 
-def test_dose_window_puts_the_dose_first():
+def test_dose_window_puts_the_dose_first_in_readable_units():
     t = text(E_DOSE_WINDOW, (3600000, 2500000, 2375000))
-    assert t.index("2500000") < t.index("3600000") < t.index("2375000")
+    assert t == "would put 2.5mg in an hour, over the 2.375mg limit", t
+    t = text(E_DOSE_WINDOW, (86_400_000, 2500000, 2375000, "clonidine"))
+    assert t == "would put 2.5mg of clonidine in 24 h, over the 2.375mg limit", t
+
+
+def test_prime_and_calibration_volumes_are_readable():
+    t = text(E_PRIME_LIMIT, (2000, 1626, 1400))
+    assert t.startswith("prime 2uL: the line has room for 1.626uL, in steps of 1.4uL"), t
+    assert text(E_NOT_PRIMED, (75000, 150000)) == "the line is not primed: 75uL of 150uL filled"
 
 
 def test_mismatched_values_still_show_every_value():
