@@ -3,6 +3,7 @@ ready to deliver on the bench rig, and the ideal dose worked out here with plain
 sums, never through the firmware's own schedule code. Not a test module (no test_ names);
 integers only, so it runs under pytest and MicroPython alike."""
 from hal.sim.motor import SimMotor
+from pump.errors import E_RESERVOIR_EMPTY, PumpError
 from pump.prescription import Bolus, Prescription
 from pump.pump import Pump
 from pump.rig import bench_rig
@@ -110,3 +111,28 @@ def steps_for_ng_ms(dose_ng_ms, conc_ng_ml, rig):
     volume = dose / conc, steps = volume / (step_num / step_den)."""
     return (dose_ng_ms * ML * rig.step_den, DAY_MS * conc_ng_ml * rig.step_num)
 
+
+def eager_patient(pump, name):
+    """A patient who presses at every moment the pump allows (lockout, 24 h count, no bolus
+    running) until the alarm `name` sounds; refusals other than an emptying reservoir
+    would mean the worst case assumed a bolus the pump does not give. Returns when it
+    sounded, in pump ms."""
+    pressing = True
+    while not pump.alarms.is_active(name):
+        # Dry and stopped: a level not heard by now never is (and the loop would not end).
+        assert name == "empty" or not pump.alarms.is_active("empty"), name
+        if not pressing:
+            pump.advance(pump.t + DAY_MS)
+            continue
+        at = pump.t + pump.status()["next_bolus_ms"]
+        if pump.bolus_left and pump.bolus_end > at:
+            at = pump.bolus_end
+        pump.advance(at)
+        if pump.alarms.is_active(name) or pump.sm.state != "running":
+            continue
+        try:
+            pump.request_bolus(at)
+        except PumpError as e:
+            assert e.code == E_RESERVOIR_EMPTY, e.args
+            pressing = False
+    return pump.alarms.state[name][0]

@@ -5,13 +5,13 @@ a bolus running across the day marks, a rhythm that never repeats, a level the r
 never reaches. Runs under pytest and MicroPython; the pump itself is the judge, by running
 to the forecast time."""
 from builders import (CASE1_CAPACITY_NL, CASE1_DRUGS, CASE1_FLEX, CASE1_LOW_NL, DAY_MS,
-                      HOUR_MS, MCG, MIN_MS, ML, case1_pump, case1_rx, filled_pump, ready_pump)
+                      HOUR_MS, MCG, MIN_MS, ML, case1_pump, case1_rx, eager_patient,
+                      filled_pump, ready_pump)
 from pump.errors import PumpError
 from pump.forecast import alarm_times, eta_ms, low_alarm_eta_ms
 from pump.prescription import Bolus, Prescription
 from pump.rig import bench_rig
 from pump.schedule import BasalSchedule
-from test_forecast_tubing import _eager_patient
 
 
 def _low(pump):
@@ -133,9 +133,9 @@ def test_a_lockout_out_of_step_with_the_day_is_bounded_early_never_late():
     (low, dry), events = _events(pump, lambda p: eta_ms(p, True))
     assert events < 600, events
     t0 = pump.t
-    heard = _eager_patient(pump, "low_reservoir") - t0
+    heard = eager_patient(pump, "low_reservoir") - t0
     assert heard - DAY_MS < low <= heard
-    heard = _eager_patient(pump, "empty") - t0
+    heard = eager_patient(pump, "empty") - t0
     assert heard - DAY_MS < dry <= heard
 
 
@@ -184,5 +184,5 @@ def test_a_bolus_running_across_each_day_mark_is_carried_over_the_skipped_days()
     low, dry = eta_ms(pump, with_boluses=True)
     t1 = pump.t
     assert 0 < low < dry
-    assert _eager_patient(pump, "low_reservoir") - t1 == low
-    assert _eager_patient(pump, "empty") - t1 == dry
+    assert eager_patient(pump, "low_reservoir") - t1 == low
+    assert eager_patient(pump, "empty") - t1 == dry

@@ -5,8 +5,7 @@ walks the line and must meet the pump to the ms: basal alone, with every bolus a
 for the low-reservoir alarm and for running dry. The pump itself is the judge, by running
 to the forecast time. Runs under pytest and MicroPython."""
 from builders import (CASE1_DRUGS, CASE1_FLAT, CASE1_FLEX, DAY_MS, HOUR_MS, MCG, ML,
-                      case1_rx, ready_pump)
-from pump.errors import PumpError, E_RESERVOIR_EMPTY
+                      case1_rx, eager_patient, ready_pump)
 from pump.forecast import alarm_times, eta_ms, low_alarm_eta_ms
 
 
@@ -90,37 +89,13 @@ def test_the_steps_after_a_new_mix_do_not_depend_on_how_time_is_walked():
     assert at_once.integ.acc == hourly.integ.acc
 
 
-def _eager_patient(pump, name):
-    """A patient who presses at every moment the pump allows (lockout, 24 h count, no bolus
-    running) until the alarm `name` sounds; refusals other than an emptying reservoir
-    would mean the worst case assumed a bolus the pump does not give. Returns when it
-    sounded, in pump ms."""
-    pressing = True
-    while not pump.alarms.is_active(name):
-        if not pressing:
-            pump.advance(pump.t + DAY_MS)
-            continue
-        at = pump.t + pump.status()["next_bolus_ms"]
-        if pump.bolus_left and pump.bolus_end > at:
-            at = pump.bolus_end
-        pump.advance(at)
-        if pump.alarms.is_active(name) or pump.sm.state != "running":
-            continue
-        try:
-            pump.request_bolus(at)
-        except PumpError as e:
-            assert e.code == E_RESERVOIR_EMPTY, e.args
-            pressing = False
-    return pump.alarms.state[name][0]
-
-
 def test_worst_case_after_a_new_mix_is_when_a_patient_pressing_at_every_chance_hears_it():
     pump = _refilled(2000, 1000, CASE1_FLEX, fill_nl=5 * ML)
     t0 = pump.t
     low, empty = eta_ms(pump, with_boluses=True)
     assert low < low_alarm_eta_ms(pump)
-    assert _eager_patient(pump, "low_reservoir") - t0 == low
-    assert _eager_patient(pump, "empty") - t0 == empty
+    assert eager_patient(pump, "low_reservoir") - t0 == low
+    assert eager_patient(pump, "empty") - t0 == empty
 
 
 def test_a_bolus_that_meets_the_weaker_mix_slows_and_both_forecasts_follow_it():
@@ -137,8 +112,8 @@ def test_a_bolus_that_meets_the_weaker_mix_slows_and_both_forecasts_follow_it():
     low, empty = eta_ms(pump, with_boluses=True)
     pump.advance(t0 + 60_000)
     assert pump.bolus_left and pump.bolus_rate < rate  # it met the new mix and slowed
-    assert _eager_patient(pump, "low_reservoir") - t0 == low < basal
-    assert _eager_patient(pump, "empty") - t0 == empty
+    assert eager_patient(pump, "low_reservoir") - t0 == low < basal
+    assert eager_patient(pump, "empty") - t0 == empty
     again = _refilled(2000, 1000, CASE1_FLAT, fill_nl=3 * ML)
     while again.tubing.vu_until_change(again.reservoir.concs) > 5_000 * again.rig.step_den:
         again.advance(again.t + 60_000)
@@ -208,5 +183,5 @@ def test_steps_owed_when_a_weaker_mix_reaches_the_tip_come_a_ms_later_as_the_pum
     pump.start(t)
     low, empty = eta_ms(pump, with_boluses=True)
     assert 0 < low < 10_000  # within the first bolus
-    assert _eager_patient(pump, "low_reservoir") - t == low
-    assert _eager_patient(pump, "empty") - t == empty
+    assert eager_patient(pump, "low_reservoir") - t == low
+    assert eager_patient(pump, "empty") - t == empty

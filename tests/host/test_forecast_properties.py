@@ -12,11 +12,12 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from hal.sim.motor import SimMotor
-from pump.errors import PumpError, E_RESERVOIR_EMPTY
+from pump.errors import PumpError
 from pump.forecast import eta_ms
 from pump.prescription import Bolus, Prescription
 from pump.pump import Pump
 from pump.schedule import BasalSchedule
+from builders import eager_patient
 from rigs import SHIPPED, shipped
 
 MIN_MS = 60_000
@@ -95,28 +96,6 @@ def test_basal_forecast_is_when_the_alarms_sound_to_the_ms(scenario):
     assert pump.alarms.is_active("low_reservoir") == (low is not None)
 
 
-def _eager_patient(pump, name):
-    pressing = True
-    while not pump.alarms.is_active(name):
-        # Dry and stopped: a level not heard by now never is (and the loop would not end).
-        assert name == "empty" or not pump.alarms.is_active("empty"), name
-        if not pressing:
-            pump.advance(pump.t + DAY_MS)
-            continue
-        at = pump.t + pump.status()["next_bolus_ms"]
-        if pump.bolus_left and pump.bolus_end > at:
-            at = pump.bolus_end
-        pump.advance(at)
-        if pump.alarms.is_active(name) or pump.sm.state != "running":
-            continue
-        try:
-            pump.request_bolus(at)
-        except PumpError as e:
-            assert e.code == E_RESERVOIR_EMPTY, e.args
-            pressing = False
-    return pump.alarms.state[name][0]
-
-
 @given(scenarios())
 def test_worst_case_is_when_a_patient_pressing_at_every_chance_hears_the_alarms(scenario):
     pump = _built(scenario)
@@ -125,6 +104,6 @@ def test_worst_case_is_when_a_patient_pressing_at_every_chance_hears_the_alarms(
     assume(dry is not None)
     t0 = pump.t
     if low:
-        assert _eager_patient(pump, "low_reservoir") - t0 == low
-    assert _eager_patient(pump, "empty") - t0 == dry
+        assert eager_patient(pump, "low_reservoir") - t0 == low
+    assert eager_patient(pump, "empty") - t0 == dry
     assert pump.alarms.is_active("low_reservoir") == (low is not None)
