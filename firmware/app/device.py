@@ -267,10 +267,14 @@ class Device:
         """What the prescription lacks, as the commands that set it; `time` too while a
         schedule of more than one step waits on a clock that was never set."""
         out = self.draft.missing()
-        s = self.draft.schedule
-        if s is not None and len(s.steps) > 1 and not self.pump.clock_set():
+        if self.waits_for_clock(self.draft.schedule):
             out.append("time")
         return out
+
+    def waits_for_clock(self, schedule):
+        """A schedule of more than one step runs by the time of day: not on a clock that
+        was never set, where its steps would fall at the wrong hours (issue 16, item 1)."""
+        return schedule is not None and len(schedule.steps) > 1 and not self.pump.clock_set()
 
     def cancel_refill(self, now):
         self.pump.cancel(now)

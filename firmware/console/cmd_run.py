@@ -16,10 +16,8 @@ def _state_change(dev, act, now):
 
 
 def _clock_first(dev):
-    """A schedule of more than one step runs by the time of day: not on a clock that was
-    never set, where its steps would fall at the wrong hours (issue 16, item 1)."""
     rx = dev.pump.rx
-    if rx is not None and len(rx.schedule.steps) > 1 and not dev.pump.clock_set():
+    if rx is not None and dev.waits_for_clock(rx.schedule):
         raise PumpError(E_CLOCK_UNSET)
 
 
