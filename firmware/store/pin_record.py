@@ -11,7 +11,7 @@ that was written and can no longer be read is told apart from one never written:
     rec.get() -> bytes | None   the salted hash, None while none is set
     rec.set(value)              commits it to both slots; raises StoreError if a commit
                                 did not read back
-    rec.lost                    True if records were there and none could be read"""
+    rec.lost                    True if a PIN was set and no record of it can be read"""
 from micropython import const
 from store.slots import Slots, ALARM_REPORTS
 
@@ -24,7 +24,11 @@ class PinRecord:
         self.slots = Slots(flash, "pin", MAGIC, VERSION)
         payload, self.report = self.slots.load()
         self.value = payload if payload else None
-        self.lost = self.value is None and self.report in ALARM_REPORTS
+        # set() writes A, then B: a B file, whatever it holds, means a PIN was set, so
+        # with no good record the PIN is lost, even where a file emptied reads as never
+        # written. A damaged A alone is what a cut first provisioning leaves (no PIN).
+        self.lost = self.value is None and (
+            self.report in ALARM_REPORTS or flash.read(self.slots.names[1]) is not None)
 
     def get(self):
         return self.value

@@ -75,11 +75,30 @@ def test_one_damaged_pin_record_still_holds_the_pin(name, how):
     b.ok("login " + PIN)
 
 
-@given(st.tuples(st.integers(0, 10_000), st.integers(1, 255)),
-       st.tuples(st.integers(0, 10_000), st.integers(1, 255)))
-def test_both_pin_records_damaged_refuse_a_new_pin(flip_a, flip_b):
+# Damage that leaves a record unreadable: junk, emptied, a byte flipped, cut short.
+RUINED = st.one_of(
+    st.binary(max_size=200),
+    st.just(b""),
+    st.tuples(st.integers(0, 10_000), st.integers(1, 255)),
+    st.integers(0, len(FILES["pin.a"]) - 1),
+)
+
+
+@given(RUINED, RUINED)
+def test_both_pin_records_damaged_refuse_a_new_pin(how_a, how_b):
+    # An emptied file reads as no file at all: emptied in one slot and ruined in the
+    # other once read as "never set", and anyone could provision a new PIN.
     files = dict(FILES)
-    _damaged(files, "pin.a", flip_a)
-    _damaged(files, "pin.b", flip_b)
+    _damaged(files, "pin.a", how_a)
+    _damaged(files, "pin.b", how_b)
+    b = _boot(files)
+    b.err("pin 1111", E_PIN_LOST)
+
+
+@given(RUINED)
+def test_a_deleted_first_record_and_a_ruined_second_refuse_a_new_pin(how_b):
+    files = dict(FILES)
+    files.pop("pin.a")
+    _damaged(files, "pin.b", how_b)
     b = _boot(files)
     b.err("pin 1111", E_PIN_LOST)
