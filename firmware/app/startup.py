@@ -5,7 +5,8 @@ built (the simulated world on the unix port), the store and the controller made,
 
 The driver is disabled first thing, by the board's own constructor, and stays so on
 every way out of here that is not a controller ready to run: a refused config, a driver
-that does not answer, a REPL asked for before the reset."""
+that does not answer (the board held, or the REPL on a board with no pump state), a REPL
+asked for before the reset."""
 import sys
 
 CONFIG_FILE = "board.json"
@@ -100,7 +101,7 @@ def board(port, heap):
     keep = lazy.loaded(_BOOT_ONLY)  # imported before boot: not boot's to drop
     loaded = _config(port)
     if loaded is None:
-        return None
+        return _held(port, "config")
     config, rig = loaded
     name, driver = config.board, config.driver
     try:
@@ -109,7 +110,7 @@ def board(port, heap):
         # The driver did not answer (a TMC2209 with no power or no UART wire): the board
         # built its EN pin first and left it inactive; say why, in the user's words.
         port.write("! driver failed: " + driver + ": " + _reason(err) + " (motor disabled)")
-        return None
+        return _held(port, "driver")
     who = _take_repl_flag()
     if who:
         built.motor.enable(False)
@@ -134,6 +135,41 @@ def controller(board, rig, port, sim, name, driver, version):
         port.write("! service jumper=in s=%d: repl and pin need no login; remove it"
                    % ((ctl.device.service_until - board.clock.now_ms()) // 1000))
     return ctl
+
+
+def _held(port, why):
+    """None (the REPL) for a board whose flash holds no pump state: a fresh deploy whose
+    config is wrong, fixed with mpremote. A board that holds one (a PIN, a therapy) never
+    gets here by a clinician's choice: a patient who unplugs the motor supply makes the
+    driver fail, and the REPL at the end of main.py was anyone's (issue 15). Such a board
+    holds: the motor disabled, every line answered why, until it is powered up again
+    with the cause fixed. Returns only when the virtual Pico's host has gone."""
+    if not _holds_state():
+        return None
+    from console.messages import text
+    from pump.errors import E_BOARD_HELD
+    port.write("! held: this flash holds a pump's state, so no REPL (motor disabled)")
+    reply = "ERR %d %s" % (E_BOARD_HELD, text(E_BOARD_HELD, (why,)))
+    typed = 0
+    while True:
+        b = port.read_byte(1000)
+        if b == -1:
+            sys.exit(0)  # no one can reach this board again: power it off
+        if b == 10 or b == 13:
+            if typed:
+                port.write(reply)
+            typed = 0
+        elif b is not None:
+            typed += 1
+
+
+def _holds_state():
+    """True if the pump's state folder has anything in it, or cannot be read."""
+    import os
+    try:
+        return len(os.listdir(STATE_DIR)) > 0
+    except OSError as err:
+        return not (err.args and err.args[0] == 2)  # ENOENT: never a pump here
 
 
 def _take_repl_flag():

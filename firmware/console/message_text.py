@@ -99,6 +99,8 @@ MESSAGES = (
      "the time: time YYYY-MM-DDTHH:MM:SS"),
     (e.E_LOW_ALARM_MIN, "reservoir alarm minimum", "reservoir-alarm %s would warn too late: "
      "at least %s (a day at the rig's least flow)"),
+    (e.E_BOARD_HELD, "board held", "the board's %s failed at boot: no pump runs; fix it "
+     "and power up again (the message at boot says why)"),
     (e.E_PIN_LOST, "pin lost", "the PIN's records are damaged: a new PIN needs the "
      "service jumper at power-up (docs/protocol.md)"),
     (e.E_REFILL_WITHDRAWN, "withdrawn volume", "the pump counts %s in the reservoir: empty "

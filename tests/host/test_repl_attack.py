@@ -97,3 +97,45 @@ def test_the_service_jumper_held_at_power_up_is_the_way_back_in(tmp_path):
         while b">>> " not in got and time.monotonic() < end:
             got += c.serial.read(max(1, c.serial.in_waiting))
         assert b">>> " in got, got
+
+
+def _read_for(c, seconds):
+    got = c.take_buffered()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        got += c.serial.read(max(1, c.serial.in_waiting))
+    return got
+
+
+def test_a_board_that_cannot_build_its_pump_holds_instead_of_opening_the_repl(tmp_path):
+    """A config that fails at boot (here refused; on a Pico also a TMC2209 without its
+    motor supply, tests/emu/test_repl.py) ended main.py in the REPL, anyone's. On a
+    board whose flash holds a pump's state it now holds: no prompt, whatever is sent,
+    and every line is answered why. A board with no pump state still gets the REPL."""
+    with VirtualPico(tmp_path / "vp") as vp, PumpClient(vp.port) as c:
+        c.wait_ready(60)
+        ok(c, "pin 2468")
+    board = tmp_path / "vp" / "flash" / "board.json"
+    board.write_text(board.read_text().replace('"driver"', '"drivr"'))
+    with VirtualPico(tmp_path / "vp", firmware=None) as vp, PumpClient(vp.port) as c:
+        got = _read_for(c, 3.0)
+        for chunk in ATTACK:
+            c.write_raw(chunk)
+            time.sleep(0.05)
+        c.write_raw(b"status\r\n")
+        got += _read_for(c, 2.0)
+        assert b"! config refused: " in got and b"! held: " in got, got
+        assert not any(p in got for p in PROMPTS), got
+        assert b"ERR 88 the board's config failed at boot" in got, got
+    (tmp_path / "fresh" / "flash").mkdir(parents=True)
+    with VirtualPico(tmp_path / "fresh") as vp:
+        pass  # deployed the firmware and its config
+    fresh = tmp_path / "fresh" / "flash"
+    (fresh / "board.json").write_text(board.read_text())
+    for f in (fresh / "pumpstate").glob("*"):
+        f.unlink()
+    with VirtualPico(tmp_path / "fresh", firmware=None) as vp, PumpClient(vp.port) as c:
+        got = _read_for(c, 3.0)
+        c.write_raw(b"\r\n")
+        got += _read_for(c, 2.0)
+        assert b"! config refused: " in got and b">>> " in got, got
