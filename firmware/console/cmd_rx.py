@@ -11,7 +11,7 @@ from console.iso_time import format_iso, parse_iso
 from app.draft import OFF
 from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
-from pump.errors import (PumpError, E_BASAL_ZERO, E_BRAND_NAME, E_LOW_ALARM_MIN,
+from pump.errors import (PumpError, E_BASAL_ZERO, E_BELOW_FLOOR, E_BRAND_NAME, E_LOW_ALARM_MIN,
                          E_NOT_PROGRAMMED, E_RESERVOIR, E_USAGE, E_REFILL_WITHDRAWN)
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
@@ -99,15 +99,47 @@ def _steps(args, word, drugs, shown):
     return pairs
 
 
-def do_basal(dev, out, args, now):
+def _typed(args, start):
+    """The rate typed for the step at `start` (minutes), or None (an older step)."""
+    for a in args:
+        parts = a.split("=")
+        if len(parts) == 1 and start == 0:
+            return parts[0]
+        if len(parts) == 2 and parse_time_of_day_min(parts[0]) == start:
+            return parts[1]
+    return None
+
+
+def _as_typed(err, args):
+    """ERR 14 with the step's rate and the floor in the unit typed for it (issue 14,
+    item 1: "600ng/d" was answered with a floor of "4.8ug/d")."""
+    v = err.args
+    if v[0] != E_BELOW_FLOOR or len(v) != 7:
+        return err
+    typed = _typed(args, v[1])
+    if typed is None or typed.lower() == MIN:
+        return err
+    from pump.units import rate_as_typed
+    return PumpError(E_BELOW_FLOOR, v[1], typed, rate_as_typed(v[3], typed, v[5]), v[4],
+                     v[5], v[6])
+
+
+def _set_schedule(dev, out, args, now, steps, shown):
     d = dev.draft
-    shown = []
-    steps = tuple(_steps(args, "basal", d.drugs, shown))
-    cand = d.with_("schedule", BasalSchedule(steps))
-    tail = _apply(dev, cand, now, "basal", show_schedule(d.schedule),
-                  show_schedule(cand.schedule))
+    try:
+        cand = d.with_("schedule", BasalSchedule(steps))
+        tail = _apply(dev, cand, now, "basal", show_schedule(d.schedule),
+                      show_schedule(cand.schedule))
+    except PumpError as err:
+        raise _as_typed(err, args)
     out.extend(shown)  # only once it is in force
     return tail
+
+
+def do_basal(dev, out, args, now):
+    shown = []
+    steps = tuple(_steps(args, "basal", dev.draft.drugs, shown))
+    return _set_schedule(dev, out, args, now, steps, shown)
 
 
 def do_basal_add(dev, out, args, now):
@@ -120,11 +152,7 @@ def do_basal_add(dev, out, args, now):
     for start, rate in _steps(args, "basal+", d.drugs, shown):
         merged[start] = rate
     steps = tuple((s, merged[s]) for s in sorted(merged))
-    cand = d.with_("schedule", BasalSchedule(steps))
-    tail = _apply(dev, cand, now, "basal", show_schedule(d.schedule),
-                  show_schedule(cand.schedule))
-    out.extend(shown)
-    return tail
+    return _set_schedule(dev, out, args, now, steps, shown)
 
 
 def do_ptm(dev, out, args, now):

@@ -226,7 +226,9 @@ def shape(code, values):
     if code == e.E_BELOW_FLOOR and len(values) == 6:
         from console import readable as r
         start, rate, floor, drug, conc, most = values
-        return (r.tod(start), r.rate(rate), r.rate(floor), drug, r.conc(conc), r.conc(most))
+        if type(rate) is not str:  # else both as typed (console/cmd_rx.py)
+            rate, floor = r.rate(rate), r.rate(floor)
+        return (r.tod(start), rate, floor, drug, r.conc(conc), r.conc(most))
     if code == e.E_BASAL_ZERO and len(values) == 1:
         from console import readable as r
         return (r.tod(values[0]),)

@@ -51,9 +51,21 @@ class Permits:
             room_steps = self.prime_room()[0]
             return (E_LINE_OTHER_DRUG, name,
                     ceil_div(room_steps * self.rig.step_num, self.rig.step_den))
+        floor = self.line_floor_verdict(self.rx)
+        if floor:
+            return floor
         # A start or a resume begins the schedule from now: the last 24 h of delivery and
         # what the schedule will give must fit every window, as for a new basal.
         return self._windows_verdict(self.rx, self.bolus_left, self.bolus_rate)
+
+    def line_floor_verdict(self, rx):
+        """0, or ERR 14 for a basal step under the least flow at the strength of a fluid
+        still in the line (pump/line_floor.py, loaded for it: a rare command's check)."""
+        segs = self.tubing.segments
+        if not segs or (len(segs) == 1 and segs[0][1] == self.reservoir.concs):
+            return 0  # the reservoir's fluid alone, which the prescription checked
+        from pump.line_floor import verdict
+        return verdict(segs, rx)
 
     def prime_room(self):
         """(steps a prime may issue, flushing): the empty line's room in whole steps,

@@ -89,6 +89,9 @@ class Pump(Permits):
         if self.reservoir.concs is not None and rx.drugs != self.reservoir.concs:
             raise PumpError(E_CONC_MISMATCH, rx.primary())
         self.sm.listed("program")
+        v = self.line_floor_verdict(rx)
+        if v:
+            raise PumpError(*v)
         if self.sm.state in DELIVERING:
             v = self._windows_verdict(rx, self.bolus_left, self.bolus_rate)
             if v:

@@ -46,19 +46,26 @@ class Tubing:
         return self.segments[0][0]
 
     def other_vu(self, mix):
-        """(VU, drug) of the fluid from the tip up to the last of it that holds a drug not
-        in `mix` ((name, ng/mL), ...), and the first such drug; (0, None) if none does.
-        After a refill that changed the drug, that fluid must go to waste, not into the
-        patient at the new drug's rate (Permits.start_allowed)."""
+        """(VU, drug) of the fluid from the tip up to the last of it that is of another
+        drug than `mix` ((name, ng/mL), ..., primary first), and the first such drug;
+        (0, None) if none is. After a refill that changed the drug, that fluid must go to
+        waste, not into the patient at the new drug's rate (Permits.start_allowed).
+
+        Another drug: one not in `mix`, or a fluid whose primary is not the mix's. The
+        rate is programmed in the primary and a fluid is pushed at the volume that gives
+        it; a fluid without it, or led by another drug, has no rate the prescription set.
+        Fix: hydromorphone 15 mg/mL, then morphine 1 mg/mL with hydromorphone 100 ug/mL
+        at 1 mg/day: the old fluid (no morphine) ran at the new mix's volume rate, 2.25 mg
+        of hydromorphone in 3.3 h where 3 mg/day had been prescribed."""
         total = upto = 0
         first = None
+        lead = mix[0][0]
         for vu, concs in self.segments:
             total += vu
-            for name, _ in concs:
-                if not _has(mix, name):
-                    upto = total
-                    first = name if first is None else first
-                    break
+            name = concs[0][0] if concs[0][0] != lead else _not_in(concs, mix)
+            if name is not None:
+                upto = total
+                first = name if first is None else first
         return upto, first
 
     def push(self, vu, concs, out):
@@ -112,6 +119,14 @@ class Tubing:
             had = out.get(name, 0)
             out[name] = had - vu * conc if had > vu * conc else 0
         return 0
+
+
+def _not_in(concs, mix):
+    """The first drug of `concs` that `mix` lacks, or None."""
+    for name, _ in concs:
+        if not _has(mix, name):
+            return name
+    return None
 
 
 def _has(mix, name):

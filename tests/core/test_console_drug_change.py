@@ -6,7 +6,7 @@ primed out to waste (the catheter disconnected), which delivers none of it. A ch
 concentration of the same drugs needs no flush: the pump doses by what leaves the tip.
 Runs under pytest and MicroPython."""
 from console_fakes import Board, kv
-from pump.errors import E_LINE_OTHER_DRUG
+from pump.errors import E_BELOW_FLOOR, E_LINE_OTHER_DRUG
 
 LINES = ("time 2026-01-01T07:00:00", "drug hydromorphone 15mg/mL", "basal 3mg/d", "ptm off",
          "capacity 20mL", "reservoir-alarm 2mL", "refill 10mL", "confirm", "prime 150uL")
@@ -80,3 +80,81 @@ def test_a_new_concentration_of_the_same_drug_needs_no_flush():
     b.ok("refill 15mL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl())
     b.ok("confirm")
     assert kv(b.ok("start"))  # the tip's concentration sets the rate: no surge
+
+
+def _change(b, drug, basal):
+    b.login()
+    if kv(b.ok("status"))["state"] != "stopped":
+        b.ok("stop")
+    b.ok("drug " + drug)
+    b.ok("basal " + basal)
+    b.ok("refill 15mL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl())
+    b.ok("confirm")
+
+
+def test_a_new_primary_with_the_old_drug_kept_in_the_mix_needs_the_flush_too():
+    # Found: the line's hydromorphone (no morphine in it) ran at the new mix's volume
+    # rate, 1 mL/day: 2.25 mg of hydromorphone in 3.3 h where 3 mg/day was prescribed,
+    # while status showed morphine at 1 mg/day. No flush was asked: hydromorphone is in
+    # the new mix.
+    b = hydromorphone_running()
+    _change(b, "morphine 1mg/mL hydromorphone 100ug/mL", "1mg/d")
+    delivered = b.dev.pump.delivered_ng("hydromorphone")
+    reply = b.err("start", E_LINE_OTHER_DRUG)
+    assert "the line still holds hydromorphone from before the refill" in reply[-1]
+    b.ok("prime")  # what is left of the line, to waste
+    b.ok("sim advance 5m")
+    b.login()
+    b.ok("start")
+    b.ok("sim advance 4h")
+    # Only the new mix leaves the tip: hydromorphone at its 1:10 share of 1 mg/day.
+    got = b.dev.pump.delivered_ng("hydromorphone") - delivered
+    assert got <= 100_000 * 4 // 24 + 1400 * 100 // 1000, got
+
+
+def test_a_mix_whose_primary_changes_needs_the_flush():
+    # Morphine led, then clonidine leads: the line's old fluid (clonidine 75 ug/mL to
+    # morphine 10 mg/mL) pushed at the volume that gives clonidine its new rate would
+    # give morphine at ten times its new rate.
+    b = Board()
+    b.login()
+    for line in ("time 2026-01-01T07:00:00", "drug morphine 10mg/mL clonidine 75ug/mL",
+                 "basal 1mg/d", "ptm off", "capacity 20mL", "reservoir-alarm 2mL",
+                 "refill 10mL", "confirm", "prime 150uL"):
+        b.ok(line)
+    b.ok("sim advance 4m")
+    b.login()
+    b.ok("start")
+    b.ok("sim advance 1d")
+    b.login()
+    b.ok("stop")
+    b.ok("basal 500ug/d")  # over morphine's floor, and under clonidine's daily row
+    _change(b, "clonidine 750ug/mL morphine 10mg/mL", "500ug/d")
+    reply = b.err("start", E_LINE_OTHER_DRUG)
+    assert "the line still holds morphine from before the refill" in reply[-1]
+
+
+def test_a_basal_under_the_least_flow_of_a_stronger_fluid_still_in_the_line_is_refused():
+    # Found: morphine 10 mg/mL, refill at 5 mg/mL, basal 300 ug/d (over the 240 ug/d
+    # floor at 5): the line's 10 mg/mL ran at its own floor, 480 ug/d, for about three
+    # days while rx said 300.
+    b = Board()
+    b.login()
+    for line in ("time 2026-01-01T07:00:00", "drug morphine 10mg/mL", "basal 600ug/d",
+                 "ptm off", "capacity 20mL", "reservoir-alarm 2mL", "refill 10mL",
+                 "confirm", "prime 150uL"):
+        b.ok(line)
+    b.ok("sim advance 4m")
+    b.login()
+    b.ok("start")
+    b.ok("sim advance 1d")
+    _change(b, "morphine 5mg/mL", "600ug/d")
+    reply = b.err("basal 300ug/d", E_BELOW_FLOOR)
+    assert reply[-1].startswith("ERR 14 basal at 00:00: 300ug/d is under the rig's least "
+                                "flow, 480ug/d of morphine at 10mg/mL"), reply
+    assert "basal 00:00@600000" in b.ok("rx")  # unchanged
+    # Once delivery has pushed the 10 mg/mL out (150 uL at 60 uL/day), 300 ug/d runs.
+    b.ok("start")
+    b.ok("sim advance 3d")
+    b.login()
+    b.ok("basal 300ug/d")

@@ -169,10 +169,14 @@ def test_a_step_under_the_least_flow_is_refused_in_readable_units_and_changes_no
     b.login()
     b.ok("drug ziconotide 100ug/mL")
     reply = b.err("basal 00:00=600ng/d 08:00=1200ng/d", E_BELOW_FLOOR)
-    # The floor and the dilution, in units a clinician types back.
+    # The floor in the unit typed, and the dilution, in units a clinician types back.
     assert reply[-1] == ("ERR 14 basal at 00:00: 600ng/d is under the rig's least flow, "
-                         "4.8ug/d of ziconotide at 100ug/mL: write min to run at the least "
+                         "4800ng/d of ziconotide at 100ug/mL: write min to run at the least "
                          "flow, or dilute to at most 12.5ug/mL")
+    reply = b.err("basal 00:00=0.025ug/h", E_BELOW_FLOOR)
+    assert "0.025ug/h is under the rig's least flow, 0.2ug/h of ziconotide" in reply[-1]
+    reply = b.err("basal 00:00=min 08:00=0.04uL/d", E_BELOW_FLOOR)
+    assert "basal at 08:00: 0.04uL/d is under the rig's least flow, 48uL/d of" in reply[-1]
     assert b.dev.draft.schedule is None
     reply = b.err("basal 0ug/d", E_BASAL_ZERO)
     assert "write min" in reply[-1]
