@@ -2,13 +2,13 @@
 (issue 15, item 6). A PIN typed on the line is refused before a byte is sent and erased
 from the screen; `login` or `pin` typed alone asks for it unseen."""
 import getpass
-import re
 import sys
 
 import pytest
 
 from pumpctl import cli, pins
 from pumpctl.client import Reply
+from terminal import screen
 
 readline = pytest.importorskip("readline")
 
@@ -97,26 +97,6 @@ class Typist:
             sys.stdout.write(prompt + line + "\n")
         readline.add_history(line)
         return line
-
-
-def screen(text):
-    """The rows a terminal shows after `text`: "\\n" and "\\r" move the cursor; of the
-    ANSI codes, cursor up (A) and erase the row (2K), the ones pumpctl sends."""
-    rows, row, col = [""], 0, 0
-    for code, char in re.findall(r"\x1b\[(\d*[A-Za-z])|(.)", text, re.S):
-        if code[-1:] == "A":
-            row = max(0, row - int(code[:-1] or 1))
-        elif code == "2K":
-            rows[row] = ""
-        elif char == "\n":
-            row, col = row + 1, 0
-            rows += [""] * (row + 1 - len(rows))
-        elif char == "\r":
-            col = 0
-        elif char:
-            rows[row] = rows[row][:col].ljust(col) + char + rows[row][col + 1:]
-            col += 1
-    return "\n".join(rows)
 
 
 @pytest.fixture
