@@ -10,12 +10,14 @@ not be reached or stopped answering, 3 that the command line or a file it names 
 refused, 4 a bug in pumpctl (options.py; docs/virtual_pico.md)."""
 import csv
 import os
+import shutil
 import signal
 import sys
 import time
 from pathlib import Path
 
-from pumpctl import boards, bundled, options, record, script, virtual_pico, vpico_launcher
+from pumpctl import (boards, bundled, options, pins, record, script, virtual_pico,
+                     vpico_launcher)
 from pumpctl.progress import Progress
 from pumpctl.client import ClientError, PumpClient
 from pumpctl.deploy import DEFAULT_OPT, BuildError, DeployError, deploy
@@ -23,6 +25,7 @@ from pumpctl.options import (EXIT_ANSWER, EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK,
                              EXIT_UNREACHABLE, EXIT_USAGE)
 
 READY_S = 20.0
+PROMPT = "pump> "
 EMU_READY_S = 180.0  # the emulated RP2040 boots in ~2 s of its time, ~10 s of ours
 
 
@@ -172,32 +175,6 @@ def _history_file():
     return Path(base) / "pumpctl" / "history"
 
 
-# Lines that carry a PIN: never kept in the history file, and typed alone (`login`) the
-# PIN is asked for without echo (docs/protocol.md: no PIN is ever shown or logged).
-_SECRET = ("pin", "login")
-
-
-def _is_secret(line):
-    words = line.split()
-    return bool(words) and words[0].lower() in _SECRET
-
-
-def _with_pin(line, ask):
-    """`login` or `pin` alone: the PIN asked for with `ask` (getpass), unseen."""
-    words = line.split()
-    if len(words) == 1 and words[0].lower() in _SECRET:
-        return words[0] + " " + ask("PIN (not shown): ").strip()
-    return line
-
-
-def _forget_secrets(readline):
-    """Drop every history entry that carries a PIN (newest first, so indexes hold)."""
-    for i in range(readline.get_current_history_length() - 1, -1, -1):
-        item = readline.get_history_item(i + 1)  # get_ is 1-based, remove_ 0-based
-        if item is not None and _is_secret(item):
-            readline.remove_history_item(i)
-
-
 def do_console(args):
     try:
         import readline
@@ -216,18 +193,16 @@ def do_console(args):
             while True:
                 _print_waiting(client)
                 try:
-                    line = input("pump> ").strip()
+                    raw = input(PROMPT)
                 except EOFError:
                     print()
                     break
+                line = raw.strip()
                 if not line:
                     continue
-                if _is_secret(line):
-                    if readline is not None:
-                        _forget_secrets(readline)
-                    import getpass
-                    line = _with_pin(line, getpass.getpass)
                 try:
+                    if pins.carries_pin(line):
+                        line = _pin_line(raw, readline)
                     reply = client.command(line, timeout=args.timeout)
                 except ValueError as e:
                     print("not sent: %s" % e)
@@ -238,9 +213,34 @@ def do_console(args):
                     print(client.wait_ready(READY_S))
         finally:
             if readline is not None:
-                _forget_secrets(readline)  # also any read from an older history file
+                pins.forget(readline)  # also any read from an older history file
                 readline.write_history_file(history)
     return EXIT_OK
+
+
+def _pin_line(raw, readline):
+    """The line to send for `pin`/`login` typed as `raw`, its PIN asked for unseen; never
+    kept in the history. One typed with its PIN on it is refused before a byte is sent
+    (ValueError): the terminal showed it as it was typed, so it is erased from the screen
+    and the user told to type the word alone."""
+    if readline is not None:
+        pins.forget(readline)
+    line = raw.strip()
+    if not pins.inline(line):
+        import getpass
+        return pins.ask(line, getpass.getpass)
+    if _terminal_echoes():
+        pins.erase_echo(PROMPT + raw, shutil.get_terminal_size().columns, sys.stdout.write)
+        print(PROMPT + pins.redact(line))
+    raise ValueError("%s: a PIN typed on the line shows on the screen; type `%s` alone "
+                     "and it is asked for unseen" % (pins.redact(line), line.split()[0]))
+
+
+def _terminal_echoes():
+    """Whether what was typed is on a screen that takes ANSI codes (not a pipe, not a
+    dumb terminal): only there is an echoed line erased."""
+    return (sys.stdin.isatty() and sys.stdout.isatty()
+            and os.environ.get("TERM", "dumb") != "dumb")
 
 
 def _print_waiting(client):
@@ -477,7 +477,8 @@ def build_parser():
     p.set_defaults(func=do_emu)
 
     p = sub.add_parser("console", help="interactive console, with history (never of a PIN; "
-                       "type `login` alone to enter the PIN unseen)")
+                       "type `login` or `pin` alone to enter the PIN unseen: one typed on "
+                       "the line is refused and erased)")
     _board_args(p)
     p.set_defaults(func=do_console)
 

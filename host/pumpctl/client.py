@@ -16,6 +16,7 @@ import time
 
 import serial
 
+from pumpctl import pins
 from pumpctl.durations import DAY_MS, advance_of
 
 MAX_LINE = 200  # bytes in a command line, without its "\n"
@@ -105,7 +106,7 @@ class Reply:
 
     def __repr__(self):
         return "Reply(%r -> %r, %d lines, %d events)" % (
-            self.command, self.final, len(self.lines), len(self.events))
+            pins.redact(self.command), self.final, len(self.lines), len(self.events))
 
 
 def parse_fields(text):
@@ -133,7 +134,8 @@ def reply_budget_s(line, timeout):
 def check_line(line):
     """The line as bytes, or ValueError if it is not one command the board can take."""
     if "\n" in line or "\r" in line:
-        raise ValueError("one command per line: %r holds a line break" % (line,))
+        raise ValueError("one command per line: %r holds a line break"
+                         % (pins.redact(line),))
     try:
         data = line.encode("ascii")
     except UnicodeEncodeError as e:
@@ -253,7 +255,7 @@ class PumpClient:
             got = self.read_line(gap, deadline)
             if got is None:
                 raise ReplyTimeout("no OK/ERR for %r: nothing from the board for %g s"
-                                   % (line, gap), received)
+                                   % (pins.redact(line), gap), received)
             deadline = time.monotonic() + budget  # a line is progress: the board is at it
             received.append(got)
             if on_line is not None:

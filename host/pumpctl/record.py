@@ -14,6 +14,7 @@ import json
 import time
 from datetime import datetime, timezone
 
+from pumpctl import pins
 from pumpctl.client import ReplyTimeout
 from pumpctl.durations import advance_of, duration_ms  # noqa: F401 (--then, its tests)
 
@@ -190,7 +191,7 @@ class Recorder:
         for step in steps:
             if not step.send:
                 continue
-            self._say("> " + step.text.strip())
+            self._say("> " + step.echoed())
             if step.unsendable:  # never sent: that line's surprise, and the script goes on
                 self._say(step.unsendable)
                 self.surprises.append((step, step.unsendable))
@@ -222,8 +223,9 @@ class Recorder:
                 self.surprises.append((None, "got " + final))
             return
         self._flush_events(self.t_ms)
-        self._write(dict(type="command", t_ms=self.t_ms, line=step.number, send=step.send,
-                         final=final, ok=ok, expect_err=step.expect_err))
+        self._write(dict(type="command", t_ms=self.t_ms, line=step.number,
+                         send=pins.redact(step.send), final=final, ok=ok,
+                         expect_err=step.expect_err))
         if step.expect_err and ok:
             self.surprises.append((step, "expected ERR, got OK"))
         elif not step.expect_err and not ok:

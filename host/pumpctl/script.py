@@ -8,6 +8,7 @@ sent: it is that line's surprise, and the run goes on. A reply that never comes 
 stop it (the console is not answering)."""
 import re
 
+from pumpctl import pins
 from pumpctl.client import check_line
 
 EXPECT_ERR = re.compile(r"#\s*expect\s+ERR\s*$", re.IGNORECASE)
@@ -28,10 +29,19 @@ class Step:
                 self.unsendable = "not sent: %s" % e
 
     def shown(self):
-        """`send`, shortened for a one-line verdict."""
-        if len(self.send) <= SHOWN_MAX:
-            return self.send
-        return self.send[:SHOWN_MAX - 3] + "..."
+        """`send`, a PIN masked and shortened for a one-line verdict."""
+        send = pins.redact(self.send)
+        if len(send) <= SHOWN_MAX:
+            return send
+        return send[:SHOWN_MAX - 3] + "..."
+
+    def echoed(self):
+        """The line for a transcript: as written, a PIN masked (pins.redact); its comment,
+        never sent, kept as written."""
+        if not pins.inline(self.send):
+            return self.text.strip()
+        head, sep, comment = self.text.partition("#")
+        return (pins.redact(self.send) + head[len(head.rstrip()):] + sep + comment).strip()
 
 
 def parse(lines):
@@ -52,7 +62,7 @@ def play(client, steps, out=print, timeout=30.0):
             if step.text.strip():
                 out(step.text)  # a comment line, shown as written
             continue
-        out("> " + step.text.strip())
+        out("> " + step.echoed())
         if step.unsendable:
             out(step.unsendable)
             surprises.append((step, step.unsendable))

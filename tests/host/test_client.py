@@ -91,6 +91,18 @@ def test_no_final_line_ends_at_the_deadline_with_what_came():
     assert caught.value.lines == ["half a reply"]
 
 
+def test_a_pin_line_that_gets_no_reply_is_named_with_its_pin_masked():
+    port = LoopPort(lambda _l: b"")
+    client = PumpClient(port)
+    with pytest.raises(ReplyTimeout) as caught:
+        client.command("login 2468", timeout=10, gap=0.2)
+    assert "'login ****'" in str(caught.value) and "2468" not in str(caught.value)
+    assert port.written == [b"login 2468\n"]  # masked where shown, never where sent
+    with pytest.raises(ValueError) as caught:
+        check_line("pin 2468\rstatus")
+    assert "2468" not in str(caught.value)
+
+
 def test_the_gap_timeout_ends_a_wait_before_the_deadline():
     port = LoopPort(lambda _l: b"")
     started = time.monotonic()

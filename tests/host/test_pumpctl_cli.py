@@ -1,5 +1,6 @@
 """pumpctl sim, status, log --csv and console, end to end against the fake firmware."""
 import os
+import pty
 import select
 import signal
 import subprocess
@@ -7,6 +8,7 @@ import sys
 import time
 
 from fake_firmware.harness import FAKE_FIRMWARE, open_port, read_until
+from terminal import screen
 
 PUMPCTL = [sys.executable, "-m", "pumpctl.cli"]
 
@@ -93,6 +95,44 @@ def test_console_plays_typed_lines_and_prints_the_replies(tmp_path):
     assert "hello\nOK\n" in out
     assert "ERR 2 unknown command: bogus" in out
     assert "not sent: 201 bytes" in out
+
+
+def test_on_a_real_terminal_an_inline_pin_is_erased_from_the_screen_and_the_history(
+        tmp_path):
+    # A pty, so input() runs GNU readline and its history, as for a person at a terminal.
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp_path), TERM="xterm", COLUMNS="80")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: pumpctl on the pty
+        os.execve(sys.executable, PUMPCTL + ["console", "--sim", "--firmware",
+                                             str(FAKE_FIRMWARE)], env)
+    out = bytearray()
+
+    def until(marker, timeout=20):
+        deadline = time.monotonic() + timeout
+        while marker not in out:
+            left = deadline - time.monotonic()
+            assert left > 0, "no %r from pumpctl console: %r" % (marker, bytes(out))
+            if select.select([fd], [], [], left)[0]:
+                try:
+                    out.extend(os.read(fd, 4096))
+                except OSError:  # EIO: the console has ended and closed the pty
+                    return
+    try:
+        until(b"pump> ")
+        for typed, reply in ((b"login 2468", b"not sent"), (b"echo hi", b"OK\r\npump> ")):
+            os.write(fd, typed + b"\r")
+            until(reply)
+        os.write(fd, b"\x04")  # Ctrl-D: the console ends and writes its history
+        until(b"\0")  # never comes: read until the pty closes
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.WEXITSTATUS(status) == 0, bytes(out)
+    shown = screen(out.decode().replace("\r\n", "\n"))
+    assert b"login 2468" in out and "2468" not in shown
+    assert "pump> login ****" in shown
+    history = (tmp_path / "pumpctl" / "history").read_text()
+    assert "echo hi" in history and "2468" not in history
 
 
 def test_without_a_port_or_sim_it_says_which_is_missing():

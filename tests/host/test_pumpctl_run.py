@@ -72,3 +72,21 @@ def test_a_reply_longer_than_the_timeout_that_keeps_sending_events_is_not_cut(tm
     assert lines[:6] == ["> ticks 4 400", "! tick n=1", "! tick n=2", "! tick n=3",
                          "! tick n=4", "OK"]
     assert lines[6] == "> status"
+
+
+def test_no_pin_shows_in_the_transcript_or_the_verdict(tmp_path):
+    # The real firmware (no --firmware): a first PIN, a login, and a wrong PIN whose
+    # ERR 77 is a surprise, so the verdict names that line too.
+    script = tmp_path / "pins.pump"
+    script.write_text("pin 2468\nlogin 2468   # the clinician\nlogin 13579\n")
+    proc = subprocess.run([sys.executable, "-m", "pumpctl.cli", "run", "--sim", str(script)],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert [x for x in lines if x.startswith(">")] == [
+        "> pin ****", "> login ****   # the clinician", "> login ****"]
+    assert "OK pin=set" in lines and "OK role=clinician session_s=900" in lines
+    assert "pins.pump:3: login ****: got ERR 77" in proc.stderr
+    for pin in ("2468", "13579"):
+        assert pin not in proc.stdout + proc.stderr

@@ -4,6 +4,8 @@ worked out here from plain sums and the rig's mechanics. The real-board mode is 
 with a fake client and a fake clock (no waiting on real time)."""
 import io
 import json
+import subprocess
+import sys
 from fractions import Fraction
 
 import pytest
@@ -142,6 +144,34 @@ def _play(text, sim):
     rec = record.Recorder(client, out, sim=sim, sleep=clock.sleep, clock=clock)
     rec.play(script.parse(io.StringIO(text)))
     return client, clock, [json.loads(x) for x in out.getvalue().splitlines()]
+
+
+def test_a_pin_is_sent_as_typed_but_masked_in_the_log_and_the_transcript():
+    clock = FakeClock()
+    client = FakeClient(clock)
+    out, said = io.StringIO(), []
+    rec = record.Recorder(client, out, sim=True, sleep=clock.sleep, clock=clock,
+                          echo=said.append)
+    rec.play(script.parse(io.StringIO("pin 2468\nLOGIN  2468  # the clinician\n")))
+    assert "pin 2468" in client.sent and "LOGIN  2468" in client.sent
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["send"] for r in rows if r["type"] == "command"] == ["pin ****", "LOGIN ****"]
+    assert [x for x in said if x.startswith(">")] == ["> pin ****",
+                                                    "> LOGIN ****  # the clinician"]
+    assert "2468" not in out.getvalue() + "\n".join(said)
+
+
+@pytest.mark.slow  # a virtual Pico booted for it (~2 s)
+def test_pumpctl_record_on_a_virtual_pico_writes_and_prints_no_pin(tmp_path):
+    pump = tmp_path / "pins.pump"
+    pump.write_text("pin 2468\nlogin 2468\nsim advance 1m\n")
+    log = tmp_path / "log.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "pumpctl.cli", "record", str(pump), "-o",
+                           str(log)], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert '"send":"login ****"' in log.read_text()
+    assert "2468" not in log.read_text() + proc.stdout + proc.stderr
 
 
 def test_on_a_real_board_sim_advance_is_waited_in_wall_time_with_a_poll_every_30_s():
