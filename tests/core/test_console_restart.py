@@ -332,3 +332,24 @@ def test_an_unreadable_device_state_also_rebuilds_the_guard_from_the_lease():
     b, flash = _again(flash)
     assert "memory" in kv(b.ok("status"))["alarms"].split(",")
     assert b.guard.day.total(b.clock.now_ms()) >= had_day
+
+
+def test_state_files_that_cannot_be_read_boot_as_damage_with_the_pin_lost_not_fresh():
+    # Issue 15, item 4: unreadable state files (here each a folder, which open() cannot
+    # read; on a board, an I/O error) read as missing, and the boot said `fresh` with no
+    # `restart` and no PIN: anyone could then set one.
+    import os
+    from store.flash import DirFlash
+    from store_helpers import scratch_dir
+    path = scratch_dir("unreadable_boot")
+    b = running(DirFlash(path))
+    b.ok("sim advance 1h")
+    for name in os.listdir(path):
+        if name.endswith(".a") or name.endswith(".b"):
+            os.remove(path + "/" + name)
+            os.mkdir(path + "/" + name)
+    b = board(DirFlash(path))
+    alarms = kv(b.ok("status"))["alarms"].split(",")
+    assert "memory" in alarms and "restart" in alarms, alarms
+    assert kv(b.ok("whoami"))["pin"] == "lost"
+    b.err("pin 1111", E_PIN_LOST)
