@@ -3,6 +3,7 @@ running the real firmware: Ctrl-C and mpremote's raw-REPL and paste-mode bytes, 
 every state a patient can bring about (fresh with a PIN, running, in alarm, stopped
 after a power cut, after a watchdog reset), never bring up the REPL's `>>> ` (issue 15).
 The emulated RP2040's USB CDC is tested the same way in tests/emu/test_repl.py."""
+import subprocess
 import time
 
 from pumpctl.client import PumpClient
@@ -139,3 +140,26 @@ def test_a_board_that_cannot_build_its_pump_holds_instead_of_opening_the_repl(tm
         c.write_raw(b"\r\n")
         got += _read_for(c, 2.0)
         assert b"! config refused: " in got and b">>> " in got, got
+
+
+def test_the_real_mpremote_gets_no_repl_from_the_running_firmware():
+    """mpremote itself (its connect: Ctrl-C, raw REPL, soft reset), not only its bytes:
+    `exec` and `fs` on a board with a PIN run no code and list no file, and the firmware
+    still answers after them."""
+    from fake_firmware.harness import mpremote
+    with VirtualPico() as vp:
+        with PumpClient(vp.port) as c:
+            c.wait_ready(60)
+            ok(c, "pin 2468")
+        for args in (("exec", "print(6 * 7)"), ("resume", "exec", "print(6 * 7)"),
+                     ("fs", "ls")):
+            try:
+                proc = mpremote(vp.port, *args, timeout=20)
+                out = proc.stdout
+                assert proc.returncode != 0, (args, out)
+            except subprocess.TimeoutExpired as waited:  # it waits for a raw REPL forever
+                out = (waited.stdout or b"").decode(errors="replace")
+            assert "42" not in out and "main.py" not in out, out
+        with PumpClient(vp.port) as c:
+            c.drain(quiet=0.5, overall=10.0)
+            assert ok(c, "whoami").fields["pin"] == "set"
