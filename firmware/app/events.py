@@ -19,6 +19,11 @@ from console.messages import name as code_name
 RING = const(64)  # `log` shows at most this many, newest last
 PENDING = const(64)
 _MORE = b"+"  # a record that goes on with the line before it (a record starts with digits)
+# The last byte of a record whose line goes on in the next: one the console never takes
+# in a line (ERR 73), so no text ends with it. Without it, a power cut between two
+# records of a line left its start, which read as a whole line (an audit, issue 15).
+_GOES_ON = b"\x1f"
+_CUT = b"~"  # shown after a line whose end was never written
 
 
 def _word(code):
@@ -96,30 +101,40 @@ class Events:
     def _to_sink(self, text, wall_ms):
         body = ("%d %s" % (wall_ms // 1000, text)).encode()
         width = self.sink.width
-        part = body[:width]
-        rest = body[width:]
+        head = b""
         while True:
+            room = width - len(head)
+            if len(body) > room:
+                part, body = head + body[:room - 1] + _GOES_ON, body[room - 1:]
+            else:
+                part, body = head + body, b""
             try:
                 self.sink.append(part)
             except OSError:
                 self.sink_failures += 1
                 return  # the rest of a line whose start is lost would mislead
-            if not rest:
+            if not body:
                 return
-            part = _MORE + rest[:width - 1]
-            rest = rest[width - 1:]
+            head = _MORE
 
     def last(self, n):
         """The newest n ring entries, oldest first."""
         if self.sink is not None:
             lines = []
+            open_ = False  # the line before goes on in this record
             for _, p in self.sink.last(self.sink.size):
-                if p[:1] != _MORE:
-                    lines.append(p)
-                elif lines:
-                    lines[-1] += p[1:]
+                more = p[:1] == _MORE
+                if open_ and not more:
+                    lines[-1] += _CUT  # its end was never written (a power cut)
+                if more and lines:
+                    lines[-1] += p[1:]  # (an older firmware's line goes on unmarked)
                 else:
-                    lines.append(p)  # its first record was overwritten by the ring
+                    lines.append(p)  # a new line, or one whose start the ring overwrote
+                open_ = lines[-1][-1:] == _GOES_ON
+                if open_:
+                    lines[-1] = lines[-1][:-1]
+            if open_:
+                lines[-1] += _CUT
             return [_from_sink(p) for p in (lines[-n:] if n > 0 else [])]
         n = n if n < self.count else self.count
         out = []

@@ -353,3 +353,29 @@ def test_state_files_that_cannot_be_read_boot_as_damage_with_the_pin_lost_not_fr
     assert "memory" in alarms and "restart" in alarms, alarms
     assert kv(b.ok("whoami"))["pin"] == "lost"
     b.err("pin 1111", E_PIN_LOST)
+
+
+def test_a_line_whose_end_a_power_cut_kept_from_the_log_is_marked_cut():
+    # A line longer than a record is written record by record: a power cut after the
+    # first left a start that read as a whole line (a refill's mix without its last drug).
+    from app.events import Events
+    from store.ring import EventLog
+    flash = SimFlash()
+    ev = Events(EventLog(flash, size=8, width=20))
+    ev.record("a" * 30, 1000)  # two records, both written
+    real = ev.sink.append
+    written = []
+
+    def cut_after_one(part):  # the power goes after the first record of the next line
+        if not written:
+            real(part)
+        written.append(part)
+
+    ev.sink.append = cut_after_one
+    ev.record("b" * 40, 2000)  # three records; only the first reaches the flash
+    assert len(written) == 3
+    lines = Events(EventLog(SimFlash(flash.files), size=8, width=20)).last(10)
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("a" * 30 + " time="), lines
+    text, at = lines[1].split("~ time=")
+    assert text and set(text) == {"b"} and len(text) < 40, lines
