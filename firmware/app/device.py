@@ -63,6 +63,11 @@ class Device:
         self.reboot = None
         self.calibration = None  # an app.calibration.Run while one exists
         self._keep = lazy.loaded(lazy.AFTER_COMMAND + _CALIBRATE)  # not ours to drop
+        if sim is not None:
+            # `sim` commands exist only on the simulated board, which has a host's memory:
+            # loaded again for each (its source compiled anew) they were ~9 ms of each
+            # `sim advance`, a third of a year over the console. A Pico drops it (ERR 80).
+            self._keep += (lazy.SIM,)
         self.notes = Events(None if store is None else store.log)
         if pin_store is None and store is not None:
             pin_store = store.pin

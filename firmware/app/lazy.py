@@ -33,6 +33,7 @@ AFTER_COMMAND = (
     "hal.calibration", "hal.board_config",
 )
 CALIBRATE = "app.calibration"  # kept while a calibration run is in progress
+SIM = "console.cmd_sim"  # kept on the simulated board (app/device.py)
 
 
 def load(name):
