@@ -26,7 +26,7 @@ COMMANDS = (
     ("whoami", ANYONE, 0, 0, "cmd_access", "do_whoami"),
     ("session", ANYONE, 0, 0, "cmd_access", "do_whoami"),
     ("echo", ANYONE, 0, 1, "cmd_access", "do_echo"),
-    ("bolus", ANYONE, 0, 1, "cmd_run", "do_bolus"),
+    ("bolus", ANYONE, 0, 2, "cmd_run", "do_bolus"),
     ("pin", ANYONE, 1, 1, "cmd_access", "do_pin"),
     ("login", ANYONE, 1, 1, "cmd_access", "do_login"),
     ("logout", ANYONE, 0, 0, "cmd_access", "do_logout"),

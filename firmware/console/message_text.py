@@ -99,6 +99,8 @@ MESSAGES = (
      "the time: time YYYY-MM-DDTHH:MM:SS"),
     (e.E_LOW_ALARM_MIN, "reservoir alarm minimum", "reservoir-alarm %s would warn too late: "
      "at least %s (a day at the rig's least flow)"),
+    (e.E_BOLUS_OVER, "bolus duration", "bolus over=%s: at least %s (the rig's bolus speed) "
+     "and at most %s"),
     (e.E_BOARD_HELD, "board held", "the board's %s failed at boot: no pump runs; fix it "
      "and power up again (the message at boot says why)"),
     (e.E_PIN_LOST, "pin lost", "the PIN's records are damaged: a new PIN needs the "
@@ -183,7 +185,8 @@ _AMOUNTS = ((e.E_LOCKOUT_RANGE, "-ttt"), (e.E_CONC_LIMIT, "-cc"), (e.E_DAILY_LIM
             (e.E_HOURLY_LIMIT, "-mm"), (e.E_BOLUS_LIMIT, "-mm"),
             (e.E_CLINICIAN_BOLUS_LIMIT, "mm"), (e.E_RESERVOIR, "vv"),
             (e.E_REFILL_OVER, "vv"), (e.E_BOLUS_RUNNING, "s"), (e.E_LOCKOUT, "s"),
-            (e.E_PRIME_LIMIT, "vvv"), (e.E_NOT_PRIMED, "vv"), (e.E_CAL_SMALL, "vv"))
+            (e.E_PRIME_LIMIT, "vvv"), (e.E_NOT_PRIMED, "vv"), (e.E_CAL_SMALL, "vv"),
+            (e.E_BOLUS_OVER, "tst"))
 
 
 def _amounts(code, values):

@@ -12,7 +12,7 @@ USAGE = {
     "whoami": "whoami",
     "session": "session",
     "echo": "echo [on|off]  (show what is typed, for a terminal that does not)",
-    "bolus": "bolus | bolus <dose> (clinician, e.g. 50ug)",
+    "bolus": "bolus | bolus <dose> [over=<duration>] (clinician, e.g. 50ug over=30m)",
     "pin": "pin <4-8 digits>  (first PIN, or change one)",
     "login": "login <pin>",
     "logout": "logout",

@@ -101,6 +101,7 @@ E_PIN_LOST = const(84)  # the PIN's records are there and unreadable: no new PIN
 E_LINE_UNKNOWN = const(85)  # a programmed state was lost: prime/calibrate wait for decommission
 E_ACK_CLOCK = const(86)  # `ack clock`: only a clinician's `time` ends the clock alarm
 E_LOW_ALARM_MIN = const(87)  # values: threshold, least threshold (text, in the units typed)
+E_BOLUS_OVER = const(89)  # values: ms asked, least ms at the rig's bolus speed, most ms
 E_BOARD_HELD = const(88)  # values: what failed at boot (config, driver): no pump, no REPL
 
 # Calibration (console/cmd_calibrate.py; words in console/messages.py).

@@ -11,7 +11,7 @@ from pump.dose_units import ceil_div, step_dose_u
 from pump.errors import (E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING,
                          E_NOT_RUNNING,
                          E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT, E_NOT_PRIMED,
-                         E_CLINICIAN_BOLUS_LIMIT, E_LINE_OTHER_DRUG)
+                         E_CLINICIAN_BOLUS_LIMIT, E_LINE_OTHER_DRUG, E_BOLUS_OVER)
 from pump.limits import GUARD_HOUR_MS, Future, guard_ng, window_peak
 from pump.schedule import DAY_MS, HOUR_MS
 from pump.states import RUNNING, BOLUSING, SUSPENDED, ALARM
@@ -106,7 +106,7 @@ class Permits:
             return (E_RESERVOIR_EMPTY,)
         return 0
 
-    def bolus_allowed(self, dose_ng, clinician=False):
+    def bolus_allowed(self, dose_ng, clinician=False, over_ms=None):
         st = self.sm.state
         if self.rx is None:
             return (E_NO_RX,)
@@ -133,6 +133,12 @@ class Permits:
                 cap = clinician_cap(self, self.rx, cap)
             if type(dose_ng) is not int or not 0 < dose_ng <= cap:
                 return (E_CLINICIAN_BOLUS_LIMIT, dose_ng, cap)
+            if over_ms is not None:
+                # Spread over a time: never faster than the rig's bolus speed, and at
+                # most a day (longer is what a basal step is for).
+                least = ceil_div(dose_ng * self.u_per_ng, self._bolus_speed())
+                if type(over_ms) is not int or not least <= over_ms <= DAY_MS:
+                    return (E_BOLUS_OVER, over_ms, least, DAY_MS)
         else:
             b = self.rx.bolus
             if b is None:
@@ -147,7 +153,8 @@ class Permits:
                     return v
         if self._bolus_vu(dose_ng) > self.reservoir.volume_vu:
             return (E_RESERVOIR_EMPTY,)
-        return self._windows_verdict(self.rx, dose_ng * self.u_per_ng, self._bolus_speed())
+        return self._windows_verdict(self.rx, dose_ng * self.u_per_ng,
+                                     self.bolus_speed(dose_ng, over_ms))
 
     def alarms_clear(self, *_):
         stop = self.alarms.first_with(STOP)

@@ -132,9 +132,12 @@ class Pump(Permits):
         dose = self.rx.bolus.dose_ng if self.rx is not None and self.rx.bolus else 0
         return self._grant(dose, False)
 
-    def clinician_bolus(self, dose_ng, now_ms):
+    def clinician_bolus(self, dose_ng, now_ms, over_ms=None):
+        """A clinician's bolus, at the rig's bolus speed or spread over `over_ms` (at
+        most a day; no faster than the rig's speed): every limit is checked at the rate
+        it will run at."""
         self.advance(now_ms)
-        return self._grant(dose_ng, True)
+        return self._grant(dose_ng, True, over_ms)
 
     def prime(self, volume_nl, now_ms):
         self.advance(now_ms)
@@ -449,20 +452,20 @@ class Pump(Permits):
         self._note("state", old, self.sm.state)
         self._settle()
 
-    def _grant(self, dose_ng, clinician):
+    def _grant(self, dose_ng, clinician, over_ms=None):
         # bolus_allowed is asked once: by the state machine where the bolus fires, or, in
         # a state with no bolus row, here, for its reason (suspended, bolusing, alarm...)
         # rather than a bare E_INVALID_EVENT. It never allows a bolus outside `running`.
-        v = self.sm.take("bolus", dose_ng, clinician)
+        v = self.sm.take("bolus", dose_ng, clinician, over_ms)
         if v is None:
-            v = self.bolus_allowed(dose_ng, clinician) or (E_INVALID_EVENT, "bolus",
-                                                           self.sm.state)
+            v = self.bolus_allowed(dose_ng, clinician, over_ms) or (
+                E_INVALID_EVENT, "bolus", self.sm.state)
         if v:
             self._note("refused", v[0])
             raise PumpError(*v)
         if not clinician:
             self.history.record(self.t)
-        self.bolus_rate = self._bolus_speed()
+        self.bolus_rate = self.bolus_speed(dose_ng, over_ms)
         self.bolus_left = dose_ng * self.u_per_ng
         self.bolus_end = self.t + du.ceil_div(self.bolus_left, self.bolus_rate)
         self._note("bolus", dose_ng, clinician)
@@ -494,6 +497,13 @@ class Pump(Permits):
     def _bolus_speed(self):
         rig = self.rig
         return du.bolus_u_per_ms(rig.bolus_nl_per_min, self._exit_conc(), rig.step_den)
+
+    def bolus_speed(self, dose_ng, over_ms=None):
+        """U/ms a bolus runs at: the rig's speed, or its dose spread over `over_ms`
+        (rounded up: it ends within the time asked)."""
+        if over_ms is None:
+            return self._bolus_speed()
+        return du.ceil_div(dose_ng * self.u_per_ng, over_ms)
 
     def _bolus_vu(self, dose_ng):
         return du.vu_for_ng(dose_ng, self._exit_conc(), self.rig.step_den)
