@@ -10,7 +10,7 @@ try:
     micropython.kbd_intr(-1)
     for _ in (0, 1):
         pass
-except (KeyboardInterrupt, ImportError, AttributeError):  # the last two: CPython
+except KeyboardInterrupt:
     pass
 from app.boot import run
 

@@ -25,7 +25,8 @@ VERSION = "0.2.0"
 # Pico's time whatever the threshold, so the share is a trade: a collection every ~3 s
 # of steady basal, where 16 KiB gave a few KB more in one block and one every ~2 s.
 GC_SHARE = 8
-_STARTUP = ("app.startup",)
+# pump.restart: how a restored pump resumes, needed once, at the boot that restores it.
+_STARTUP = ("app.startup", "pump.restart")
 
 
 def _on_pico():

@@ -62,12 +62,10 @@ class Device:
         self.config_store = config_store
         self.reboot = None
         self.calibration = None  # an app.calibration.Run while one exists
-        self._keep = lazy.loaded(lazy.AFTER_COMMAND + _CALIBRATE)  # not ours to drop
-        if sim is not None:
-            # `sim` commands exist only on the simulated board, which has a host's memory:
-            # loaded again for each (its source compiled anew) they were ~9 ms of each
-            # `sim advance`, a third of a year over the console. A Pico drops it (ERR 80).
-            self._keep += (lazy.SIM,)
+        # `sim` is kept on the simulated board (a host's memory): loaded again for each
+        # it was ~9 ms of every `sim advance`. A Pico drops it after its ERR 80.
+        self._keep = lazy.loaded(lazy.AFTER_COMMAND + _CALIBRATE) + (
+            (lazy.SIM,) if sim is not None else ())
         self.notes = Events(None if store is None else store.log)
         if pin_store is None and store is not None:
             pin_store = store.pin

@@ -29,7 +29,7 @@ AFTER_COMMAND = (
     "console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_mem",
     "console.cmd_calibrate", "console.cmd_service", "console.usage",
     "console.message_text", "console.readable", "pump.units", "pump.teardown",
-    "pump.forecast", "pump.line_floor",
+    "pump.forecast", "pump.line_floor", "pump.slow_bolus", "console.cmd_dose",
     "hal.calibration", "hal.board_config",
 )
 CALIBRATE = "app.calibration"  # kept while a calibration run is in progress

@@ -5,7 +5,7 @@ press as the button); with a dose it is a clinician's bolus.
 
 Resident (console.py imports it for the button), so the parsers it needs only for a
 typed amount are imported where they are used (app/lazy.py drops them again)."""
-from pump.errors import PumpError, E_CLOCK_UNSET, E_RANGE, E_ROLE, E_USAGE
+from pump.errors import PumpError, E_CLOCK_UNSET, E_RANGE, E_ROLE
 
 
 def _state_change(dev, act, now):
@@ -72,28 +72,10 @@ def do_bolus(dev, out, args, now):
         if not dev.auth.clinician(now):
             raise PumpError(E_ROLE, "bolus <dose>")
         dev.auth.touch(now)  # a clinician's command (console.py touches only by role)
-        from pump.units import parse_mass_ng
-        dose = parse_mass_ng(args[0])
-        over = _over(args[1:])
-        pump.clinician_bolus(dose, now, over)
-        if over is not None:
-            return "dose_ng=%d by=clinician over_s=%d state=%s" % (
-                dose, -(-over // 1000), pump.sm.state)
-        by = "clinician"
-    else:
-        dose = pump.request_bolus(now)
-        by = "patient"
-    return "dose_ng=%d by=%s state=%s" % (dose, by, pump.sm.state)
-
-
-def _over(args):
-    """`over=30m`: the time a clinician's bolus is spread over (ms), or None."""
-    if not args:
-        return None
-    if not args[0].lower().startswith("over="):
-        raise PumpError(E_USAGE, "bolus")
-    from pump.units import parse_duration_ms
-    return parse_duration_ms(args[0][5:])
+        from console.cmd_dose import clinician_bolus  # dropped after it (app/lazy.py)
+        return clinician_bolus(dev, args, now)
+    dose = pump.request_bolus(now)
+    return "dose_ng=%d by=patient state=%s" % (dose, pump.sm.state)
 
 
 def do_ack(dev, out, args, now):

@@ -11,7 +11,7 @@ from pump.dose_units import ceil_div, step_dose_u
 from pump.errors import (E_NO_RX, E_SUSPENDED, E_CRITICAL, E_BOLUS_RUNNING,
                          E_NOT_RUNNING,
                          E_RESERVOIR_EMPTY, E_DOSE_WINDOW, E_PRIME_LIMIT, E_NOT_PRIMED,
-                         E_CLINICIAN_BOLUS_LIMIT, E_LINE_OTHER_DRUG, E_BOLUS_OVER)
+                         E_CLINICIAN_BOLUS_LIMIT, E_LINE_OTHER_DRUG)
 from pump.limits import GUARD_HOUR_MS, Future, guard_ng, window_peak
 from pump.schedule import DAY_MS, HOUR_MS
 from pump.states import RUNNING, BOLUSING, SUSPENDED, ALARM
@@ -51,21 +51,13 @@ class Permits:
             room_steps = self.prime_room()[0]
             return (E_LINE_OTHER_DRUG, name,
                     ceil_div(room_steps * self.rig.step_num, self.rig.step_den))
-        floor = self.line_floor_verdict(self.rx)
+        from pump.line_floor import verdict  # dropped after the command (app/lazy.py)
+        floor = verdict(self, self.rx)
         if floor:
             return floor
         # A start or a resume begins the schedule from now: the last 24 h of delivery and
         # what the schedule will give must fit every window, as for a new basal.
         return self._windows_verdict(self.rx, self.bolus_left, self.bolus_rate)
-
-    def line_floor_verdict(self, rx):
-        """0, or ERR 14 for a basal step under the least flow at the strength of a fluid
-        still in the line (pump/line_floor.py, loaded for it: a rare command's check)."""
-        segs = self.tubing.segments
-        if not segs or (len(segs) == 1 and segs[0][1] == self.reservoir.concs):
-            return 0  # the reservoir's fluid alone, which the prescription checked
-        from pump.line_floor import verdict
-        return verdict(segs, rx)
 
     def prime_room(self):
         """(steps a prime may issue, flushing): the empty line's room in whole steps,
@@ -134,11 +126,11 @@ class Permits:
             if type(dose_ng) is not int or not 0 < dose_ng <= cap:
                 return (E_CLINICIAN_BOLUS_LIMIT, dose_ng, cap)
             if over_ms is not None:
-                # Spread over a time: never faster than the rig's bolus speed, and at
-                # most a day (longer is what a basal step is for).
-                least = ceil_div(dose_ng * self.u_per_ng, self._bolus_speed())
-                if type(over_ms) is not int or not least <= over_ms <= DAY_MS:
-                    return (E_BOLUS_OVER, over_ms, least, DAY_MS)
+                from pump.slow_bolus import verdict, speed
+                v = verdict(self, dose_ng, over_ms)
+                if v:
+                    return v
+                rate = speed(self, dose_ng, over_ms)
         else:
             b = self.rx.bolus
             if b is None:
@@ -154,7 +146,7 @@ class Permits:
         if self._bolus_vu(dose_ng) > self.reservoir.volume_vu:
             return (E_RESERVOIR_EMPTY,)
         return self._windows_verdict(self.rx, dose_ng * self.u_per_ng,
-                                     self.bolus_speed(dose_ng, over_ms))
+                                     self._bolus_speed() if over_ms is None else rate)
 
     def alarms_clear(self, *_):
         stop = self.alarms.first_with(STOP)

@@ -89,7 +89,8 @@ class Pump(Permits):
         if self.reservoir.concs is not None and rx.drugs != self.reservoir.concs:
             raise PumpError(E_CONC_MISMATCH, rx.primary())
         self.sm.listed("program")
-        v = self.line_floor_verdict(rx)
+        from pump.line_floor import verdict  # dropped after the command (app/lazy.py)
+        v = verdict(self, rx)
         if v:
             raise PumpError(*v)
         if self.sm.state in DELIVERING:
@@ -465,7 +466,11 @@ class Pump(Permits):
             raise PumpError(*v)
         if not clinician:
             self.history.record(self.t)
-        self.bolus_rate = self.bolus_speed(dose_ng, over_ms)
+        rate = self._bolus_speed()
+        if over_ms is not None:
+            from pump.slow_bolus import speed  # dropped after the command (app/lazy.py)
+            rate = speed(self, dose_ng, over_ms)
+        self.bolus_rate = rate
         self.bolus_left = dose_ng * self.u_per_ng
         self.bolus_end = self.t + du.ceil_div(self.bolus_left, self.bolus_rate)
         self._note("bolus", dose_ng, clinician)
@@ -498,12 +503,6 @@ class Pump(Permits):
         rig = self.rig
         return du.bolus_u_per_ms(rig.bolus_nl_per_min, self._exit_conc(), rig.step_den)
 
-    def bolus_speed(self, dose_ng, over_ms=None):
-        """U/ms a bolus runs at: the rig's speed, or its dose spread over `over_ms`
-        (rounded up: it ends within the time asked)."""
-        if over_ms is None:
-            return self._bolus_speed()
-        return du.ceil_div(dose_ng * self.u_per_ng, over_ms)
 
     def _bolus_vu(self, dose_ng):
         return du.vu_for_ng(dose_ng, self._exit_conc(), self.rig.step_den)

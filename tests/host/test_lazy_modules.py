@@ -24,7 +24,8 @@ LAZY = ("console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_
         "console.cmd_calibrate", "console.usage", "console.message_text", "pump.units",
         "pump.drug_sources", "pump.drug_check", "hal.calibration", "hal.board_config",
         "hal.tmc2209", "hal.pio_asm", "pump.teardown", "app.startup", "hal.pico.parts",
-        "pump.forecast", "pump.line_floor")
+        "pump.forecast", "pump.line_floor", "pump.slow_bolus",
+        "console.cmd_dose")
 CALIBRATE = "console.cmd_calibrate"  # kept while a calibration run is in progress
 SIM = "console.cmd_sim"  # kept by the simulated board once used (app/device.py)
 
@@ -111,3 +112,27 @@ def test_boot_and_every_reply_leave_the_lazy_modules_unloaded(tmp_path, micropyt
         left = [] if loaded == "-" else loaded.split()
         allowed = ([CALIBRATE] if calibrating else []) + ([SIM] if simulated else [])
         assert [n for n in left if n not in allowed] == [], (typed, reply, left)
+
+
+def test_a_boot_that_restores_a_pump_leaves_its_restart_code_behind(tmp_path, micropython_exe):
+    """The restart policy (pump/restart.py, ~2 KB on a Pico) runs once, at the boot that
+    restores a pump from flash; it stayed loaded for the whole run after every reboot
+    with a therapy on it, which a fresh boot (the heap tests) never showed."""
+    build = tmp_path / "build"
+    deploy.build(deploy.FIRMWARE, build, say=lambda *_: None)
+    flash = tmp_path / "flash"
+    flash.mkdir()
+    shutil.copy(BOARD, flash / "board.json")
+    env = dict(os.environ, PUMP_CLOCK="manual")
+    env.pop("PUMP_WORLD", None)
+    lazy = LAZY + ("pump.restart",)
+    for session in (SESSION[:SESSION.index("start") + 1], ("status",)):
+        script = tmp_path / "session.py"
+        script.write_text(SCRIPT % {"build": str(build), "lazy": lazy, "session": session})
+        proc = subprocess.run([micropython_exe, "-X", "heapsize=1M", str(script)],
+                              cwd=flash, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=120)
+        out = proc.stdout.splitlines()
+        assert proc.returncode == 0 and out and out[-1] == "DONE", proc.stdout + proc.stderr
+    assert "FINAL - | OK" in proc.stdout, proc.stdout  # the restored pump's status, clean
+    assert [line for line in out if line.startswith("BOOTED")] == ["BOOTED "], proc.stdout
