@@ -49,6 +49,7 @@ COMMANDS = (
     ("line", CLINICIAN, 1, 2, "cmd_service", "do_line"),
     ("repl", ANYONE, 0, 1, "cmd_service", "do_repl"),  # a clinician's; see cmd_service
     ("calibrate", CLINICIAN, 1, 2, "cmd_calibrate", "do_calibrate"),
+    ("trial", CLINICIAN, 1, 2, "cmd_dose", "do_trial"),
     ("sim", SIM, 1, 2, "cmd_sim", "do_sim"),
 )
 

@@ -13,6 +13,7 @@ USAGE = {
     "session": "session",
     "echo": "echo [on|off]  (show what is typed, for a terminal that does not)",
     "bolus": "bolus | bolus <dose> [over=<duration>] (clinician, e.g. 50ug over=30m)",
+    "trial": "trial <dose> [over=<duration>] (clinician, from stopped: the dose, then stop)",
     "pin": "pin <4-8 digits>  (first PIN, or change one)",
     "login": "login <pin>",
     "logout": "logout",

@@ -71,6 +71,7 @@ class Pump(Permits):
         self.bolus_left = 0  # U of bolus not yet earned by the integrator
         self.bolus_rate = 0  # U per ms
         self.bolus_end = 0
+        self.trial = False  # the bolus running is a trial's: the pump stops once it is given
         self.pending = None  # (volume_nl, prescription) of a refill awaiting confirm
         self.u_per_ng = du.u_per_ng(rig.step_den)
         self._ideal_rate = None
@@ -133,12 +134,12 @@ class Pump(Permits):
         dose = self.rx.bolus.dose_ng if self.rx is not None and self.rx.bolus else 0
         return self._grant(dose, False)
 
-    def clinician_bolus(self, dose_ng, now_ms, over_ms=None):
+    def clinician_bolus(self, dose_ng, now_ms, over_ms=None, trial=False):
         """A clinician's bolus, at the rig's bolus speed or spread over `over_ms` (at
         most a day; no faster than the rig's speed): every limit is checked at the rate
-        it will run at."""
+        it will run at. `trial`: the pump stops once it is given (pump/slow_bolus.py)."""
         self.advance(now_ms)
-        return self._grant(dose_ng, True, over_ms)
+        return self._grant(dose_ng, True, over_ms, trial)
 
     def prime(self, volume_nl, now_ms):
         self.advance(now_ms)
@@ -453,7 +454,7 @@ class Pump(Permits):
         self._note("state", old, self.sm.state)
         self._settle()
 
-    def _grant(self, dose_ng, clinician, over_ms=None):
+    def _grant(self, dose_ng, clinician, over_ms=None, trial=False):
         # bolus_allowed is asked once: by the state machine where the bolus fires, or, in
         # a state with no bolus row, here, for its reason (suspended, bolusing, alarm...)
         # rather than a bare E_INVALID_EVENT. It never allows a bolus outside `running`.
@@ -466,6 +467,7 @@ class Pump(Permits):
             raise PumpError(*v)
         if not clinician:
             self.history.record(self.t)
+        self.trial = trial  # set at every grant: a trial stopped early leaves none behind
         rate = self._bolus_speed()
         if over_ms is not None:
             from pump.slow_bolus import speed  # dropped after the command (app/lazy.py)

@@ -76,6 +76,9 @@ def settle(p):
                     p._note(note, p.primed_vu // p.rig.step_den)
                 else:
                     p._note(note)
+                    if p.trial and sm.take("stop") == 0:  # a trial dose, given: it stops
+                        p.trial = False
+                        p._note("state", old, sm.state)
     _track_idle(p)  # a row may have stopped it (empty): counted from now, not the next pass
     p.motor.enable(sm.state in DELIVERING or sm.state == PRIMING)
     p._apply_rates()
