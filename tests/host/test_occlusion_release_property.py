@@ -6,19 +6,7 @@ trap: 186 uL on the 60 mL rig."""
 from hypothesis import given, settings, strategies as st
 
 from pump import drugs as dt
-from pump.errors import PumpError
-from pump.prescription import Prescription
-from pump.schedule import BasalSchedule
-from rigs import SHIPPED, occlusion_trial, shipped
-
-
-def strength(rig, name):
-    top = dt.lookup(name)[dt.F_MAX_CONC]
-    try:
-        Prescription(((name, top),), BasalSchedule(((0, 0),)), None, rig.capacity_nl, 0, rig)
-    except PumpError as err:
-        return err.values[-1]
-    return top
+from rigs import SHIPPED, occlusion_trial, shipped, strength
 
 
 @settings(max_examples=12, deadline=None)
