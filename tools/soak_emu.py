@@ -29,9 +29,10 @@ def ok(c, line):
     return reply
 
 
-def main():
-    minutes = int(sys.argv[1]) if len(sys.argv) > 1 else 60
-    board = sys.argv[2] if len(sys.argv) > 2 else BOARD
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    minutes = int(argv[0]) if argv else 60
+    board = argv[1] if len(argv) > 1 else BOARD
     if assets.uf2() is None or assets.bootrom() is None:
         print("emulated soak: skipped: " + assets.UF2_HINT)
         return 0
@@ -47,11 +48,10 @@ def main():
                      "ptm 30ug lockout=1h max=7", "capacity 40mL", "reservoir-alarm 2mL",
                      "refill 40mL", "confirm"):
             ok(c, line)
-        # The line is filled by hand here (the prime itself is the tier's business):
-        # `prime` at the rig's speed would be minutes of emulated time before the hour.
-        room = [int(w) for w in c.command("start", timeout=60).final.split()
-                if w.isdigit()][1:3]
-        ok(c, "prime %dnL" % (room[1] - room[0]))
+        # `prime` alone fills what is left of the line, whatever it is. (This read the
+        # room's nL from `start`'s ERR 64 until that said its volumes in uL, commit
+        # 8acae88: an IndexError before the hour began; tests/emu did the same, 1be4955.)
+        ok(c, "prime")
         while "! primed" not in bytes(emu.seen).decode(errors="replace"):
             time.sleep(0.5)
         ok(c, "start")
