@@ -1,8 +1,9 @@
-"""An emulated hour (or more) on the real target: the firmware on MicroPython's RP2040
-build, basal running, the bolus button pressed (held 1.2 s) every hour, `status` polled
-every minute of emulated time, `mem` every ten. Prints what happened and what it cost;
-exits 1 on an `! error` line (a MemoryError on a tick is one), a refused press that should
-have been granted, or STEP edges that do not equal the steps the firmware reports.
+"""Emulated minutes on the real target (an hour unless told; `make soak` asks 15): the
+firmware on MicroPython's RP2040 build, basal running, the bolus button pressed (held
+1.2 s) every hour, `status` polled every minute of emulated time, `mem` every ten, then
+stopped. Prints what happened and what it cost; exits 1 on an `! error` line (a
+MemoryError on a tick is one), a refused press that should have been granted, or STEP
+edges that do not equal the steps the firmware reports.
 
 Usage: python tools/soak_emu.py [minutes, default 60] [board config]"""
 import json
@@ -20,6 +21,8 @@ from pumpctl.emu.board import EmuPico  # noqa: E402
 BOARD = os.path.join(ROOT, "board_configs", "pico_tmc2209_t8_bd60ml.json")
 PIN = "2468"
 MIN_NS = 60_000_000_000
+SETTLE_NS = 2_000_000_000  # emulated time after `stop` for the last batch's edges
+PRIME_WALL_S = 1800  # the line's 150 uL took about 2 min here; a hang must not hold the soak
 
 
 def ok(c, line):
@@ -29,9 +32,10 @@ def ok(c, line):
     return reply
 
 
-def main():
-    minutes = int(sys.argv[1]) if len(sys.argv) > 1 else 60
-    board = sys.argv[2] if len(sys.argv) > 2 else BOARD
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    minutes = int(argv[0]) if argv else 60
+    board = argv[1] if len(argv) > 1 else BOARD
     if assets.uf2() is None or assets.bootrom() is None:
         print("emulated soak: skipped: " + assets.UF2_HINT)
         return 0
@@ -47,12 +51,14 @@ def main():
                      "ptm 30ug lockout=1h max=7", "capacity 40mL", "reservoir-alarm 2mL",
                      "refill 40mL", "confirm"):
             ok(c, line)
-        # The line is filled by hand here (the prime itself is the tier's business):
-        # `prime` at the rig's speed would be minutes of emulated time before the hour.
-        room = [int(w) for w in c.command("start", timeout=60).final.split()
-                if w.isdigit()][1:3]
-        ok(c, "prime %dnL" % (room[1] - room[0]))
+        # `prime` alone fills what is left of the line, whatever it is. (This read the
+        # room's nL from `start`'s ERR 64 until that said its volumes in uL, commit
+        # 8acae88: an IndexError before the hour began; tests/emu did the same, 1be4955.)
+        ok(c, "prime")
+        deadline = time.monotonic() + PRIME_WALL_S
         while "! primed" not in bytes(emu.seen).decode(errors="replace"):
+            if time.monotonic() > deadline:
+                raise SystemExit("no `! primed` in %d s of wall time" % PRIME_WALL_S)
             time.sleep(0.5)
         ok(c, "start")
         ok(c, "logout")
@@ -73,10 +79,18 @@ def main():
             c.events.clear()
             if minute % 10 == 0:
                 heaps.append(c.command("mem", timeout=120).final)
+        emu_min = (emu.state()["ns"] - start_ns) / MIN_NS
+        # Counted stopped: the emulator runs on between `status` and the read of the edges,
+        # and a step the board gave in between made them differ by one (123 edges, 122
+        # steps, two minutes in with the hour's bolus still running).
+        ok(c, "login " + PIN)
+        ok(c, "stop")
+        settled = emu.state()["ns"] + SETTLE_NS
+        while emu.state()["ns"] < settled:
+            time.sleep(0.2)
         status = ok(c, "status")
         data = dict(f.split("=", 1) for f in status.lines[0].split()[1:])
         rises = emu.state()["pins"][str(emu.pins.step)]["rises"]
-        emu_min = (emu.state()["ns"] - start_ns) / MIN_NS
     took = time.monotonic() - wall
     print("emulated soak on %s: %.0f emulated minutes in %.0f s of wall time (%.1fx real "
           "time, boot and priming included)" % (os.path.basename(board), emu_min, took,

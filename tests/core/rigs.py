@@ -78,3 +78,19 @@ def occlusion_trial(name, basal_ng_d=700_000, conc_ng_ml=1_000_000, chunk_ms=60_
     released = w.delivered_nl - before
     assert w.delivered_nl + back_nl >= delivered_then
     return missed, t - blocked_at, released
+
+
+def strength(r, name):
+    """The strongest ng/mL of `name` rig `r` accepts: its table maximum, or the most the
+    rig's refusal names (ERR 16 floor over the limit, ERR 96 release over the bolus limit)
+    where the maximum is refused."""
+    from pump import drugs as dt
+    from pump.errors import PumpError
+    from pump.prescription import Prescription
+    from pump.schedule import BasalSchedule
+    top = dt.lookup(name)[dt.F_MAX_CONC]
+    try:
+        Prescription(((name, top),), BasalSchedule(((0, 0),)), None, r.capacity_nl, 0, r)
+    except PumpError as err:
+        return err.values[-1]
+    return top

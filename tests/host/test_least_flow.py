@@ -6,7 +6,7 @@ is refused whatever the schedule. Over every shipped rig and every drug in the t
 expectations from exact fractions, not from the firmware. CPython only (hypothesis)."""
 from fractions import Fraction
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from hal.sim.motor import SimMotor
@@ -81,7 +81,6 @@ def run_a_day(rig, rx):
     return shown, pump.steps_issued - before
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.sampled_from(range(len(RIGS))), st.sampled_from(DRUGS),
        st.integers(1, 1000), st.one_of(st.just(0), st.integers(1, 20_000_000)))
 def test_a_rate_is_refused_under_the_floor_and_what_runs_is_what_status_shows(i, name, per_mille,

@@ -14,7 +14,7 @@ concentration that drug had in any fill (the motor trails the ideal by less than
 Found on the firmware before pump/mixes.py: the past converted at today's mix, and the
 line's old fluid with it, let clonidine reach 115% of its daily row (the console cases are
 tests/core/test_console_ratio_change.py)."""
-from hypothesis import assume, event, example, given
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from hal.sim.motor import SimMotor
@@ -215,6 +215,9 @@ def build(rig, drugs, shape, share, bolus):
            (12482, 'refill', (1000000, 100000)), (9430, 'burst', (8, 38, 945620)),
            (77242, 'burst', (14, 18, 984320)), (832, 'burst', (5, 289, 315)),
            (475, 'burst', (22, 22, 679229)), (2428, 'restart', None)]))
+# At most 300 examples (the soak asks 1000): each plays days of a mix step by step, ~0.09 s
+# here, and 1000 of them were a tenth of the soak's ~15 minutes.
+@settings(max_examples=min(settings().max_examples, 300))
 @given(scenarios())
 def test_no_drug_of_a_mix_is_over_its_row_at_the_tip_across_ratio_changes(scenario):
     rig_p, first, bolus, (shape, share), events = scenario

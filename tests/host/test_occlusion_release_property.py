@@ -3,25 +3,12 @@ strength (or the most the rig accepts), after an occlusion trips and the line op
 volume that leaves the tip in the next 30 minutes is within the drug's bolus limit (the
 pump stays in its alarm: no basal runs meanwhile). Before the relief it was the whole
 trap: 186 uL on the 60 mL rig."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from pump import drugs as dt
-from pump.errors import PumpError
-from pump.prescription import Prescription
-from pump.schedule import BasalSchedule
-from rigs import SHIPPED, occlusion_trial, shipped
+from rigs import SHIPPED, occlusion_trial, shipped, strength
 
 
-def strength(rig, name):
-    top = dt.lookup(name)[dt.F_MAX_CONC]
-    try:
-        Prescription(((name, top),), BasalSchedule(((0, 0),)), None, rig.capacity_nl, 0, rig)
-    except PumpError as err:
-        return err.values[-1]
-    return top
-
-
-@settings(max_examples=12, deadline=None)
 @given(st.sampled_from(SHIPPED), st.sampled_from([row[dt.F_NAME] for row in dt.DRUGS]),
        st.integers(1, 20))
 def test_a_cleared_occlusion_releases_at_most_the_drugs_bolus_limit(file, name, days_x10):
