@@ -23,7 +23,6 @@ _MORE = b"+"  # a record that goes on with the line before it (a record starts w
 # in a line (ERR 73), so no text ends with it. Without it, a power cut between two
 # records of a line left its start, which read as a whole line (an audit, issue 15).
 _GOES_ON = b"\x1f"
-_CUT = b"~"  # shown after a line whose end was never written
 
 
 def _word(code):
@@ -118,39 +117,6 @@ class Events:
             head = _MORE
 
     def last(self, n):
-        """The newest n ring entries, oldest first."""
-        if self.sink is not None:
-            lines = []
-            open_ = False  # the line before goes on in this record
-            for _, p in self.sink.last(self.sink.size):
-                more = p[:1] == _MORE
-                if open_ and not more:
-                    lines[-1] += _CUT  # its end was never written (a power cut)
-                if more and lines:
-                    lines[-1] += p[1:]  # (an older firmware's line goes on unmarked)
-                else:
-                    lines.append(p)  # a new line, or one whose start the ring overwrote
-                open_ = lines[-1][-1:] == _GOES_ON
-                if open_:
-                    lines[-1] = lines[-1][:-1]
-            if open_:
-                lines[-1] += _CUT
-            return [_from_sink(p) for p in (lines[-n:] if n > 0 else [])]
-        n = n if n < self.count else self.count
-        out = []
-        for i in range(n):
-            out.append(self.ring[(self.next - n + i) % RING])
-        return out
-
-
-def _from_sink(payload):
-    """A sink record back as a line: "<text> time=<ISO>"; one that does not parse (written
-    by another firmware) is shown as it is rather than dropped."""
-    if payload[:1] == _MORE:
-        return "~" + payload[1:].decode()  # the end of a line whose start is gone
-    try:
-        text = payload.decode()
-        cut = text.index(" ")
-        return "%s time=%s" % (text[cut + 1:], format_iso(int(text[:cut]) * 1000))
-    except (ValueError, UnicodeError):
-        return "unreadable " + repr(payload)
+        """The newest n entries, oldest first (app/log_read.py: loaded for `log` only)."""
+        from app.log_read import last
+        return last(self, n)
