@@ -64,9 +64,15 @@ def quotes(docs):
 
 
 def problems(figures, docs):
-    """One line for each quote that is not its figure, and each figure nobody quotes."""
+    """One line for each quote that is not its figure, each link to a figure that is no
+    quote, and each figure nobody quotes."""
     found = quotes(docs)
     said = []
+    for path in docs:  # a link to the file that is no quote: its text broken over lines?
+        for number, line in enumerate(Path(path).read_text().splitlines(), 1):
+            if line.count("figures.json#") != len(QUOTE.findall(line)):
+                said.append("%s:%d: a link to a figure that is not [text](figures.json#key) "
+                            "on one line" % (Path(path).name, number))
     for path, number, text, key in found:
         where = "%s:%d" % (Path(path).name, number)
         if key not in figures:

@@ -13,6 +13,17 @@ figures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(figures)
 
 
+def test_every_quoted_figure_is_the_measured_one_and_every_figure_is_quoted():
+    assert figures.problems(figures.load(), figures.documents()) == []
+
+
+def test_the_documents_quote_the_bench_figures():
+    keys = {key for _, _, _, key in figures.quotes(figures.documents())}
+    for key in ("core.cpython.days_per_s", "console.month_event", "console.year",
+                "core.mpy", "firmware.deployed", "occlusion.bd60ml.alarm"):
+        assert key in keys
+
+
 def _repo(tmp_path, doc, figs):
     (tmp_path / "docs").mkdir()
     (tmp_path / "README.md").write_text(doc)
@@ -32,6 +43,12 @@ def test_a_drifted_figure_an_unknown_key_and_an_unquoted_figure_each_fail(tmp_pa
     assert "README.md:1: [3.16 ms] quotes s, which is '3.20 ms'" in said[0]
     assert "[20.0 s] quotes y, which docs/figures.json lacks" in said[1]
     assert "unread ('7 KB') is quoted nowhere" in said[2]
+
+
+def test_a_quote_broken_over_two_lines_is_not_read_as_none(tmp_path):
+    figs, docs = _repo(tmp_path, "a month in [1.4\ns](docs/figures.json#m)\n", {"m": "1.4 s"})
+    assert figures.problems(figs, docs) == [
+        "README.md:2: a link to a figure that is not [text](figures.json#key) on one line"]
 
 
 def test_sync_sets_each_quote_to_its_figure_and_nothing_else(tmp_path):
