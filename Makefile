@@ -1,8 +1,8 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 # `make demo` boots a virtual Pico (the real MicroPython VM on a pseudo-terminal) and plays
-# a day of DOMAIN.md case 1 through its serial console; `make console` attaches to one.
-# Each builds .venv from pyproject.toml on first use (python3 >= 3.10 and make only),
-# and re-installs only when pyproject.toml or setup.py changes.
+# a day of case 1 (docs/clinical_background.md) through its serial console; `make console`
+# attaches to one. Each builds .venv from pyproject.toml on first use (python3 >= 3.10 and
+# make only), and re-installs only when pyproject.toml or setup.py changes.
 
 PYTHON ?= python3
 VENV := .venv
