@@ -1,8 +1,8 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 # `make demo` boots a virtual Pico (the real MicroPython VM on a pseudo-terminal) and plays
-# a day of DOMAIN.md case 1 through its serial console; `make console` attaches to one.
-# Each builds .venv from pyproject.toml on first use (python3 >= 3.10 and make only),
-# and re-installs only when pyproject.toml or setup.py changes.
+# a day of case 1 (docs/clinical_background.md) through its serial console; `make console`
+# attaches to one. Each builds .venv from pyproject.toml on first use (python3 >= 3.10 and
+# make only), and re-installs only when pyproject.toml or setup.py changes.
 
 PYTHON ?= python3
 VENV := .venv
@@ -46,7 +46,11 @@ SOAK_ARGS ?=
 soak: $(STAMP) ## the long verification run, and what it covered (SOAK_ARGS=...)
 	$(VPY) tools/soak.py $(SOAK_ARGS)
 
-bench: $(STAMP) ## the figures quoted in README.md (tools/bench.py)
+# Every figure README.md and docs/ quote, measured (about an hour with the emulated Pico;
+# BENCH_EMU_MIN=3 shortens it): written to docs/figures.json with the day, and each quote
+# of one (a link to its key) set to it (tools/figures.py). CI never runs it (timings
+# flake); tests/host/test_figures.py fails when a quote and the file differ.
+bench: $(STAMP) ## measure the figures README.md and docs/ quote, into docs/figures.json
 	$(VPY) tools/bench.py
 
 # Records case 1's day on a fresh virtual Pico and draws it (docs/reports.md).

@@ -48,7 +48,7 @@ SLOW_FILES = {
         "tests/host/test_core_under_micropython.py", "tests/host/test_mem_under_micropython.py",
         "tests/host/test_lazy_modules.py", "tests/host/test_deploy.py",
         "tests/host/test_vpico.py", "tests/host/test_vpico_restart.py",
-        "tests/host/test_repl_attack.py",
+        "tests/host/test_repl_attack.py", "tests/host/test_repl_handoff.py",
         "tests/host/test_vpico_case1.py", "tests/host/test_vpico_calibrate.py",
         "tests/host/test_pumpctl_cli.py", "tests/host/test_pumpctl_run.py"),
     "a wheel built, installed into a fresh venv with its dependencies and run from outside "

@@ -11,12 +11,18 @@
 - the smallest heap in which the whole firmware, as deployed, boots and answers a
   clinician session (tools/bench_heap.py), and the real target's figures
   (tools/bench_emu.py).
+Every figure README.md and docs/ quote is noted as it is printed (tools/figures.py): a
+year's run (the default) writes them into docs/figures.json and sets the documents'
+quotes to them; tests/host/test_figures.py fails when a quote and the file differ.
 Usage: python tools/bench.py [days]; BENCH_EMU_MIN=<minutes> shortens the emulated basal."""
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+
+import figures  # beside this file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORE = os.path.join(ROOT, "tools", "bench_core.py")
@@ -59,6 +65,27 @@ def run(cmd, env=None, cwd=None):
 
 def main():
     days = int(sys.argv[1]) if len(sys.argv) > 1 else 365
+    try:
+        return measure(days)
+    finally:  # what was measured before an interruption is kept, each with its date
+        if days == 365 and figures.FOUND:
+            figures.write(figures.FOUND)
+            for line in figures.sync(figures.load(), figures.documents()):
+                print("quote updated: " + line)
+            print("%d figures written to %s" % (len(figures.FOUND), figures.FILE))
+        elif figures.FOUND:
+            print("figures not written: %d days is not the year the documents quote" % days)
+
+
+def kb(n):
+    return "%d KB" % round(n / 1000)
+
+
+def kib(n, places=0):
+    return "%.*f KiB" % (places, n / 1024)
+
+
+def measure(days):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [os.path.join(ROOT, "firmware"), os.path.join(ROOT, "host")]))
     rc, cp, err = run([sys.executable, CORE, str(days), os.path.join(ROOT, "firmware")], env)
@@ -86,6 +113,8 @@ def main():
               "%s boluses granted, %s refused, %s refills, %s steps"
               % (name, days, ms, days * 1000 // ms, r["worst_gap_steps"],
                  r["boluses_granted"], r["boluses_refused"], r["refills"], r["steps"]))
+        figures.note("core.%s.days_per_s" % name.lower(), "%d" % (days * 1000 // ms))
+    figures.note("core.worst_gap_steps", up["worst_gap_steps"])
     same = all(cp[k] == up[k] for k in ("steps", "boluses_granted", "boluses_refused",
                                         "worst_gap_steps", "state"))
     print("same results on both interpreters: %s" % ("yes" if same else "NO"))
@@ -95,9 +124,17 @@ def main():
           "run: %s bytes" % (up["heap_after_import"], up["heap_live_peak"]))
     print("compiled .mpy total (mpy-cross -O3 -march=armv6m, pump/ + hal/): %d bytes"
           % mpy_bytes)
+    code = int(up["heap_after_import"])
+    figures.note("core.heap", "%d KiB" % hi)
+    figures.note("core.code", kib(code))
+    figures.note("core.live", kib(int(up["heap_live_peak"]) - code, 1))
+    figures.note("core.mpy", kb(mpy_bytes))
     g = subprocess.run([mp, os.path.join(ROOT, "tools", "bench_garbage.py"), ROOT],
                        capture_output=True, text=True, timeout=600)
     print(g.stdout.strip() or "garbage per pass: failed: %s" % g.stderr.strip()[-200:])
+    garbage = re.search(r": (\d+) bytes$", g.stdout.strip())
+    if garbage:
+        figures.note("console.garbage_per_pass", "{:,} bytes".format(int(garbage.group(1))))
     forecast = os.path.join(ROOT, "tools", "bench_forecast.py")
     f = subprocess.run([mp, forecast, ROOT], capture_output=True, text=True, timeout=600)
     print(f.stdout.strip() or "forecast: failed: %s" % f.stderr.strip()[-200:])

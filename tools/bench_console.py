@@ -25,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "host"), os.path.join(ROOT, "firmware"),
                 os.path.join(ROOT, "tests", "core")]
 
+import figures  # noqa: E402  (beside this file: the figures the documents quote)
 from pumpctl.client import PumpClient  # noqa: E402
 from pumpctl.virtual_pico import VirtualPico  # noqa: E402
 
@@ -88,6 +89,10 @@ def round_trip(n):
     print("virtual Pico: ready %.0f ms after start; `status` round trip over %d: "
           "median %.2f ms, p99 %.2f ms (floor: median under 20 ms)"
           % (boot_ms, n, statistics.median(times), p99))
+    figures.note("console.ready", "%.0f ms" % boot_ms)
+    figures.note("console.status_runs", "%d" % n)
+    figures.note("console.status_median", "%.2f ms" % statistics.median(times))
+    figures.note("console.status_p99", "%.2f ms" % p99)
 
 
 def month(walk):
@@ -158,12 +163,15 @@ def main():
                   "delivered_ng=%s)" % (took, "event-driven" if walk == "event" else
                                         "sliced", count, MONTH_FLOOR_S, where(state), final,
                                         s["state"], s["reservoir_nl"], s["delivered_ng"]))
+            figures.note("console.month_%s" % walk, "%.1f s" % took)
+            figures.note("console.month_%s_passes" % walk, "{:,}".format(count))
         took, granted, s, state = year()
         print("virtual Pico: a year of case 1 (three-step schedule, a bolus and a "
               "`sim advance 1d` a day, a refill every %d days) over the console in %.1f s "
               "(floor: under %.0f s; %s): %d boluses granted, state=%s, time=%s"
               % (REFILL_DAYS, took, YEAR_FLOOR_S, where(state), granted, s["state"],
                  s["time"]))
+        figures.note("console.year", "%.1f s" % took)
     finally:
         if saved is None:
             os.environ.pop("PUMP_SIM_WALK", None)

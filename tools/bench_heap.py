@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "host")]
 
+import figures  # noqa: E402  (beside this file: the figures the documents quote)
 from pumpctl import deploy  # noqa: E402
 
 
@@ -54,6 +55,10 @@ def smallest_heap_kib(micropython=None):
     with tempfile.TemporaryDirectory() as d:
         build = Path(d) / "build"
         deploy.build(deploy.FIRMWARE, build, say=lambda *_: None)
+        size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
+        print("the whole firmware as deployed (-O%d, with main.py): %d bytes"
+              % (deploy.DEFAULT_OPT, size))
+        figures.note("firmware.deployed", "%d KB" % round(size / 1000))
         script = Path(d) / "session.py"
         script.write_text(session.SCRIPT % {"build": str(build), "lazy": session.LAZY,
                                             "session": session.SESSION})
@@ -71,6 +76,8 @@ def main():
     print("smallest MicroPython heap for the whole firmware (.mpy -O%d, as deployed) to "
           "boot and answer a clinician session: %s KiB (unix port, 64-bit objects)"
           % (deploy.DEFAULT_OPT, "over 1024" if kib is None else kib))
+    if kib is not None:
+        figures.note("firmware.heap", "%d KiB" % kib)
 
 
 if __name__ == "__main__":

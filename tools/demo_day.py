@@ -1,4 +1,5 @@
-"""A simulated day of intrathecal delivery, printed: DOMAIN.md case 1 on the bench rig.
+"""A simulated day of intrathecal delivery, printed: docs/clinical_background.md case 1 on
+the bench rig.
 
 The README's main command until the serial console exists. Runs the firmware's own pump
 logic under CPython with the simulated motor; prints what happened and checks the totals
@@ -43,8 +44,9 @@ def main():
         (("hydromorphone", 1_000_000), ("ropivacaine", 2_500_000), ("clonidine", 75_000)),
         BasalSchedule(((0, 600_000), (8 * 60, 800_000), (20 * 60, 700_000))),
         Bolus(30_000, H, 7), 40_000_000, 2_000_000, rig)
-    print("Case 1 of DOMAIN.md on the bench rig (BD 60 mL, %d.%03d uL per step)"
-          % (rig.step_num // rig.step_den // 1000, rig.step_num // rig.step_den % 1000))
+    print("Case 1 (docs/clinical_background.md) on the bench rig (BD 60 mL, %d.%03d uL "
+          "per step)" % (rig.step_num // rig.step_den // 1000,
+                         rig.step_num // rig.step_den % 1000))
     print("  hydromorphone 1000 ug/mL + ropivacaine 2500 ug/mL + clonidine 75 ug/mL")
     print("  basal 00:00=600 ug/d 08:00=800 ug/d 20:00=700 ug/d; myPTM 30 ug, lockout 1 h, max 7/24 h")
     print()

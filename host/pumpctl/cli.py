@@ -16,10 +16,10 @@ import sys
 import time
 from pathlib import Path
 
-from pumpctl import (boards, bundled, options, pins, record, script, virtual_pico,
-                     vpico_launcher)
+from pumpctl import (boards, bundled, options, pins, record, repl, script,
+                     virtual_pico, vpico_launcher)
 from pumpctl.progress import Progress
-from pumpctl.client import ClientError, PumpClient
+from pumpctl.client import AtRepl, ClientError, PumpClient, ReplyTimeout
 from pumpctl.deploy import DEFAULT_OPT, BuildError, DeployError, deploy
 from pumpctl.options import (EXIT_ANSWER, EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK,
                              EXIT_UNREACHABLE, EXIT_USAGE)
@@ -207,6 +207,9 @@ def do_console(args):
                 except ValueError as e:
                     print("not sent: %s" % e)
                     continue
+                except AtRepl as e:
+                    _offer_restart(client, args, e)
+                    continue
                 for got in reply.received:
                     print(got)
                 if client.reboot_pending:
@@ -216,6 +219,34 @@ def do_console(args):
                 pins.forget(readline)  # also any read from an older history file
                 readline.write_history_file(history)
     return EXIT_OK
+
+
+def _offer_restart(client, args, at):
+    """The console's line met the MicroPython REPL: say so, and restart the firmware if
+    the user says yes (asked only on a terminal; a piped console is told the command)."""
+    print("%s. %s" % (at, _restart_hint(args)))
+    if not sys.stdin.isatty():
+        return
+    try:
+        answer = input("restart its firmware now (Ctrl-D at the REPL: a soft reset, "
+                       "main.py runs)? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        print("left at the REPL: the pump firmware is not running")
+        return
+    try:
+        ready = repl.restart(client, READY_S)
+    except repl.RestartError as e:
+        print("not restarted: %s" % e)
+        return
+    print(ready if ready is not None else "the firmware answers again: nothing to restart")
+
+
+def _restart_hint(args):
+    port = getattr(args, "port", None)
+    return "`pumpctl restart --port %s` restarts its firmware (a soft reset: main.py " \
+        "runs)" % (port or "PORT")
 
 
 def _pin_line(raw, readline):
@@ -291,6 +322,21 @@ def do_status(args):
     width = max((len(k) for k in reply.fields), default=0)
     for key, value in reply.fields.items():
         print("%-*s  %s" % (width, key, value))
+    return EXIT_OK
+
+
+def do_restart(args):
+    """A board left at the MicroPython REPL (mpremote, Thonny, `repl confirm`): back to
+    its firmware with a soft reset. A board whose firmware answers is left alone."""
+    with Connection(args) as client:
+        try:
+            ready = repl.restart(client, args.timeout)
+        except repl.RestartError as e:
+            raise CommandError(str(e)) from e
+    if ready is None:
+        print("the firmware is running (it answered Ctrl-C): nothing to restart")
+    else:
+        print("was at the MicroPython REPL; soft reset (Ctrl-D), main.py ran: " + ready)
     return EXIT_OK
 
 
@@ -492,6 +538,14 @@ def build_parser():
     _board_args(p)
     p.set_defaults(func=do_status)
 
+    p = sub.add_parser("restart", help="restart the firmware of a board left at the "
+                       "MicroPython REPL by mpremote or Thonny (a soft reset)")
+    p.add_argument("--port", required=True, help="the board's serial port")
+    p.add_argument("--timeout", type=options.seconds, default=READY_S,
+                   help="seconds to wait for the firmware's ready line (default: "
+                   "%(default)s)")
+    p.set_defaults(func=do_restart)
+
     p = sub.add_parser("log", help="the pump's log")
     p.add_argument("count", nargs="?", type=options.count, default=20,
                    help="entries (default 20)")
@@ -548,7 +602,14 @@ def main(argv=None):
         return args.func(args)
     except UsageError as e:
         return _fail(args, e, EXIT_USAGE)
-    except (CommandError, ClientError) as e:  # ReplyTimeout included
+    except AtRepl as e:
+        return _fail(args, "%s. %s" % (e, _restart_hint(args)), EXIT_UNREACHABLE)
+    except ReplyTimeout as e:
+        if not e.lines:  # a board left in the raw REPL takes a line silently
+            e = "%s. Nothing came back at all: if mpremote or Thonny used the board, it " \
+                "may be at the REPL; %s" % (e, _restart_hint(args))
+        return _fail(args, e, EXIT_UNREACHABLE)
+    except (CommandError, ClientError) as e:
         return _fail(args, e, EXIT_UNREACHABLE)
     except OSError as e:  # a port or a pty that went away under us (SerialException too)
         return _fail(args, e, EXIT_UNREACHABLE)

@@ -9,14 +9,16 @@ come at any time, before a reply too. After boot the firmware prints `! ready ..
 Never waits without a limit: every read has a gap timeout (longest silence) and a
 deadline. A reply's deadline moves with every line that comes (the board is working on
 it), and a `sim advance` gets more time by the simulated days it asks for, so no fixed
-timeout cuts a long reply while it progresses. Never sends a line it would have to cut
+timeout cuts a long reply while it progresses. A board at the MicroPython REPL (mpremote
+left it there) answers a line with Python's prompt: that raises AtRepl as soon as the
+prompt stands (repl.py), not after the timeout, and nothing more is sent. Never sends a line it would have to cut
 or that could split in two: those raise ValueError before a byte leaves (write_raw() is
 for tests of bad input)."""
 import time
 
 import serial
 
-from pumpctl import pins
+from pumpctl import pins, repl
 from pumpctl.durations import DAY_MS, advance_of
 
 MAX_LINE = 200  # bytes in a command line, without its "\n"
@@ -76,6 +78,16 @@ class ReplyTimeout(ClientError):
 
     def __init__(self, message, lines):
         super().__init__(message)
+        self.lines = lines
+
+
+class AtRepl(ClientError):
+    """The board answered with the MicroPython REPL's prompt, not the firmware's protocol
+    (repl.py). `kind`: "friendly" or "raw"; `lines`: what came before the prompt."""
+
+    def __init__(self, kind, lines):
+        super().__init__(repl.describe(kind))
+        self.kind = kind
         self.lines = lines
 
 
@@ -172,19 +184,26 @@ class PumpClient:
         self.events = []  # every "! " line seen, in order
         self.seen_before_ready = []
         self.reboot_pending = False
+        self._last_line = None
 
     # ----- lines -----
-    def read_line(self, gap, deadline):
+    def read_line(self, gap, deadline, at_repl=False):
         """The next line without its ending, or None after `gap` s of silence or at
-        `deadline` (time.monotonic()). Bytes that are not ASCII are replaced."""
+        `deadline` (time.monotonic()). Bytes that are not ASCII are replaced. at_repl:
+        raise AtRepl (lines: []) once a REPL prompt has stood repl.QUIET_S unanswered."""
         last = time.monotonic()
         while True:
             at = self._buf.find(b"\n")
             if at >= 0:
                 raw = bytes(self._buf[:at])
                 del self._buf[:at + 1]
-                return raw.rstrip(b"\r").decode("ascii", errors="replace")
+                self._last_line = raw.rstrip(b"\r").decode("ascii", errors="replace")
+                return self._last_line
             now = time.monotonic()
+            if at_repl and now - last >= repl.QUIET_S:
+                which = repl.kind(bytes(self._buf), self._last_line)
+                if which is not None:
+                    raise AtRepl(which, [])
             wait = min(deadline - now, last + gap - now)
             if wait <= 0:
                 return None
@@ -252,7 +271,11 @@ class PumpClient:
         deadline = time.monotonic() + budget
         lines, events, received = [], [], []
         while True:
-            got = self.read_line(gap, deadline)
+            try:
+                got = self.read_line(gap, deadline, at_repl=True)
+            except AtRepl as e:  # our line went to Python, which answered with its prompt
+                e.lines = received
+                raise
             if got is None:
                 raise ReplyTimeout("no OK/ERR for %r: nothing from the board for %g s"
                                    % (pins.redact(line), gap), received)

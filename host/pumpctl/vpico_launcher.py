@@ -16,6 +16,11 @@ Hazards first. The unix port is not a board, and this module hides four differen
   user's pty and the VM's own pty, so a client that closes and reopens the port (as
   mpremote does on every call) never hangs up the board.
 
+The unix port's `machine` has no reset(): the launcher puts a `machine` module of its own
+on the VM's path, outside the flash (the built-in's names, and a reset() that ends the VM
+with MACHINE_RESET), and boots main.py again on that status, as a Pico's reset does; so
+`mpremote reset` works.
+
 The launcher never interprets the firmware's protocol and never sends the VM a byte the
 host did not send, except the Ctrl-A that puts a rebooted VM back in the raw REPL.
 
@@ -51,13 +56,27 @@ OUT_QUEUE_MAX = 64 * 1024  # output kept while nobody reads the port; oldest dro
 # the VM compiles on boot, with 64-bit objects. Booting from source needs ~320 KiB; at
 # 384 KiB a long run once hit a MemoryError, so there is room to spare.
 DEFAULT_HEAP = "512K"
+# machine.reset() on the virtual Pico: the VM ends with this status (the shim below), and
+# the launcher boots main.py, whatever REPL the VM was in, with the reset's cause noted.
+MACHINE_RESET = 82
+SHIM_DIR = "vpico_lib"  # in the state folder, beside flash/: mpremote never lists it
+MACHINE_SOURCE = r'''"""The virtual Pico's machine, written by pumpctl.vpico_launcher (rewritten at each
+start): the unix port's own (umachine), with the reset() it lacks. reset() ends the VM;
+the launcher boots main.py again, as a Pico restarts after machine.reset()."""
+from umachine import *  # noqa: F401,F403 -- the built-in's names, unchanged
+import sys
+
+
+def reset():
+    sys.exit(%d)  # the launcher's MACHINE_RESET: a hard reset, main.py runs
+''' % MACHINE_RESET
 
 BOOT_NAME = "vpico_boot.py"
 # What the Pico's C runtime does before its REPL, as a script run by `micropython -i`
 # with cwd = the flash folder. Runs main.py in the REPL's globals, as a board does.
 BOOT_SOURCE = r'''# The virtual Pico's boot, written by pumpctl.vpico_launcher (rewritten at each start).
 import sys, os
-sys.path[:] = ["", ".frozen", os.getcwd() + "/lib"]
+sys.path[:] = ["", ".frozen", os.getcwd() + "/lib", os.getenv("VPICO_SHIM")]
 
 
 def _vpico_boot():
@@ -123,6 +142,7 @@ class Launcher:
         self.world = self.state / "world.json"
         self.link = self.state / "ttyACM0"
         self.boot_py = self.state / BOOT_NAME
+        self.shim = self.state / SHIM_DIR
         self.micropython = micropython or find_micropython()
         self.heap = heap
         self._log_file = log
@@ -158,6 +178,8 @@ class Launcher:
     def open(self):
         self.flash.mkdir(parents=True, exist_ok=True)
         self.boot_py.write_text(BOOT_SOURCE)
+        self.shim.mkdir(exist_ok=True)
+        (self.shim / "machine.py").write_text(MACHINE_SOURCE)
         self._ma, self._sa = pty.openpty()
         tty.setraw(self._sa)  # a cooked pty breaks mpremote; the slave stays open, so it
         os.set_blocking(self._ma, False)  # keeps this mode and never hangs up
@@ -177,6 +199,7 @@ class Launcher:
         tty.setraw(sb)
         env = dict(os.environ, PUMP_WORLD=str(self.world),
                    VPICO_BOOT="main" if mode == "main" else "repl",
+                   VPICO_SHIM=str(self.shim),
                    PUMP_SERVICE_JUMPER="1" if self.service_jumper else "0")
         self.proc = subprocess.Popen(
             [self.micropython, "-X", "heapsize=" + self.heap, "-i", str(self.boot_py)],
@@ -215,6 +238,11 @@ class Launcher:
             self._quick_deaths = 0
             self._boot("raw" if self.raw else "main")
             return
+        if rc == MACHINE_RESET:  # machine.reset(): a Pico's USB drops, then main.py runs
+            self._note_cause("reset")
+            self._quick_deaths = 0
+            self._boot("main")
+            return
         # Any other exit is a power cut: off, on, main.py, as a board would.
         quick = (self._boot_mode == "main" and lived < QUICK_S
                  and not self._input_since_boot)
@@ -228,6 +256,14 @@ class Launcher:
             self._boot("safe")
             return
         self._boot("main")
+
+    def _note_cause(self, cause):
+        """What the next boot's reset_cause() says: the firmware's own note beside the
+        world file (app/startup.py save_world), which a board keeps in its chip."""
+        try:
+            Path(str(self.world) + ".cause").write_text(cause)
+        except OSError as e:  # the state folder went: the boot says "power", no worse
+            self.log("cause not noted: %s" % e)
 
     def _kill_vm(self):
         try:

@@ -1,7 +1,8 @@
-"""Builders for the pump tests: the case reports of DOMAIN.md as prescriptions and as pumps
-ready to deliver on the bench rig, and the ideal dose worked out here with plain integer
-sums, never through the firmware's own schedule code. Not a test module (no test_ names);
-integers only, so it runs under pytest and MicroPython alike."""
+"""Builders for the pump tests: the case reports of docs/clinical_background.md as
+prescriptions and as pumps ready to deliver on the bench rig, and the ideal dose worked
+out here with plain integer sums, never through the firmware's own schedule code. Not a
+test module (no test_ names); integers only, so it runs under pytest and MicroPython
+alike."""
 from hal.sim.motor import SimMotor
 from pump.errors import E_RESERVOIR_EMPTY, PumpError
 from pump.prescription import Bolus, Prescription

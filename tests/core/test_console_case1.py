@@ -1,7 +1,8 @@
-"""DOMAIN.md case 1 played through console lines alone: programmed, filled, primed,
-started, a day and a half advanced with the fake sim, boluses granted and refused by the
-lockout and by the rolling 24 h maximum, and the totals checked against numbers worked out
-here (plain integer sums, no firmware schedule code). Runs under pytest and MicroPython."""
+"""docs/clinical_background.md case 1 played through console lines alone: programmed,
+filled, primed, started, a day and a half advanced with the fake sim, boluses granted and
+refused by the lockout and by the rolling 24 h maximum, and the totals checked against
+numbers worked out here (plain integer sums, no firmware schedule code). Runs under pytest
+and MicroPython."""
 from builders import CASE1_FLEX, DAY_MS, HOUR_MS, MIN_MS, basal_ng_ms
 from console_fakes import Board, events, kv
 

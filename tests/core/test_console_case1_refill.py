@@ -1,6 +1,7 @@
-"""DOMAIN.md case 1 as the seed writes it, at the refill visit (issue 14, item 5): 40 mL,
-the low-reservoir alarm at 2 mL, hydromorphone 1000 ug/mL at 600 ug/day, then refilled and
-raised to 700 ug/day, myPTM 30 ug at most 7 a day (lockout 1 h, the project's choice).
+"""docs/clinical_background.md case 1 as the seed writes it, at the refill visit (issue
+14, item 5): 40 mL, the low-reservoir alarm at 2 mL, hydromorphone 1000 ug/mL at 600
+ug/day, then refilled and raised to 700 ug/day, myPTM 30 ug at most 7 a day (lockout 1 h,
+the project's choice).
 
 `low_alarm_at` was the only date `status` gave: on basal alone, ~54 days after the visit.
 A patient who takes every bolus allowed drains 0.91 mL a day, not 0.7, and the reservoir

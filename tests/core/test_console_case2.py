@@ -1,7 +1,7 @@
-"""DOMAIN.md case 2 played through console lines alone: a 43-year-old's intrathecal trial
-of morphine 200 mcg given as a clinician bolus, then the pump. Totals checked against
-numbers worked out here from the case's figures with plain integer sums. Runs under
-pytest and MicroPython.
+"""docs/clinical_background.md case 2 played through console lines alone: a 43-year-old's
+intrathecal trial of morphine 200 mcg given as a clinician bolus, then the pump. Totals
+checked against numbers worked out here from the case's figures with plain integer sums.
+Runs under pytest and MicroPython.
 
 The case gives neither the concentration nor the pump's first dose: the test uses
 morphine 1 mg/mL (at 10 mg/mL the rig's catheter-open flow alone would give 480 mcg a

@@ -1,10 +1,10 @@
-"""DOMAIN.md case 3 played through console lines alone: a 52-year-old on morphine started
-at 0.4 mg/day, raised to 0.6 mg/day before discharge, then 0.7 mg/day with myPTM 0.1 mg
-every 6 h (at most 4 a day), later 1.0 mg/day with 0.2 mg every 4 h (at most 6 a day);
-presses at the very edges of each lockout; then a refill that brings the low-reservoir
-alarm, which sounds at the millisecond worked out here. Every expected figure comes from
-the case's numbers with plain integer sums, not from the firmware. Runs under pytest and
-MicroPython.
+"""docs/clinical_background.md case 3 played through console lines alone: a 52-year-old on
+morphine started at 0.4 mg/day, raised to 0.6 mg/day before discharge, then 0.7 mg/day
+with myPTM 0.1 mg every 6 h (at most 4 a day), later 1.0 mg/day with 0.2 mg every 4 h (at
+most 6 a day); presses at the very edges of each lockout; then a refill that brings the
+low-reservoir alarm, which sounds at the millisecond worked out here. Every expected
+figure comes from the case's numbers with plain integer sums, not from the firmware. Runs
+under pytest and MicroPython.
 
 The case gives no concentration. At 10 mg/mL, a common strength, the rig's least flow
 (48 uL/day) is 0.48 mg/day, above the first dose: the pump refuses 0.4 mg/day there (it

@@ -1,5 +1,6 @@
 """The drug table: consistent, complete, refusing unknown drugs, and admitting the case
-reports of DOMAIN.md. Runs under pytest and MicroPython (plain asserts, integers only)."""
+reports of docs/clinical_background.md. Runs under pytest and MicroPython (plain asserts,
+integers only)."""
 from check import raises
 from pump.drug_check import check_table
 from pump.drug_sources import SOURCES, source

@@ -1,6 +1,7 @@
 """Prescriptions are checked in full when built, against the drug table and the rig: each
 refusal with its code and numbers, every drug of the mix at its own concentration, and the
-case reports of DOMAIN.md accepted. Runs under pytest and MicroPython (integers only)."""
+case reports of docs/clinical_background.md accepted. Runs under pytest and MicroPython
+(integers only)."""
 from builders import (CASE1_DRUGS, CASE1_FLEX, HOUR_MS, MCG, MG, MORPHINE_CONC, case1_rx,
                       case2_rx, case3_rx)
 from check import raises

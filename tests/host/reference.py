@@ -3,8 +3,8 @@
 Holds the ideal volume a pump should have pushed, as a function of its monotonic time,
 rebuilt from the timeline of actions the pump accepted. Shares no code with
 firmware/pump: the schedule lookup, the catheter-open floor, the bolus ramp and the
-rolling-window maxima are written here again from DOMAIN.md, in nL and ms, with
-`fractions.Fraction`. Never imports the firmware; never rounds.
+rolling-window maxima are written here again from docs/clinical_background.md, in nL and
+ms, with `fractions.Fraction`. Never imports the firmware; never rounds.
 
 Model (nL, ms, ng/mL, ng/day):
 - Basal flow while delivering: max(rate_at(time of day) * 1e6 / conc, min_flow) / 86.4e6

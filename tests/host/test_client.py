@@ -6,7 +6,8 @@ import time
 import pytest
 
 from fake_firmware.harness import start_fake
-from pumpctl.client import MAX_LINE, PumpClient, ReplyTimeout, check_line
+from pumpctl import repl
+from pumpctl.client import MAX_LINE, AtRepl, PumpClient, ReplyTimeout, check_line
 
 
 class LoopPort:
@@ -261,3 +262,58 @@ def test_what_came_after_a_reply_in_the_same_read_is_handed_out_once():
     assert c.command("repl confirm").ok
     assert deploy._read_for(c, (deploy.PROMPT,), 0.5).endswith(b">>> ")
     assert c.take_buffered() == b""
+
+
+# ----- a board at the MicroPython REPL (issue 18, item 6) -----
+REPL_ANSWER = (b"status\r\nTraceback (most recent call last):\n  File \"<stdin>\", line 1, "
+               b"in <module>\nNameError: name 'status' isn't defined\n>>> ")
+
+
+def test_a_line_answered_by_the_repls_prompt_is_said_at_once_not_after_the_timeout():
+    port = LoopPort(lambda _line: REPL_ANSWER)
+    start = time.monotonic()
+    with pytest.raises(AtRepl) as raised:
+        PumpClient(port).command("status", timeout=30.0)
+    assert time.monotonic() - start < 2.0
+    assert raised.value.kind == "friendly"
+    assert "MicroPython REPL" in str(raised.value)
+    assert raised.value.lines[-1] == "NameError: name 'status' isn't defined"
+
+
+def test_the_raw_repls_prompt_after_its_banner_is_recognised():
+    port = LoopPort(lambda _line: b"")  # the raw REPL takes a line without a word
+    port.incoming += b"\r\nraw REPL; CTRL-B to exit\r\n>"
+    with pytest.raises(AtRepl) as raised:
+        PumpClient(port).command("status", timeout=30.0)
+    assert raised.value.kind == "raw"
+
+
+def test_a_reply_line_holding_the_prompt_is_not_the_repl():
+    port = LoopPort(lambda _line: b"note >>> here\r\n>\r\nOK\r\n")
+    assert PumpClient(port).command("status", timeout=5.0).lines == ["note >>> here", ">"]
+
+
+def test_restart_soft_resets_a_board_at_the_repl_and_waits_for_its_firmware():
+    def board(data):
+        if data == repl.PROBE:
+            return b"\r\n>>> \r\nMicroPython v1\r\nType \"help()\" for more information.\r\n>>> "
+        if data == repl.CTRL_D:
+            return b"\r\nMPY: soft reboot\r\n! ready firmware=0.2.0\r\n"
+        return b""
+    port = LoopPort(board)
+    assert repl.restart(PumpClient(port)) == "! ready firmware=0.2.0"
+    assert port.written == [repl.PROBE, repl.CTRL_D]
+
+
+def test_restart_leaves_a_running_firmware_alone():
+    port = LoopPort(lambda data: b"! ctrl-c ignored: the pump is running\r\n"
+                    if data == repl.PROBE else b"")
+    assert repl.restart(PumpClient(port)) is None
+    assert port.written == [repl.PROBE]  # no ctrl-D: nothing reset
+
+
+def test_restart_resets_nothing_when_nothing_answers():
+    port = LoopPort(lambda _data: b"")
+    with pytest.raises(repl.RestartError):
+        repl.restart(PumpClient(port))
+    assert port.written == [repl.PROBE]

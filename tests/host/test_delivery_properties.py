@@ -678,9 +678,9 @@ def spoil(draw, items, values):
 
 @st.composite
 def junk_prescriptions(draw):
-    """DOMAIN.md case 1, with some of its pieces spoilt: unknown drugs, huge, negative or
-    non-int concentrations, out-of-order, duplicated or overlong schedules, bad boluses
-    and reservoir sizes."""
+    """docs/clinical_background.md case 1, with some of its pieces spoilt: unknown drugs,
+    huge, negative or non-int concentrations, out-of-order, duplicated or overlong
+    schedules, bad boluses and reservoir sizes."""
     rx = dict(CASE1)
     spoilt = {k for k in sorted(rx) if draw(st.booleans())} or {draw(st.sampled_from(sorted(rx)))}
     if "drugs" in spoilt:

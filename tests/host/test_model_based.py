@@ -53,8 +53,9 @@ MCG = 1000
 MG = 1_000_000
 ML = 1_000_000
 
-# DOMAIN.md's cases as mixes: case 1 (clonidine in it, so a reset resumes basal) and
-# case 3 at both of its myPTM settings (morphine alone: a reset leaves it stopped).
+# The cases of docs/clinical_background.md as mixes: case 1 (clonidine in it, so a reset
+# resumes basal) and case 3 at both of its myPTM settings (morphine alone: a reset leaves
+# it stopped).
 SETUPS = (
     dict(drugs=(("hydromorphone", 1000 * MCG), ("ropivacaine", 2500 * MCG),
                 ("clonidine", 75 * MCG)),

@@ -1,7 +1,7 @@
 """The proof of issue 6: power cut at every write, at every byte of every write, in every
-tear mode of the simulated flash, during 40 hours of DOMAIN.md case 1 on the bench rig
-(boluses granted and refused, a suspend, a refill), then a reboot from what the flash
-holds into a fresh pump, checked each time against the truth at the cut:
+tear mode of the simulated flash, during 40 hours of docs/clinical_background.md case 1 on
+the bench rig (boluses granted and refused, a suspend, a refill), then a reboot from what
+the flash holds into a fresh pump, checked each time against the truth at the cut:
 
 - what is read back is the state before the write or after it, never a mix;
 - no bolus forgotten: boluses_24h is never below the grants that reached flash, and a

@@ -1,7 +1,8 @@
-"""DOMAIN.md case 1 on the virtual Pico, driven over its pseudo-terminal with pyserial
-exactly as a user would drive a board: programmed, primed, 24 h advanced, boluses granted
-and refused as the limits say, and the reservoir and delivered totals checked against
-numbers worked out here (the ideal from plain integer sums, the rig from its mechanics)."""
+"""docs/clinical_background.md case 1 on the virtual Pico, driven over its pseudo-terminal
+with pyserial exactly as a user would drive a board: programmed, primed, 24 h advanced,
+boluses granted and refused as the limits say, and the reservoir and delivered totals
+checked against numbers worked out here (the ideal from plain integer sums, the rig from
+its mechanics)."""
 from fractions import Fraction
 
 from builders import CASE1_FLEX, DAY_MS, HOUR_MS, MIN_MS, basal_ng_ms
