@@ -7,7 +7,8 @@ leaves. Piped input gets the plain line mode instead (cli.py, do_console).
 
 One PumpClient, one reader at a time: between commands a thread (Listener) reads the
 port and prints each line; a command pauses it and reads its own reply through
-PumpClient.command, so the reply matching and the port's lock stay the client's.
+PumpClient.command, so the reply matching and the port's lock stay the client's. A reply
+Ctrl-C stopped waiting for is read to its end before the next command is sent.
 
 Never shows or keeps a PIN: a PIN typed on the line shows as pins.MASK while it is typed
 and is refused (cli.py's rule), `login`/`pin` alone ask for it masked, and no line that
@@ -26,7 +27,7 @@ from prompt_toolkit.layout.processors import Processor, Transformation
 from prompt_toolkit.patch_stdout import patch_stdout
 
 from pumpctl import pins, status_view
-from pumpctl.client import EVENT_PREFIX, READY_PREFIX
+from pumpctl.client import EVENT_PREFIX, READY_PREFIX, is_final
 from pumpctl.console_words import EXIT, RAW
 
 READ_S = 0.1  # the listener's longest read: a command waits at most this for the port
@@ -41,6 +42,9 @@ class Listener:
         self.client = client
         self.show = show
         self.error = None  # the port's error, if it failed under the listener
+        # Replies still owed to commands whose wait Ctrl-C ended: their final lines are
+        # not the next command's (finish_owed).
+        self.owed = 0
         self._lock = threading.Lock()
         self._wanted = threading.Event()
         self._stop = threading.Event()
@@ -78,12 +82,34 @@ class Listener:
                     self.error = e
                     self.show("the board's port failed: %s" % e)
                     return
-                if line is not None and line.startswith(EVENT_PREFIX):
-                    client.events.append(line)
-                    if line.startswith(READY_PREFIX):
-                        client.reboot_pending = False  # it restarted on its own
+                if line is not None:
+                    self._note(line)
             if line is not None:
                 self.show(line)
+
+    def _note(self, line):
+        """What a line read outside a command tells: an event (kept, as the client keeps
+        them), a restart, or the end of an owed reply."""
+        if line.startswith(EVENT_PREFIX):
+            self.client.events.append(line)
+            if line.startswith(READY_PREFIX):
+                self.client.reboot_pending = False  # it restarted on its own
+        elif is_final(line) and self.owed:
+            self.owed -= 1
+
+    def finish_owed(self, timeout):
+        """Under hold(): reads and shows the rest of the replies Ctrl-C stopped waiting
+        for, so the next command's reply is its own; after `timeout` s of silence, says
+        so and goes on."""
+        deadline = time.monotonic() + timeout
+        while self.owed:
+            line = self.client.read_line(timeout, deadline)
+            if line is None:
+                self.owed = 0
+                self.show("(the interrupted command's reply never ended; sending on)")
+                return
+            self._note(line)
+            self.show(line)
 
 
 class LineHistory(History):
@@ -210,7 +236,12 @@ def _command(listener, line, words, timeout, ready_s):
         if not view or got.startswith(EVENT_PREFIX):
             print(got)
     with listener.hold() as client:
-        reply = client.command(line, timeout=timeout, on_line=show)
+        listener.finish_owed(timeout)
+        try:
+            reply = client.command(line, timeout=timeout, on_line=show)
+        except KeyboardInterrupt:  # sent (the write takes no time): its reply is owed
+            listener.owed += 1
+            raise
         if view:
             width = min(status_view.WIDTH, shutil.get_terminal_size().columns)
             shown_lines = (status_view.render(reply, width) if reply.ok

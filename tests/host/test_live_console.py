@@ -12,6 +12,7 @@ import signal
 import sys
 import time
 
+from fake_firmware.harness import FAKE_FIRMWARE
 from terminal import screen
 
 PUMPCTL = [sys.executable, "-m", "pumpctl.cli"]
@@ -21,12 +22,12 @@ PROMPT = b"pump>"  # prompt_toolkit draws the prompt's blank as a cursor move
 class Pty:
     """pumpctl console on a pty: keys in, the bytes it wrote kept in `out`."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, *args):
         env = dict(os.environ, XDG_STATE_HOME=str(tmp_path), TERM="xterm", COLUMNS="80",
                    LINES="24", PROMPT_TOOLKIT_NO_CPR="1")  # no cursor position queries
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: pumpctl on the pty
-            os.execve(sys.executable, PUMPCTL + ["console", "--sim"], env)
+            os.execve(sys.executable, PUMPCTL + ["console", "--sim", *args], env)
         self.out = bytearray()
 
     def until(self, marker, after=0, timeout=20):
@@ -118,3 +119,26 @@ def test_an_alarm_shows_as_it_comes_and_the_half_typed_line_is_drawn_again_under
     assert "pump> pin" in rows and "OK pin=set" in rows
     history = (tmp_path / "pumpctl" / "history").read_text().splitlines()
     assert history == ["sim fault battery", "status", "exit"]
+
+
+def test_after_ctrl_c_stops_a_wait_the_rest_of_that_reply_is_not_the_next_ones(tmp_path):
+    # The fake firmware's `ticks 3 1000`: an event a second, then OK. Ctrl-C after the
+    # first; `status` typed at once must get its own OK (shown as the view), not that one.
+    con = Pty(tmp_path, "--firmware", str(FAKE_FIRMWARE))
+    try:
+        con.until(PROMPT)
+        con.type(b"ticks 3 1000\r")
+        con.until(b"! tick n=1")
+        con.type(b"\x03", then=b"no longer waiting")
+        con.type(b"status\r", then=b"uptime_ms")
+        con.type(b"exit\r")
+        status = con.finish()
+    finally:
+        con.kill()
+    assert status == 0, bytes(con.out)
+    rows = [r.rstrip() for r in con.screen()]
+    done = rows.index("! tick n=3")
+    assert rows[done + 1] == "OK", rows  # the interrupted command's end, shown as it came
+    view = [r.split()[:4] for r in rows[done + 2:]]
+    assert ["state", "idle", "boots", "1"] in view, rows  # status got its own reply
+    assert not [r for r in rows if r.startswith("OK state=")], rows
