@@ -80,7 +80,7 @@ class Listener:
                     line = client.read_line(READ_S, time.monotonic() + READ_S)
                 except OSError as e:  # the port went away (SerialException too): say it once
                     self.error = e
-                    self.show("the board's port failed: %s" % e)
+                    self.show("the board's port failed: %s (Enter leaves)" % e)
                     return
                 if line is not None:
                     self._note(line)
