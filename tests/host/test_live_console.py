@@ -69,12 +69,31 @@ class Pty:
         return os.WEXITSTATUS(status)
 
     def kill(self):
-        """Ends a console a failed test left running (no-op once finish() reaped it)."""
-        if self.fd is not None:
+        """Ends a console a failed test left running (no-op once finish() reaped it):
+        Ctrl-C and Ctrl-D first, so it stops its virtual Pico (a killed pumpctl leaves
+        the launcher running: it has a process group of its own); SIGKILL if not."""
+        if self.fd is None:
+            return
+        try:
+            os.write(self.fd, b"\x03")
+            time.sleep(0.3)
+            os.write(self.fd, b"\x04")
+        except OSError:  # the console has already closed the pty
+            pass
+        deadline = time.monotonic() + 10
+        ended = False
+        while not ended and time.monotonic() < deadline:
+            if select.select([self.fd], [], [], 0.2)[0]:
+                try:
+                    os.read(self.fd, 4096)
+                except OSError:  # EIO: closed; waitpid says whether it has ended
+                    pass
+            ended = os.waitpid(self.pid, os.WNOHANG) != (0, 0)
+        if not ended:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
-            os.close(self.fd)
-            self.fd = None
+        os.close(self.fd)
+        self.fd = None
 
     def screen(self):
         return screen(self.out.decode().replace("\r\n", "\n")).splitlines()
