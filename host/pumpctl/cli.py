@@ -20,6 +20,7 @@ from pumpctl import (boards, bundled, options, pins, record, repl, script,
                      virtual_pico, vpico_launcher)
 from pumpctl.progress import Progress
 from pumpctl.client import AtRepl, ClientError, PumpClient, ReplyTimeout
+from pumpctl.console_words import EXIT, RAW
 from pumpctl.deploy import DEFAULT_OPT, BuildError, DeployError, deploy
 from pumpctl.options import (EXIT_ANSWER, EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK,
                              EXIT_UNREACHABLE, EXIT_USAGE)
@@ -176,6 +177,27 @@ def _history_file():
 
 
 def do_console(args):
+    """Live on a terminal (live_console.py: events as they come, Tab, masked PINs); the
+    plain line mode for piped input, or with --plain."""
+    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
+        return _live_console(args)
+    return _plain_console(args)
+
+
+def _live_console(args):
+    from pumpctl import live_console
+    from pumpctl.console_words import Words
+    words = Words.of_firmware(args.firmware or virtual_pico.FIRMWARE)
+    with Connection(args) as client:
+        print("connected; one command a line, `help` for the pump's, Tab completes; "
+              "`status raw` as sent; Ctrl-C drops the line, Ctrl-D or `exit` leaves")
+        live_console.run(client, words, _history_file(), PROMPT, timeout=args.timeout,
+                         ready_s=READY_S, pin_line=_live_pin_line,
+                         at_repl=lambda held, e: _offer_restart(held, args, e))
+    return EXIT_OK
+
+
+def _plain_console(args):
     try:
         import readline
     except ImportError:  # no readline (e.g. Windows): a console without history
@@ -188,7 +210,8 @@ def do_console(args):
         except OSError:  # the first session has no history yet
             pass
     with Connection(args) as client:
-        print("connected; one command a line, `help` for the pump's, Ctrl-D to leave")
+        print("connected; one command a line, `help` for the pump's, Ctrl-D or `exit` to "
+              "leave")
         try:
             while True:
                 _print_waiting(client)
@@ -200,6 +223,10 @@ def do_console(args):
                 line = raw.strip()
                 if not line:
                     continue
+                if line.lower().split() == [EXIT]:
+                    break
+                if line.lower().split() == ["status", RAW]:
+                    line = "status"  # the plain mode prints every reply as it came
                 try:
                     if pins.carries_pin(line):
                         line = _pin_line(raw, readline)
@@ -263,8 +290,17 @@ def _pin_line(raw, readline):
     if _terminal_echoes():
         pins.erase_echo(PROMPT + raw, shutil.get_terminal_size().columns, sys.stdout.write)
         print(PROMPT + pins.redact(line))
-    raise ValueError("%s: a PIN typed on the line shows on the screen; type `%s` alone "
-                     "and it is asked for unseen" % (pins.redact(line), line.split()[0]))
+    raise pins.refused(line)
+
+
+def _live_pin_line(raw, ask):
+    """_pin_line for the live console: its line showed the PIN masked as it was typed
+    (live_console.PinMask), so there is nothing to erase, but it is refused all the same:
+    one rule for both modes. `ask` reads the PIN masked."""
+    line = raw.strip()
+    if pins.inline(line):
+        raise pins.refused(line)
+    return pins.ask(line, ask)
 
 
 def _terminal_echoes():
@@ -522,9 +558,13 @@ def build_parser():
     _board_args(p, port=False, sim=False)
     p.set_defaults(func=do_emu)
 
-    p = sub.add_parser("console", help="interactive console, with history (never of a PIN; "
+    p = sub.add_parser("console", help="interactive console: events show as they come, "
+                       "Tab completes commands and alarm names, history (never of a PIN; "
                        "type `login` or `pin` alone to enter the PIN unseen: one typed on "
-                       "the line is refused and erased)")
+                       "the line is refused and never shown)")
+    p.add_argument("--plain", action="store_true", help="the plain line mode even on a "
+                   "terminal: what the board sends shows when Enter is pressed (piped "
+                   "input always gets it)")
     _board_args(p)
     p.set_defaults(func=do_console)
 

@@ -26,6 +26,17 @@ def inline(line):
     return carries_pin(line) and len(line.split()) > 1
 
 
+def pin_at(line):
+    """Where the PIN starts in `line` (the index of its first argument), or None where
+    the line carries none written on it: what the live console hides as it is typed."""
+    if not inline(line):
+        return None
+    start = len(line) - len(line.lstrip())
+    word = line.split()[0]
+    after = start + len(word)
+    return after + len(line[after:]) - len(line[after:].lstrip())
+
+
 def redact(line):
     """`line` as it may be shown or stored: a PIN command's arguments as MASK
     (`login 2468` -> `login ****`), any other line as it is."""
@@ -48,6 +59,12 @@ def erase_echo(shown, columns, write):
     The cursor is on the row below it; a long line took several rows."""
     rows = max(1, -(-len(shown.expandtabs()) // max(1, columns)))
     write(UP_ERASE * rows + "\r")
+
+
+def refused(line):
+    """The ValueError for `line` typed with its PIN on it: it is never sent."""
+    return ValueError("%s: a PIN typed on the line shows on the screen; type `%s` alone "
+                      "and it is asked for unseen" % (redact(line), line.split()[0]))
 
 
 def ask(line, getpass):

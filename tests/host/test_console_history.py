@@ -118,7 +118,8 @@ def console(tmp_path, monkeypatch, capsys):
         monkeypatch.setattr("builtins.input", Typist(typed, echo=tty))
         monkeypatch.setattr(getpass, "getpass", lambda prompt: answers.pop(0))
         try:
-            assert cli.do_console(cli.build_parser().parse_args(["console", "--sim"])) == 0
+            args = cli.build_parser().parse_args(["console", "--plain", "--sim"])
+            assert cli.do_console(args) == 0
         finally:
             readline.clear_history()
         raw = capsys.readouterr().out
@@ -145,3 +146,34 @@ def test_without_a_terminal_an_inline_pin_is_refused_with_no_screen_codes(consol
     assert "\x1b" not in raw and "2468" not in raw
     assert "not sent: pin ****" in raw
     assert "2468" not in history
+
+
+# ----- the live console's history and its mask (live_console.py) -----
+def test_the_live_history_never_stores_a_pin_line_and_drops_old_ones_when_loaded(tmp_path):
+    from pumpctl.live_console import LineHistory
+    path = tmp_path / "pumpctl" / "history"
+    path.parent.mkdir()
+    path.write_text("status\nlogin 9999\nbolus\n")  # one line an entry, as readline writes
+    history = LineHistory(path)
+    assert list(history.load_history_strings()) == ["bolus", "status"]  # the newest first
+    assert "9999" not in path.read_text()
+    for line in ("echo hi", "login 2468", "PIN 1357", "login", "  "):
+        history.store_string(line)
+    assert path.read_text().splitlines() == ["status", "bolus", "echo hi"]
+
+
+def test_a_pin_typed_on_the_live_line_shows_as_the_mask_whatever_its_length():
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.layout.processors import TransformationInput
+    from pumpctl.live_console import PinMask
+
+    def shown(text):
+        ti = TransformationInput(None, Document(text), 0, lambda i: i, [("", text)], 80, 1)
+        t = PinMask().apply_transformation(ti)
+        return "".join(part for _, part, *_ in t.fragments), t.source_to_display(len(text))
+
+    assert shown("login 2") == ("login ****", 10)
+    assert shown("  LOGIN\t24681357") == ("  LOGIN\t****", 12)
+    assert shown("pin 1111 2222") == ("pin ****", 8)
+    assert shown("login") == ("login", 5)
+    assert shown("help login") == ("help login", 10)

@@ -97,13 +97,14 @@ def test_console_plays_typed_lines_and_prints_the_replies(tmp_path):
     assert "not sent: 201 bytes" in out
 
 
-def test_on_a_real_terminal_an_inline_pin_is_erased_from_the_screen_and_the_history(
+def test_on_a_real_terminal_the_plain_mode_erases_an_inline_pin_from_screen_and_history(
         tmp_path):
-    # A pty, so input() runs GNU readline and its history, as for a person at a terminal.
+    # A pty, so input() runs GNU readline and its history, as for a person at a terminal
+    # who asked for the plain line mode (the live one: test_live_console.py).
     env = dict(os.environ, XDG_STATE_HOME=str(tmp_path), TERM="xterm", COLUMNS="80")
     pid, fd = pty.fork()
     if pid == 0:  # the child: pumpctl on the pty
-        os.execve(sys.executable, PUMPCTL + ["console", "--sim", "--firmware",
+        os.execve(sys.executable, PUMPCTL + ["console", "--plain", "--sim", "--firmware",
                                              str(FAKE_FIRMWARE)], env)
     out = bytearray()
 
