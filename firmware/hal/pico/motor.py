@@ -92,6 +92,12 @@ class Motor:
 
     def enable(self, on):
         if on:
+            if self.enabled:
+                # Already on, its lines watched: the pump's settle asks this every pass, and
+                # arming the IRQs again cost ~0.7 ms of a 125 MHz pass (issue 13). An edge
+                # since the last move stays the next move's to judge (_run: the settling
+                # check, then _untrip for a glitch), with EN off until then.
+                return
             if self._kbd is not None:
                 self._kbd(-1)  # no Ctrl-C while the motor may move
             self._seen = self._trips
