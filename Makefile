@@ -32,13 +32,14 @@ TEST_WORKERS ?= 2
 test: $(STAMP) $(EMU_STAMP) ## the whole suite, as CI runs it (PYTEST_ARGS=... for pytest)
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-# The inner loop while editing (docs/verification.md): all but the tests marked slow (the
-# emulated Pico, power cuts, the MicroPython VM, mpy-cross, the PIO emulator;
-# tests/conftest.py says which and why) and hil, with 10 hypothesis examples a property
-# (profile "fast"), in under 30 s. Not a gate: `make test`, which CI runs, selects all.
+# The inner loop while editing (docs/verification.md), on the same workers as `test`:
+# all but the tests marked slow (the emulated Pico, power cuts, the MicroPython VM,
+# mpy-cross, the PIO emulator; tests/conftest.py says which and why) and hil, with 10
+# hypothesis examples a property (profile "fast"), in under 30 s. Not a gate: `make
+# test`, which CI runs, selects all.
 test-fast: export HYPOTHESIS_PROFILE ?= fast
 test-fast: $(STAMP) ## the tests not marked slow: the loop while editing, not a gate
-	$(VENV)/bin/pytest -m "not slow and not hil" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not slow and not hil" $(PYTEST_ARGS)
 
 # The long verification run (docs/verification.md): more hypothesis examples, a simulated
 # year on both interpreters; prints what it covered. SOAK_ARGS="--examples 5000" for more.
