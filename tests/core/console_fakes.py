@@ -199,6 +199,19 @@ def running(fill="40mL", t=0):
     return b
 
 
+def program_and_run(b, lines, then="1d"):
+    """A clinician types `lines` (programming, fill and prime), lets the prime finish,
+    starts, and the pump runs for `then`: the common start of a refill story."""
+    b.login()
+    for line in lines:
+        b.ok(line)
+    b.ok("sim advance 4m")
+    b.login()
+    b.ok("start")
+    b.ok("sim advance " + then)
+    return b
+
+
 def flip_a_byte_in_both(flash, stem):
     """Damage both A/B records of `stem` on a SimFlash (a byte flipped mid-record)."""
     for name in (stem + ".a", stem + ".b"):

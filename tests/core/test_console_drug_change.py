@@ -5,7 +5,7 @@ left in about an hour, uncounted, no alarm. Now `start` is refused until the old
 primed out to waste (the catheter disconnected), which delivers none of it. A change of
 concentration of the same drugs needs no flush: the pump doses by what leaves the tip.
 Runs under pytest and MicroPython."""
-from console_fakes import Board, kv
+from console_fakes import Board, kv, program_and_run
 from pump.errors import E_BELOW_FLOOR, E_LINE_OTHER_DRUG
 
 LINES = ("time 2026-01-01T07:00:00", "drug hydromorphone 15mg/mL", "basal 3mg/d", "ptm off",
@@ -13,15 +13,7 @@ LINES = ("time 2026-01-01T07:00:00", "drug hydromorphone 15mg/mL", "basal 3mg/d"
 
 
 def hydromorphone_running():
-    b = Board()
-    b.login()
-    for line in LINES:
-        b.ok(line)
-    b.ok("sim advance 4m")
-    b.login()
-    b.ok("start")
-    b.ok("sim advance 1d")
-    return b
+    return program_and_run(Board(), LINES)
 
 
 def change_to_morphine(b):
@@ -116,16 +108,10 @@ def test_a_mix_whose_primary_changes_needs_the_flush():
     # Morphine led, then clonidine leads: the line's old fluid (clonidine 75 ug/mL to
     # morphine 10 mg/mL) pushed at the volume that gives clonidine its new rate would
     # give morphine at ten times its new rate.
-    b = Board()
-    b.login()
-    for line in ("time 2026-01-01T07:00:00", "drug morphine 10mg/mL clonidine 75ug/mL",
-                 "basal 1mg/d", "ptm off", "capacity 20mL", "reservoir-alarm 2mL",
-                 "refill 10mL", "confirm", "prime 150uL"):
-        b.ok(line)
-    b.ok("sim advance 4m")
-    b.login()
-    b.ok("start")
-    b.ok("sim advance 1d")
+    b = program_and_run(Board(), (
+        "time 2026-01-01T07:00:00", "drug morphine 10mg/mL clonidine 75ug/mL", "basal 1mg/d",
+        "ptm off", "capacity 20mL", "reservoir-alarm 2mL", "refill 10mL", "confirm",
+        "prime 150uL"))
     b.login()
     b.ok("stop")
     b.ok("basal 500ug/d")  # over morphine's floor, and under clonidine's daily row
@@ -138,16 +124,9 @@ def test_a_basal_under_the_least_flow_of_a_stronger_fluid_still_in_the_line_is_r
     # Found: morphine 10 mg/mL, refill at 5 mg/mL, basal 300 ug/d (over the 240 ug/d
     # floor at 5): the line's 10 mg/mL ran at its own floor, 480 ug/d, for about three
     # days while rx said 300.
-    b = Board()
-    b.login()
-    for line in ("time 2026-01-01T07:00:00", "drug morphine 10mg/mL", "basal 600ug/d",
-                 "ptm off", "capacity 20mL", "reservoir-alarm 2mL", "refill 10mL",
-                 "confirm", "prime 150uL"):
-        b.ok(line)
-    b.ok("sim advance 4m")
-    b.login()
-    b.ok("start")
-    b.ok("sim advance 1d")
+    b = program_and_run(Board(), (
+        "time 2026-01-01T07:00:00", "drug morphine 10mg/mL", "basal 600ug/d", "ptm off",
+        "capacity 20mL", "reservoir-alarm 2mL", "refill 10mL", "confirm", "prime 150uL"))
     _change(b, "morphine 5mg/mL", "600ug/d")
     reply = b.err("basal 300ug/d", E_BELOW_FLOOR)
     assert reply[-1].startswith("ERR 14 basal at 00:00: 300ug/d is under the rig's least "

@@ -18,7 +18,7 @@ Every dose here is measured at the catheter tip, from the tubing's per-drug outp
 (`pump.delivered`), pass by pass. Runs under pytest and MicroPython."""
 from array import array
 
-from console_fakes import Board
+from console_fakes import Board, program_and_run
 from pump import drugs as dt
 from pump.errors import E_BOLUS_LIMIT, E_CLINICIAN_BOLUS_LIMIT, E_DOSE_WINDOW
 
@@ -90,13 +90,7 @@ def assert_within_rows(b):
 
 def ran_a_day_then_refilled(basal="basal 5mg/d", new=NEW):
     b = TipBoard()
-    b.login()
-    for line in SETUP:
-        b.ok(basal if line.startswith("basal") else line)
-    b.ok("sim advance 4m")
-    b.login()
-    b.ok("start")
-    b.ok("sim advance 1d")
+    program_and_run(b, [basal if line.startswith("basal") else line for line in SETUP])
     b.login()
     b.ok("stop")
     b.ok(new)

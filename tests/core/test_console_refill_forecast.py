@@ -5,7 +5,7 @@ tubing gives, worked out here from what the line and the reservoir hold (not the
 drug's reading of the whole reservoir, ~2.6 days later here), and the alarm must sound in
 that second. tests/core/test_forecast_tubing.py holds the pump to it to the ms.
 Runs under pytest and MicroPython."""
-from console_fakes import Board, events, kv
+from console_fakes import Board, events, kv, program_and_run
 from pump.forecast import low_alarm_eta_ms
 
 DAY_MS = 86_400_000
@@ -23,16 +23,10 @@ def _s(iso):
 def _refilled_weaker():
     """A day of hydromorphone 2 mg/mL at 700 ug/day, then stopped, refilled with 4 mL at
     1 mg/mL and started: the line's 150 uL still holds the 2 mg/mL."""
-    b = Board()
-    b.login()
-    for line in ("time 2026-01-01T00:00:00", "drug hydromorphone 2000ug/mL", "basal 700ug/d",
-                 "ptm off", "capacity 40mL", "reservoir-alarm 2mL", "refill 4mL", "confirm",
-                 "prime 150uL"):
-        b.ok(line)
-    b.ok("sim advance 4m")
-    b.login()
-    b.ok("start")
-    b.ok("sim advance 1d")
+    b = program_and_run(Board(), (
+        "time 2026-01-01T00:00:00", "drug hydromorphone 2000ug/mL", "basal 700ug/d",
+        "ptm off", "capacity 40mL", "reservoir-alarm 2mL", "refill 4mL", "confirm",
+        "prime 150uL"))
     b.login()
     b.ok("stop")
     b.ok("drug hydromorphone 1000ug/mL")
