@@ -4,7 +4,7 @@ at the rate it will run at: a dose whose hour would be over the drug's hourly ro
 speed may be given over two hours. Never faster than the rig can, at most a day. Runs
 under pytest and MicroPython. Case 2's trial set-up: morphine 1 mg/mL at the least flow."""
 from builders import MIN_MS
-from console_fakes import Board, kv
+from console_fakes import Board, kv, program_and_run
 from pump.errors import E_BOLUS_OVER, E_DOSE_WINDOW, E_ROLE
 from test_console_case2 import advance_to, mono, trial
 
@@ -52,15 +52,10 @@ def test_a_bolus_refused_for_its_hour_at_full_speed_may_run_over_two_hours():
     # bolus) in 2.5 minutes. Four of them and the least flow leave less than 500 ug of
     # the 2.375 mg hourly row: a fifth is refused at full speed, and taken spread over
     # two hours, where less than half of it falls in this hour.
-    b = Board()
-    for line in ("pin 2468", "login 2468", "time 2026-01-01T07:00:00",
-                 "drug morphine 20mg/mL", "basal min", "ptm off", "capacity 20mL",
-                 "reservoir-alarm 2mL", "refill 5mL", "confirm", "prime 150uL",
-                 "sim advance 4m"):
-        b.ok(line)
-    b.login()
-    b.ok("start")
-    b.ok("sim advance 1h")
+    b = program_and_run(Board(), (
+        "time 2026-01-01T07:00:00", "drug morphine 20mg/mL", "basal min", "ptm off",
+        "capacity 20mL", "reservoir-alarm 2mL", "refill 5mL", "confirm", "prime 150uL"),
+        then="1h")
     b.login()
     for _ in range(4):
         b.ok("bolus 500ug")
