@@ -62,8 +62,8 @@ def _mark_faults_and_alarms(ax, log):
     where an alarm was raised, each named at the top of the plot."""
     marks = [(analysis.hours(t_ms), "injected: " + name, FAULT, "--")
              for t_ms, name in analysis.injected_faults(log)]
-    marks += [(analysis.hours(e.t_ms), "alarm: %s" % e.fields.get("name", "?"), REFUSED, ":")
-              for e in log.events_of("alarm")]
+    marks += [(analysis.hours(e.t_ms), "alarm: %s" % e.fields.get("name", "?"), REFUSED,
+               ":") for e in log.events_of("alarm")]
     for x, text, colour, ls in marks:
         ax.axvline(x, color=colour, ls=ls, lw=1.1, zorder=1)
         ax.annotate(text, (x, 1), xycoords=("data", "axes fraction"), rotation=90,

@@ -1,11 +1,13 @@
 """Whether an SVG's text can be read: computed from the SVG's own geometry, not from a
 renderer. Each <text> gets a box from its x, y (the baseline), font-size, text-anchor and
-character count (svg.extent: svg.CHAR_WIDTH a character (BOLD_WIDTH bold), conservatively wide; the
-line's height from above the capitals to below the descenders). Each <rect data-node=...> is a node.
+character count (svg.extent: svg.CHAR_WIDTH a character, BOLD_WIDTH bold, conservatively
+wide; the line's height from above the capitals to below the descenders). Each
+<rect data-node=...> is a node.
 
 Finds: two texts whose boxes intersect; a text on a node that is not its own
-(data-owner), or one sticking out of its own; a text outside the picture. A transform anywhere is refused: the boxes
-would not be where the attributes say. Never changes the file."""
+(data-owner), or one sticking out of its own; a text outside the picture. A transform
+anywhere is refused: the boxes would not be where the attributes say. Never changes the
+file."""
 import xml.etree.ElementTree as ET
 
 from pumpctl.pictures.svg import extent

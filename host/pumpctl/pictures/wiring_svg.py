@@ -23,14 +23,10 @@ class WiringError(ValueError):
 HEADER_PIN = {0: 1, 1: 2, 2: 4, 3: 5, 4: 6, 5: 7, 6: 9, 7: 10, 8: 11, 9: 12, 10: 14,
               11: 15, 12: 16, 13: 17, 14: 19, 15: 20, 16: 21, 17: 22, 18: 24, 19: 25,
               20: 26, 21: 27, 22: 29, 26: 31, 27: 32, 28: 34}
-BOARD_NAMES = {"pico": "Raspberry Pi Pico (RP2040)", "pico2": "Raspberry Pi Pico 2 (RP2350)"}
+BOARD_NAMES = {"pico": "Raspberry Pi Pico", "pico2": "Raspberry Pi Pico 2"}
 DRIVER_NAMES = {"a4988": "A4988", "drv8825": "DRV8825", "tmc2209": "TMC2209"}
 # The enable input's name on each driver's datasheet (all three active low).
 ENABLE_PIN = {"a4988": "ENABLE", "drv8825": "nENBL", "tmc2209": "ENN"}
-
-
-def _level(value, high, low):
-    return high if value else low
 
 
 # pin -> (the driver's pin name, or None for a part of its own; what the part says, from
@@ -63,7 +59,6 @@ TOP = 96  # the first wire's y
 PICO_X0, PICO_X1 = 16, 176
 DRIVER_X0, DRIVER_X1 = 300, 430
 PART_X0 = 300
-MECH_X0, MECH_X1 = 500, WIDTH - 16
 SIZE, SMALL = 11, 10
 INK, WIRE, NOTE = "#222222", "#1565c0", "#455a64"
 
@@ -99,7 +94,7 @@ def render(text, name):
     first, last = TOP - 22, TOP + ROW * (len(rows) - 1) + 16
     canvas.rect(PICO_X0, first - 10, PICO_X1 - PICO_X0, last - first + 20, fill="#e8f5e9",
                 node="pico")
-    canvas.text(PICO_X0 + 8, first + 6, BOARD_NAMES[c["board"]].split(" (")[0], SMALL,
+    canvas.text(PICO_X0 + 8, first + 6, BOARD_NAMES[c["board"]], SMALL,
                 weight="bold", owner="pico", halo=False)
     _driver(canvas, c, rows, driver_rows)
     for i, (pin, drv, say) in enumerate(rows):
