@@ -58,7 +58,7 @@ def main(argv=None, img=IMG, configs=CONFIGS):
     args = parser.parse_args(argv)
     try:
         drawn = pictures(configs)
-    except (state_svg.StateLayoutError, wiring_svg.WiringError) as e:
+    except (state_svg.StateLayoutError, wiring_svg.WiringError, OSError) as e:
         print("pictures: %s" % e, file=sys.stderr)
         return 1
     unreadable = ["%s: %s" % (name, why) for name, text in drawn.items()
