@@ -67,6 +67,14 @@ report: $(STAMP) ## case 1's day recorded and drawn into build/report/
 	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.png \
 		--balance build/report/case1_day_balance.csv -q
 
+# The generated docs (docs/state_diagram.md, docs/img/*.svg), drawn again from the state
+# table and the board configs; tests/host/test_pictures.py and test_state_model.py fail
+# when they are stale. Never edits the table or a config.
+.PHONY: pictures
+pictures: $(STAMP) ## draw the state diagram and each rig's wiring in docs/ again
+	$(VPY) tools/state_diagram.py
+	$(VPY) tools/pictures.py
+
 # The emulated Pico's runner needs rp2040js, pinned by its lock file (tests/emu; pumpctl
 # emu installs it the same way on first use).
 $(EMU_STAMP): $(EMU_DIR)/package-lock.json

@@ -11,7 +11,8 @@ leaves many states for one (fault -> alarm) is drawn once, from a frame around t
 from math import hypot
 
 from pump.states import INITIAL, STATES, TRANSITIONS
-from pumpctl.pictures.svg import Canvas, extent, text_width
+from pumpctl.pictures.labels import Labels, beside, pitch
+from pumpctl.pictures.svg import Canvas, text_width
 
 
 class StateLayoutError(ValueError):
@@ -55,7 +56,6 @@ WIDTH = 800
 COLUMN_X = (106, 400, 694)
 ROW_Y = (62, 235, 405)
 NAME_SIZE, NOTE_SIZE, LABEL_SIZE, GUARD_SIZE = 13, 10, 11, 10
-LINE_GAP = 2  # px between one line's descenders and the next's capitals
 PAIR_OFFSET = 5  # px each edge of a two-way pair sits off the line between the centres
 FRAME_PAD = 16
 # A trigger into one state from this many is drawn once, from a frame around them (fault:
@@ -78,12 +78,6 @@ def words(trigger):
     except KeyError:
         raise StateLayoutError("the state table's trigger %r has no console words in "
                                "pumpctl/pictures/state_svg.py WORDS" % trigger) from None
-
-
-def pitch(size):
-    """From one line's top to the next's: the text's height as overlap.py counts it
-    (1.3 x the size) and a gap."""
-    return round(1.3 * size) + LINE_GAP
 
 
 def label_lines(rows):
@@ -160,54 +154,6 @@ def _meets(node, a, b, pad=4):
     return False
 
 
-def _block(lines, x, y, anchor, valign):
-    """The lines of a label at (x, y) as [(x, baseline, text, size, italic)]: valign
-    "top" puts them below y, "bottom" above it, "middle" around it."""
-    height = sum(pitch(size) for _t, size, _i in lines) - LINE_GAP
-    top = {"top": y, "bottom": y - height, "middle": y - height / 2}[valign]
-    out = []
-    for text, size, italic in lines:
-        out.append((x, top + size, text, size, italic, anchor))
-        top += pitch(size)
-    return out
-
-
-class Labels:
-    """Places each label at the first of its candidate spots where it meets no node, no
-    label placed before it and no edge of the picture (the boxes overlap.py will judge);
-    where none is free, at the first, which the check then reports."""
-
-    def __init__(self, canvas, nodes):
-        self.canvas = canvas
-        self.taken = [(n.x0, n.y0, n.x1, n.y1) for n in nodes]
-
-    def _free(self, block):
-        for x, y, text, size, _italic, anchor in block:
-            x0, y0, x1, y1 = extent(x, y, text, size, anchor)
-            if x0 < 2 or y0 < 2 or x1 > self.canvas.width - 2 or y1 > self.canvas.height - 2:
-                return False
-            for a0, b0, a1, b1 in self.taken:
-                if x0 < a1 + 2 and a0 < x1 + 2 and y0 < b1 + 2 and b0 < y1 + 2:
-                    return False
-        return True
-
-    def place(self, candidates, colour):
-        blocks = [_block(*c) for c in candidates]
-        block = next((b for b in blocks if self._free(b)), blocks[0])
-        for x, y, text, size, italic, anchor in block:
-            self.taken.append(extent(x, y, text, size, anchor))
-            self.canvas.text(x, y, text, size, anchor, italic=italic,
-                             colour=colour if not italic else "#546e7a")
-
-
-def _beside(lines, x, y, nx, ny, gap=7):
-    """A label's spot beside the point (x, y) of an edge, on the side (nx, ny) points to."""
-    if abs(nx) > 0.3:
-        return (lines, x + nx * gap, y + ny * gap, "start" if nx > 0 else "end",
-                "middle" if abs(ny) < 0.3 else ("top" if ny > 0 else "bottom"))
-    return (lines, x, y + (gap if ny > 0 else -gap), "middle", "top" if ny > 0 else "bottom")
-
-
 def _straight(canvas, labels, a, b, lines, paired, kind, others):
     dx, dy = b.cx - a.cx, b.cy - a.cy
     length = hypot(dx, dy)
@@ -225,7 +171,7 @@ def _straight(canvas, labels, a, b, lines, paired, kind, others):
     spots = []
     for t in (0.5, 0.38, 0.62, 0.28, 0.72):
         for side in sides:
-            spots.append(_beside(lines, sx + (ex - sx) * t, sy + (ey - sy) * t,
+            spots.append(beside(lines, sx + (ex - sx) * t, sy + (ey - sy) * t,
                                  nx * side, ny * side))
     labels.place(spots, colour)
 
