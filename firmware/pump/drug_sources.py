@@ -3,13 +3,17 @@ label, or "project-chosen" with the reasoning.
 
 Text only, for people (docs, the console's drug info, tests); never imported on the
 delivery path, so the board does not keep it in RAM. Every drug in drugs.DRUGS has exactly
-one entry here, which drug_check.check_table() verifies."""
+one entry here, which drug_check.check_table() verifies. The soft limits' sources are
+beside them in drug_soft.py; tests/host/test_drug_limits_doc.py holds this file, drugs.py
+and docs/drug_limits.md to the same figures and claims."""
 
 SOURCES = (
     (
         "morphine",
         "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 20 mg/mL, max dose"
-        " 15 mg/d; bolus caps from PACC 2017 trial dose 0.1-0.5 mg; rest project-chosen",
+        " 15 mg/d; bolus caps from PACC 2017 trial dose 0.1-0.5 mg; rest project-chosen."
+        " A 25 mg/mL product (Infumorph) exists; the cap stays at PACC's 20, since"
+        " granulomas rise with concentration",
     ),
     (
         "hydromorphone",
@@ -33,8 +37,11 @@ SOURCES = (
     ),
     (
         "ziconotide",
-        "Prialt (ziconotide) US label: max 19.2 mcg/day, slow titration, 100 mcg/mL vial;"
-        " PACC 2012 max conc 100 mcg/mL; trial dose to 5 mcg (PACC 2017); no patient boluses",
+        "Prialt (ziconotide) US label: max 19.2 mcg/d (0.8 mcg/h), slow titration, 100"
+        " mcg/mL vial; rows 19.249 mcg/d and 0.849 mcg/h + 1 mcg: the label's figures to"
+        " their 0.1 mcg, so its maximum is reachable; PACC 2012 max conc 100 mcg/mL;"
+        " clinician bolus 1 mcg, the low end of PACC 2017's 1-5 mcg trial; no patient"
+        " boluses",
     ),
     (
         "bupivacaine",
@@ -44,7 +51,8 @@ SOURCES = (
     (
         "ropivacaine",
         "project-chosen, conservative: no consensus value; conc capped at the strongest"
-        " commercial strength 10 mg/mL, doses no higher than bupivacaine's (more potent)",
+        " commercial strength 10 mg/mL, doses no higher than bupivacaine's (ropivacaine is"
+        " the less potent, so this is conservative)",
     ),
     (
         "clonidine",

@@ -1,0 +1,188 @@
+"""The drug table read against the labels (issue 16, item 10): ziconotide's label maximum
+is reachable where a step of it fits the row, and delivery at it never puts more than the
+row in any window; a refusal says what is allowed; ziconotide's first fill is undiluted
+25 ug/mL alone; the soft limits' data. Runs under pytest and MicroPython."""
+from console_fakes import Board
+from pump import drug_soft as ds
+from pump import drugs as dt
+from pump.drug_check import check_soft
+from pump.errors import E_CLINICIAN_BOLUS_LIMIT, E_DAILY_LIMIT, E_DOSE_WINDOW, E_FIRST_FILL
+from rigs import DEFAULT, SHIPPED, shipped
+
+DAY_MS = 86_400_000
+HOUR_MS = 3_600_000
+ZICONOTIDE = dt.lookup("ziconotide")
+LABEL_CONC = 25_000  # ng/mL: Prialt 25 mcg/mL, the first fill's strength
+
+
+def _step_ng(rig, conc):
+    """One step's dose, rounded up (as the prescription check counts it)."""
+    return -(-rig.step_num * conc // (rig.step_den * 1_000_000))
+
+
+def _ug3(ng):
+    """ng as ug to three decimals, rounded down, as a most allowed is shown."""
+    text = "%d.%03d" % (ng // 1000, ng % 1000)
+    return text.rstrip("0").rstrip(".")
+
+
+def _board(name, conc):
+    b = Board(rig=shipped(name)[1])
+    b.login()
+    b.ok("drug ziconotide %dug/mL" % (conc // 1000))
+    return b
+
+
+def test_the_labels_maximum_is_accepted_at_its_label_strength_on_every_shipped_rig():
+    for name in SHIPPED:
+        rig = shipped(name)[1]
+        step = _step_ng(rig, LABEL_CONC)
+        assert 19_200 + step <= ZICONOTIDE[dt.F_MAX_DAILY], name  # physically possible
+        b = _board(name, LABEL_CONC)
+        b.ok("basal 19.2ug/d")
+        reply = b.err("basal 19.3ug/d", E_DAILY_LIMIT)
+        most = ZICONOTIDE[dt.F_MAX_DAILY] - step
+        assert reply[-1].endswith("at most %sug/d basal" % _ug3(most)), (name, reply)
+        b.ok("basal %sug/d" % _ug3(most))  # what it calls allowed is
+        assert b.dev.pump.rx.schedule.rates == (most,), name
+
+
+def test_at_the_top_strength_the_60ml_syringes_step_does_not_fit_and_it_says_so():
+    for name in SHIPPED:
+        rig = shipped(name)[1]
+        b = _board(name, 100_000)
+        step = _step_ng(rig, 100_000)
+        if 19_200 + step <= ZICONOTIDE[dt.F_MAX_DAILY]:
+            b.ok("basal 19.2ug/d")
+            continue
+        assert name == DEFAULT, name  # 140 ng a step: the one rig it cannot run on
+        reply = b.err("basal 19.2ug/d", E_DAILY_LIMIT)
+        most = ZICONOTIDE[dt.F_MAX_DAILY] - step
+        assert reply[-1].endswith("at most %sug/d basal" % _ug3(most)), reply
+
+
+def _recorded(b):
+    """Wrap the board's motor so every move is kept with the time it was issued."""
+    moves = []
+    move = b.motor.move
+
+    def recording(n):
+        moves.append((b.clock.now_ms(), n))
+        return move(n)
+
+    b.motor.move = recording
+    return moves
+
+
+def _most_in_window(moves, window_ms):
+    """The most steps issued in any window of `window_ms` (moves in time order)."""
+    best = total = 0
+    first = 0
+    for i in range(len(moves)):
+        total += moves[i][1]
+        while moves[first][0] <= moves[i][0] - window_ms:
+            total -= moves[first][1]
+            first += 1
+        if total > best:
+            best = total
+    return best
+
+
+def _running(rate):
+    b = _board(DEFAULT, LABEL_CONC)
+    for line in ("basal " + rate, "reservoir-alarm 0.2mL", "refill 20mL", "confirm",
+                 "prime 150uL", "sim advance 4m"):
+        b.ok(line)
+    b.login()
+    b.ok("start")
+    return b
+
+
+def test_delivery_at_the_labels_maximum_never_puts_more_than_the_row_in_any_window():
+    b = _running("19.2ug/d")
+    rig = b.rig
+    moves = _recorded(b)
+    b.ok("sim advance 3d")
+    steps = 0
+    for _, n in moves:
+        steps += n
+    assert steps >= 3 * 548  # it ran: 548.7 steps a day at 1399.8 nL
+    for window, field in ((DAY_MS, dt.F_MAX_DAILY), (HOUR_MS, dt.F_MAX_HOURLY)):
+        most = _most_in_window(moves, window)
+        # Exact dose of those steps, ng * step_den * 1e6, against the row.
+        row = ZICONOTIDE[field] * rig.step_den * 1_000_000
+        assert most * rig.step_num * LABEL_CONC <= row, (window, most)
+    # The day is full: a bolus on top of it is refused, with what the day may hold.
+    b.login()
+    reply = b.err("bolus 1ug", E_DOSE_WINDOW)
+    assert "at most %sug in any 24 h" % _ug3(ZICONOTIDE[dt.F_MAX_DAILY]) in reply[-1], reply
+
+
+def test_the_hour_holds_one_clinician_bolus_over_the_labels_top_rate():
+    b = _running("18ug/d")  # 0.75 ug/h: the day has room for the bolus, the hour is tight
+    b.ok("sim advance 1d")
+    b.login()
+    b.err("bolus 1.5ug", E_CLINICIAN_BOLUS_LIMIT)
+    b.ok("bolus 1ug")
+
+
+def test_a_first_fill_of_ziconotide_is_undiluted_25ug_ml_alone():
+    b = _board(DEFAULT, 100_000)
+    b.ok("basal 10ug/d")
+    reply = b.err("refill 10mL", E_FIRST_FILL)
+    assert "ziconotide at 100ug/mL" in reply[-1] and "undiluted 25ug/mL alone" in reply[-1]
+    assert b.dev.pump.pending is None and b.dev.pump.reservoir.concs is None
+    b.ok("drug ziconotide 25ug/mL clonidine 100ug/mL")
+    b.err("refill 10mL", E_FIRST_FILL)  # mixed is not undiluted
+    b.ok("drug ziconotide 25ug/mL")
+    b.ok("refill 10mL")
+    b.ok("confirm")
+    # A later fill is a refill: the reservoir held it, any strength of the row may follow.
+    b.ok("drug ziconotide 100ug/mL")
+    b.ok("refill 10mL withdrawn=10mL")
+    b.ok("confirm")
+    assert b.dev.pump.reservoir.concs == (("ziconotide", 100_000),)
+
+
+def test_first_fill_rule_reads_what_the_reservoir_held():
+    assert ds.first_fill_refusal(None, (("ziconotide", 100_000),)) == (
+        "ziconotide", 100_000, LABEL_CONC)
+    assert ds.first_fill_refusal(None, (("ziconotide", LABEL_CONC),)) is None
+    assert ds.first_fill_refusal((("morphine", 1),), (("ziconotide", 50_000),)) is not None
+    assert ds.first_fill_refusal((("ziconotide", LABEL_CONC),),
+                                 (("ziconotide", 100_000),)) is None
+    assert ds.first_fill_refusal(None, (("morphine", 10_000_000),)) is None
+
+
+def test_soft_limits_cover_every_drug_and_the_usual_steps_read_as_their_sources_say():
+    check_soft()
+    for row in dt.DRUGS:
+        assert ds.soft(row[dt.F_NAME]) is not None, row[dt.F_NAME]
+    # Baclofen: usual maintenance to 800 ug/day, increases of up to 30 %.
+    assert ds.soft("baclofen")[ds.S_DAILY] == 800_000
+    assert not ds.step_passed("baclofen", 500_000, 650_000)
+    assert ds.step_passed("baclofen", 500_000, 650_001)
+    # Ziconotide: 2.4 ug/day at a time.
+    assert not ds.step_passed("ziconotide", 2_400, 4_800)
+    assert ds.step_passed("ziconotide", 2_400, 4_801)
+    # The case reports' own steps pass without an override; 28-fold does not.
+    assert not ds.step_passed("hydromorphone", 400_000, 600_000)
+    assert not ds.step_passed("morphine", 400_000, 600_000)
+    assert ds.step_passed("morphine", 400_000, 28 * 400_000)
+    assert not ds.step_passed("morphine", 600_000, 400_000)  # a decrease is no step up
+
+
+def _soft_error(soft=None, first=None):
+    try:
+        check_soft(None, soft, first)
+    except ValueError as err:
+        return str(err.args[0])
+    raise AssertionError("check_soft accepted broken data")
+
+
+def test_check_soft_refuses_broken_soft_data():
+    rows = ds.SOFT
+    assert "missing" in _soft_error(soft=rows[1:])
+    bad = (("baclofen", 2_000_000, 30, 0, "x", "y"),) + rows[:4] + rows[5:]
+    assert "hard daily" in _soft_error(soft=bad)
+    assert "first fill" in _soft_error(first=(("ziconotide", 200_000, "x"),))
