@@ -64,9 +64,28 @@ def do_drug(dev, out, args, now):
     if in_reservoir is not None and drugs != in_reservoir:
         # What is in the reservoir changes only with a confirmed refill.
         cand = d.with_("next_drugs", drugs)
-        return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs), False)
+        tail = _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs), False)
+        _soft_lines(out, drugs)
+        return tail
     cand = d.with_("next_drugs", None).with_("drugs", drugs)
-    return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
+    tail = _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
+    _soft_lines(out, drugs)
+    return tail
+
+
+def _soft_lines(out, drugs):
+    """One line per drug with its soft limits (pump/drug_soft.py): what a clinician would
+    be asked to override once changes are reviewed (issue 16, item 2); - where none."""
+    from console import readable as r
+    from pump import drug_soft as ds  # dropped after the command (app/lazy.py)
+    for name, _ in drugs:
+        row = ds.soft(name)
+        if row is None:
+            continue
+        step = ("%d%%" % row[ds.S_STEP_PCT]) if row[ds.S_STEP_PCT] else (
+            r.exact_rate(row[ds.S_STEP_NG]) if row[ds.S_STEP_NG] else "-")
+        out.append("soft drug=%s daily=%s step=%s" % (
+            name, r.exact_mass(row[ds.S_DAILY]) if row[ds.S_DAILY] else "-", step))
 
 
 def _basal_rate(drugs, shown, start, text):

@@ -186,3 +186,13 @@ def test_check_soft_refuses_broken_soft_data():
     bad = (("baclofen", 2_000_000, 30, 0, "x", "y"),) + rows[:4] + rows[5:]
     assert "hard daily" in _soft_error(soft=bad)
     assert "first fill" in _soft_error(first=(("ziconotide", 200_000, "x"),))
+
+
+def test_the_drug_command_shows_each_drugs_soft_limits():
+    b = Board()
+    b.login()
+    reply = b.ok("drug baclofen 500ug/mL")
+    assert reply[:-1] == ["soft drug=baclofen daily=800ug step=30%"], reply
+    reply = b.ok("drug ziconotide 25ug/mL clonidine 100ug/mL")
+    assert reply[:-1] == ["soft drug=ziconotide daily=- step=2.4ug/d",
+                          "soft drug=clonidine daily=- step=50%"], reply
