@@ -120,15 +120,18 @@ def check_table(table=None, sources=None):
         check_soft(table)
 
 
-def check_soft(table=None, soft=None, first=None):
+def check_soft(table=None, soft=None, first=None, sources=None):
     """Validate the soft limits and first-fill rules (drug_soft.py) against a table:
     one SOFT row per drug and none for a drug it lacks, each soft daily dose and step
-    under the row's hard daily maximum and cited, each first-fill strength within the
-    row's concentration limit; raise ValueError naming drug and what is wrong."""
+    under the row's hard daily maximum, each cited (drug_sources.SOFT_SOURCES), each
+    first-fill strength within the row's concentration limit and cited; raise
+    ValueError naming drug and what is wrong."""
     from pump import drug_soft as ds
+    from pump import drug_sources as dsrc
     table = DRUGS if table is None else table
     soft = ds.SOFT if soft is None else soft
     first = ds.FIRST_FILL if first is None else first
+    sources = dsrc.SOFT_SOURCES if sources is None else sources
     names = [row[F_NAME] for row in table]
     seen = []
     for srow in soft:
@@ -144,12 +147,15 @@ def check_soft(table=None, soft=None, first=None):
             raise ValueError("soft limit %s: not under the hard daily maximum" % name)
         if srow[ds.S_STEP_PCT] > 100:
             raise ValueError("soft limit %s: a step over 100 %%" % name)
-        _check_source(name, srow[ds.S_DAILY_SOURCE])
-        _check_source(name, srow[ds.S_STEP_SOURCE])
+        cited = [row[1:] for row in sources if row[0] == name]
+        if len(cited) != 1:
+            raise ValueError("soft limit %s: not cited once in SOFT_SOURCES" % name)
+        for text in cited[0]:
+            _check_source(name, text)
     for name in names:
         if name not in seen:
             raise ValueError("soft limit %s: missing" % name)
-    for name, conc, text in first:
+    for name, conc in first:
         if name not in names or not 0 < conc <= table[names.index(name)][F_MAX_CONC]:
             raise ValueError("first fill %r: no such drug, or over its concentration" % (name,))
-        _check_source(name, text)
+        _check_source(name, _source_of(name, dsrc.FIRST_FILL_SOURCES))

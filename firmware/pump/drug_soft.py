@@ -7,48 +7,39 @@ after them (app/lazy.py): the Pico's heap has no room to keep text or a second t
 between commands. For bench rigs and teaching, never for a patient.
 
 SOFT rows: (name, soft daily ng (0: none below the hard row), usual titration step as
-% of the daily dose (0: none), usual titration step in ng/day (0: none), source of the
-soft daily dose, source of the step). A step is passed when a daily dose rises by more
-than the larger of the two (issue 16's staged review will consume this)."""
+% of the daily dose (0: none), usual titration step in ng/day (0: none)). A step is
+passed when a daily dose rises by more than the larger of the two (issue 16's staged
+review will consume this). Numbers only: every string a board loads stays in its heap
+for good (MicroPython never frees an interned string), so the sources of these figures
+are text in drug_sources.py, which the board never loads."""
 from micropython import const
 
-MCG = const(1000)  # ng per microgram
+_MCG = const(1000)  # ng per microgram
 
-# The case reports' largest step [S2: case 1 hydromorphone 400 -> 600 mcg/day, case 3
-# morphine 0.4 -> 0.6 mg/day]: +50 %. A secondary drug rides on the primary's flow, so
-# its dose moves by the primary's step.
-_CASES = "case reports [S2]: largest step +50 % (400->600 mcg/d, 0.4->0.6 mg/d)"
-_NONE = "none below the hard row: no usual range in the project's sources"
-
+# Sources: drug_sources.SOFT_SOURCES. The opioids' 50 % is the case reports' largest step
+# [S2]; a secondary drug rides on the primary's flow, so it moves by the primary's step.
 SOFT = (
-    ("morphine", 0, 50, 0, _NONE, _CASES),
-    ("hydromorphone", 0, 50, 0, _NONE, _CASES),
-    ("fentanyl", 0, 50, 0, _NONE, _CASES),
-    ("sufentanil", 0, 50, 0, _NONE, _CASES),
-    ("baclofen", 800 * MCG, 30, 0,
-     "Lioresal Intrathecal/Gablofen US labels: maintenance mostly 300-800 mcg/d (spinal"
-     " origin); the hard row's 2000 is the top of the range observed",
-     "same labels: maintenance increases of 10-30 % (spinal origin; 5-20 % cerebral)"),
-    ("ziconotide", 0, 0, 2400,
-     "none below the hard row: the Prialt label's 19.2 mcg/d is its maximum",
-     "Prialt US label: up 2.4 mcg/d (0.1 mcg/h) at a time, at most 2-3 times a week"),
-    ("bupivacaine", 0, 50, 0, _NONE, _CASES),
-    ("ropivacaine", 0, 50, 0, _NONE, _CASES),
-    ("clonidine", 0, 50, 0, _NONE, _CASES),
+    ("morphine", 0, 50, 0),
+    ("hydromorphone", 0, 50, 0),
+    ("fentanyl", 0, 50, 0),
+    ("sufentanil", 0, 50, 0),
+    ("baclofen", 800 * _MCG, 30, 0),
+    ("ziconotide", 0, 0, 2400),
+    ("bupivacaine", 0, 50, 0),
+    ("ropivacaine", 0, 50, 0),
+    ("clonidine", 0, 50, 0),
 )
 S_NAME = const(0)
 S_DAILY = const(1)
 S_STEP_PCT = const(2)
 S_STEP_NG = const(3)
-S_DAILY_SOURCE = const(4)
-S_STEP_SOURCE = const(5)
 
 # The only concentration a drug's first fill may have (a reservoir that did not hold the
 # drug before): the Prialt label's SynchroMed instructions fill a pump new to ziconotide
 # with undiluted Prialt 25 mcg/mL only (rinsed with it first), as the pump's surfaces take
-# up the drug at first; a diluted or 100 mcg/mL fill comes at a refill.
-FIRST_FILL = (("ziconotide", 25 * MCG,
-               "Prialt US label (SynchroMed): first fill undiluted 25 mcg/mL only"),)
+# up the drug at first; a diluted or 100 mcg/mL fill comes at a refill. Source text:
+# drug_sources.FIRST_FILL_SOURCES.
+FIRST_FILL = (("ziconotide", 25 * _MCG),)
 
 
 def soft(name):
@@ -71,10 +62,10 @@ def step_passed(name, old_ng_d, new_ng_d):
 
 
 def first_fill(name):
-    """(ng/mL, source) that a first fill of `name` must have, or None if any may."""
-    for n, conc, text in FIRST_FILL:
+    """The ng/mL a first fill of `name` must have, or None if any may."""
+    for n, conc in FIRST_FILL:
         if n == name:
-            return conc, text
+            return conc
     return None
 
 
@@ -85,6 +76,6 @@ def first_fill_refusal(old_concs, new_concs):
     held = [n for n, _ in old_concs] if old_concs else []
     for name, conc in new_concs:
         rule = first_fill(name)
-        if rule is not None and name not in held and (conc != rule[0] or len(new_concs) > 1):
-            return name, conc, rule[0]
+        if rule is not None and name not in held and (conc != rule or len(new_concs) > 1):
+            return name, conc, rule
     return None

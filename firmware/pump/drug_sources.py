@@ -68,3 +68,36 @@ def source(name):
         if n == name:
             return text
     return None
+
+
+# The soft limits' sources (the figures are in drug_soft.py, which the board loads):
+# (name, source of the soft daily dose, source of the usual titration step).
+_CASES = "case reports [S2]: largest step +50 % (400->600 mcg/d, 0.4->0.6 mg/d)"
+_NONE = "none below the hard row: no usual range in the project's sources"
+SOFT_SOURCES = (
+    ("morphine", _NONE, _CASES),
+    ("hydromorphone", _NONE, _CASES),
+    ("fentanyl", _NONE, _CASES),
+    ("sufentanil", _NONE, _CASES),
+    ("baclofen",
+     "Lioresal Intrathecal/Gablofen US labels: maintenance mostly 300-800 mcg/d (spinal"
+     " origin); the hard row's 2000 is the top of the range observed",
+     "same labels: maintenance increases of 10-30 % (spinal origin; 5-20 % cerebral)"),
+    ("ziconotide", "none below the hard row: the Prialt label's 19.2 mcg/d is its maximum",
+     "Prialt US label: up 2.4 mcg/d (0.1 mcg/h) at a time, at most 2-3 times a week"),
+    ("bupivacaine", _NONE, _CASES),
+    ("ropivacaine", _NONE, _CASES),
+    ("clonidine", _NONE, _CASES),
+)
+FIRST_FILL_SOURCES = (
+    ("ziconotide", "Prialt US label (SynchroMed): first fill undiluted 25 mcg/mL only, the"
+     " reservoir rinsed with it first; not in the project's seeds, to be checked"),
+)
+
+
+def soft_source(name):
+    """(soft daily source, step source) for a drug, or None."""
+    for n, daily, step in SOFT_SOURCES:
+        if n == name:
+            return daily, step
+    return None

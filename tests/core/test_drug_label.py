@@ -183,9 +183,9 @@ def test_soft_limits_cover_every_drug_and_the_usual_steps_read_as_their_sources_
     assert not ds.step_passed("morphine", 600_000, 400_000)  # a decrease is no step up
 
 
-def _soft_error(soft=None, first=None):
+def _soft_error(soft=None, first=None, sources=None):
     try:
-        check_soft(None, soft, first)
+        check_soft(None, soft, first, sources)
     except ValueError as err:
         return str(err.args[0])
     raise AssertionError("check_soft accepted broken data")
@@ -194,9 +194,10 @@ def _soft_error(soft=None, first=None):
 def test_check_soft_refuses_broken_soft_data():
     rows = ds.SOFT
     assert "missing" in _soft_error(soft=rows[1:])
-    bad = (("baclofen", 2_000_000, 30, 0, "x", "y"),) + rows[:4] + rows[5:]
+    bad = (("baclofen", 2_000_000, 30, 0),) + rows[:4] + rows[5:]
     assert "hard daily" in _soft_error(soft=bad)
-    assert "first fill" in _soft_error(first=(("ziconotide", 200_000, "x"),))
+    assert "first fill" in _soft_error(first=(("ziconotide", 200_000),))
+    assert "cited" in _soft_error(sources=())
 
 
 def test_the_drug_command_shows_each_drugs_soft_limits():
