@@ -13,7 +13,7 @@ from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
 from pump.errors import (PumpError, E_BASAL_ZERO, E_BELOW_FLOOR, E_BRAND_NAME, E_LOW_ALARM_MIN,
                          E_NOT_PROGRAMMED, E_RESERVOIR, E_USAGE, E_REFILL_WITHDRAWN,
-                         E_DAILY_LIMIT, E_HOURLY_LIMIT, E_FIRST_FILL)
+                         E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT, E_FIRST_FILL)
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
 from pump.units import (by_volume, parse_concentration_ng_per_ml, parse_count,
@@ -29,8 +29,39 @@ _BRANDS = (("dilaudid", "hydromorphone"), ("duramorph", "morphine"),
            ("marcaine", "bupivacaine"), ("sublimaze", "fentanyl"), ("duraclon", "clonidine"))
 
 
+def _with_most(err, drugs, rig):
+    """A refusal over a drug's row (ERR 32, 33, 34 from pump/prescription.py) with what
+    is allowed last (issue 16): for a window, the row less the one step the motor may add
+    (the check's own margin, rounded down); for a bolus, the largest bolus of the primary
+    drug the row allows, and its name. Worked out here, not where it is raised, so the
+    board's resident code is not the larger for it."""
+    v = err.args
+    if v[0] not in (E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT) or len(v) != 4 or not drugs:
+        return err
+    conc = cp = drugs[0][1]
+    for n, c in drugs:
+        if n == v[1]:
+            conc = c
+    if v[0] == E_BOLUS_LIMIT:
+        return PumpError(v[0], v[1], v[2], v[3], v[3] * cp // conc, drugs[0][0])
+    step = -(-rig.step_num * conc // (rig.step_den * 1_000_000))
+    return PumpError(v[0], v[1], v[2], v[3], v[3] - step)
+
+
+def _with(d, field, value):
+    """d.with_(field, value) (checked), a refusal over a row saying what is allowed."""
+    try:
+        return d.with_(field, value)
+    except PumpError as err:
+        drugs = value if field in ("drugs", "next_drugs") and value else d.drugs
+        raise _with_most(err, drugs, d.rig)
+
+
 def _apply(dev, cand, now, what, old, new, reprogram=True):
-    rx = cand.build() if reprogram else None
+    try:
+        rx = cand.build() if reprogram else None
+    except PumpError as err:
+        raise _with_most(err, cand.drugs, cand.rig)
     if rx is not None:
         dev.pump.program(rx, now)
     dev.draft = cand
@@ -63,29 +94,10 @@ def do_drug(dev, out, args, now):
     in_reservoir = dev.pump.reservoir.concs
     if in_reservoir is not None and drugs != in_reservoir:
         # What is in the reservoir changes only with a confirmed refill.
-        cand = d.with_("next_drugs", drugs)
-        tail = _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs), False)
-        _soft_lines(out, drugs)
-        return tail
-    cand = d.with_("next_drugs", None).with_("drugs", drugs)
-    tail = _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
-    _soft_lines(out, drugs)
-    return tail
-
-
-def _soft_lines(out, drugs):
-    """One line per drug with its soft limits (pump/drug_soft.py): what a clinician would
-    be asked to override once changes are reviewed (issue 16, item 2); - where none."""
-    from console import readable as r
-    from pump import drug_soft as ds  # dropped after the command (app/lazy.py)
-    for name, _ in drugs:
-        row = ds.soft(name)
-        if row is None:
-            continue
-        step = ("%d%%" % row[ds.S_STEP_PCT]) if row[ds.S_STEP_PCT] else (
-            r.exact_rate(row[ds.S_STEP_NG]) if row[ds.S_STEP_NG] else "-")
-        out.append("soft drug=%s daily=%s step=%s" % (
-            name, r.exact_mass(row[ds.S_DAILY]) if row[ds.S_DAILY] else "-", step))
+        cand = _with(d, "next_drugs", drugs)
+        return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs), False)
+    cand = _with(d.with_("next_drugs", None), "drugs", drugs)
+    return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
 
 
 def _basal_rate(drugs, shown, start, text):
@@ -183,7 +195,7 @@ def _as_typed(err, args, draft=None):
 def _set_schedule(dev, out, args, now, steps, shown):
     d = dev.draft
     try:
-        cand = d.with_("schedule", BasalSchedule(steps))
+        cand = _with(d, "schedule", BasalSchedule(steps))
         tail = _apply(dev, cand, now, "basal", show_schedule(d.schedule),
                       show_schedule(cand.schedule))
     except PumpError as err:
@@ -230,7 +242,7 @@ def do_ptm(dev, out, args, now):
             raise PumpError(E_USAGE, "ptm")
         bolus = Bolus(parse_mass_ng(args[0]), lockout, most)
     d = dev.draft
-    cand = d.with_("bolus", bolus)
+    cand = _with(d, "bolus", bolus)
     old = show_bolus(d.bolus)
     new = show_bolus(bolus)
     return _apply(dev, cand, now, "ptm", "/".join(old), "/".join(new))
@@ -305,7 +317,10 @@ def do_refill(dev, out, args, now):
         pump.refill(volume, drugs, now, dev.draft.capacity_nl)
     else:
         _first_fill(pump.reservoir.concs, dev.draft.next_drugs or pump.rx.drugs)
-        pump.refill(volume, dev.draft.next_drugs, now)
+        try:
+            pump.refill(volume, dev.draft.next_drugs, now)
+        except PumpError as err:  # the new strengths over a row: what is allowed
+            raise _with_most(err, dev.draft.next_drugs, pump.rig)
     r = pump.rig
     since = pump.reservoir.steps_since_fill * r.step_num // r.step_den
     dev.refill_check = (0 if withdrawn is None else withdrawn, old, since)

@@ -2,9 +2,11 @@
 an explicit override (issue 16, item 2, will ask for it), and what the labels say about
 how a drug goes into the pump. The hard limits are drugs.DRUGS, which no one passes.
 
-Loaded only by the commands that show or apply these (`drug`, `rx`, `refill`) and dropped
-after them (app/lazy.py): the Pico's heap has no room to keep text or a second table
-between commands. For bench rigs and teaching, never for a patient.
+Loaded only by the command that applies them (`refill`: the first fill) and dropped after
+it (app/lazy.py): the Pico's heap has no room to keep a second table between commands.
+Not shown by `drug` or `rx` yet: a line per drug cost the board about 190 B of heap
+(tests/emu/test_heap.py), which it does not have. For bench rigs and teaching, never for
+a patient.
 
 SOFT rows: (name, soft daily ng (0: none below the hard row), usual titration step as
 % of the daily dose (0: none), usual titration step in ng/day (0: none)). A step is

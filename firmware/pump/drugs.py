@@ -27,8 +27,8 @@ Where each limit comes from is noted per drug in drug_sources.py (kept apart so 
 board does not hold the text in RAM while delivering); how the project-chosen values are
 derived is in docs/drug_limits.md and, in short, beside each row. The soft limits (a
 usual daily dose and titration step, which a clinician may pass with an override) and
-the labels' handling rules are in drug_soft.py, loaded only by the commands that show or
-apply them. For bench rigs and teaching, never for a patient."""
+the labels' handling rules are in drug_soft.py, loaded only by the command that applies
+them. For bench rigs and teaching, never for a patient."""
 from micropython import const
 from pump.errors import E_UNKNOWN_DRUG, PumpError
 from pump.schedule import DAY_MS, HOUR_MS  # noqa: F401 (DAY_MS: drug_check and tests)

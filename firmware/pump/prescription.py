@@ -190,10 +190,8 @@ class Prescription:
         b = self.bolus
         if b is not None:
             if b.dose_ng * conc > row[dt.F_MAX_BOLUS] * cp:
-                # Last: the most primary-drug bolus the row allows (what to write).
                 raise PumpError(E_BOLUS_LIMIT, name, _ng(b.dose_ng * conc, cp),
-                                row[dt.F_MAX_BOLUS], row[dt.F_MAX_BOLUS] * cp // conc,
-                                self.drugs[0][0])
+                                row[dt.F_MAX_BOLUS])
             if b.max_per_day > row[dt.F_MAX_BOLUSES_PER_DAY]:
                 raise PumpError(E_BOLUS_COUNT_LIMIT, name, b.max_per_day,
                                 row[dt.F_MAX_BOLUSES_PER_DAY])
@@ -209,10 +207,7 @@ class Prescription:
         for total, field, code in ((daily, dt.F_MAX_DAILY, E_DAILY_LIMIT),
                                    (hourly, dt.F_MAX_HOURLY, E_HOURLY_LIMIT)):
             if total * scale + step > row[field] * NG_E6_DAY * cp * scale:
-                # Last: the most of the drug the window may plan, the row less that step
-                # (rounded down): what is allowed, for the refusal to say (issue 16).
-                raise PumpError(code, name, _ng(total, NG_E6_DAY * cp), row[field],
-                                row[field] - ceil_div(self.step_num * conc, scale))
+                raise PumpError(code, name, _ng(total, NG_E6_DAY * cp), row[field])
 
     def limit_ng(self, field):
         """The tightest limit of a field over every drug, as primary-drug ng (floor)."""

@@ -6,7 +6,8 @@ from console_fakes import Board
 from pump import drug_soft as ds
 from pump import drugs as dt
 from pump.drug_check import check_soft
-from pump.errors import E_CLINICIAN_BOLUS_LIMIT, E_DAILY_LIMIT, E_DOSE_WINDOW, E_FIRST_FILL
+from pump.errors import (E_BOLUS_LIMIT, E_CLINICIAN_BOLUS_LIMIT, E_DAILY_LIMIT, E_DOSE_WINDOW,
+                         E_FIRST_FILL, E_HOURLY_LIMIT)
 from rigs import DEFAULT, SHIPPED, shipped
 
 DAY_MS = 86_400_000
@@ -200,11 +201,25 @@ def test_check_soft_refuses_broken_soft_data():
     assert "cited" in _soft_error(sources=())
 
 
-def test_the_drug_command_shows_each_drugs_soft_limits():
+def test_refusals_over_a_row_say_what_is_allowed_and_that_figure_is_accepted():
+    b = _board(DEFAULT, LABEL_CONC)
+    step = _step_ng(b.rig, LABEL_CONC)
+    # A flex step over the hour: the most, as a rate per hour since one was typed.
+    hour_most = ZICONOTIDE[dt.F_MAX_HOURLY] - step
+    reply = b.err("basal 00:00=10ug/d 08:00=1.9ug/h 09:00=0.1ug/h", E_HOURLY_LIMIT)
+    assert reply[-1].endswith("at most %sug/h basal at any hour" % _ug3(hour_most)), reply
+    b.ok("basal 00:00=min 08:00=%sug/h 09:00=0.1ug/h" % _ug3(hour_most))
+    # A stronger fill at the same basal: the most in 24 h of the drug at that strength.
+    b.ok("basal 19.2ug/d")
+    reply = b.err("drug ziconotide 100ug/mL", E_DAILY_LIMIT)
+    most = ZICONOTIDE[dt.F_MAX_DAILY] - _step_ng(b.rig, 100_000)
+    assert reply[-1].endswith("at most %sug in 24 h" % _ug3(most)), reply
+    # A secondary drug's bolus: its row, and the primary's bolus that keeps to it.
     b = Board()
     b.login()
-    reply = b.ok("drug baclofen 500ug/mL")
-    assert reply[:-1] == ["soft drug=baclofen daily=800ug step=30%"], reply
-    reply = b.ok("drug ziconotide 25ug/mL clonidine 100ug/mL")
-    assert reply[:-1] == ["soft drug=ziconotide daily=- step=2.4ug/d",
-                          "soft drug=clonidine daily=- step=50%"], reply
+    b.ok("drug hydromorphone 1000ug/mL clonidine 500ug/mL")
+    b.ok("basal 700ug/d")
+    reply = b.err("ptm 30ug lockout=1h max=4", E_BOLUS_LIMIT)
+    assert reply[-1].endswith("at most 10ug of clonidine (20ug of hydromorphone)"), reply
+    b.ok("ptm 20ug lockout=1h max=4")
+
