@@ -68,7 +68,7 @@ MESSAGES = (
     (e.E_DAILY_MAX, "daily max", "%s boluses in the last 24 h, maximum %s"),
     (e.E_DOSE_WINDOW, "dose window",
      "would put %s%s in %s, over its limit: at most %s in any %s, the delivery so far "
-     "and the schedule included (wait, or ask for less)"),
+     "and the schedule included: %s"),
     (e.E_NOT_RUNNING, "not running", "the pump is %s, not running"),
     (e.E_CLINICIAN_BOLUS_LIMIT, "clinician bolus limit",
      "clinician bolus %s is over its limit: at most %s"),
@@ -258,15 +258,20 @@ def shape(code, values):
         shaped = f(code, values)
         if shaped is not None:
             return shaped
-    if code == e.E_DOSE_WINDOW and len(values) in (3, 4):
+    if code == e.E_DOSE_WINDOW and len(values) in (3, 4, 5):
         # The dose first; the drug when one of a mix is the one over (pump/mixes.py),
-        # else the dose is the primary's (every drug's limit converted to it).
+        # else the dose is the primary's (every drug's limit converted to it). A
+        # clinician's bolus adds the largest that fits now (console/cmd_dose.py).
         from console import readable as r
-        drug = " of " + values[3] if len(values) == 4 else ""
+        drug = " of " + values[3] if len(values) >= 4 and values[3] else ""
         window = "an hour" if values[0] == 3_600_000 else "24 h" \
             if values[0] == 86_400_000 else r.duration(values[0])
+        most = "wait, or ask for less"
+        if len(values) == 5:
+            most = ("a bolus of at most %s now" % r.exact_mass(values[4]) if values[4]
+                    else "no bolus fits now: wait")
         return (r.exact_mass(values[1]), drug, window, r.exact_mass(values[2]),
-                window[3:] if window == "an hour" else window)
+                window[3:] if window == "an hour" else window, most)
     if code == e.E_BELOW_FLOOR and len(values) == 6:
         from console import readable as r
         start, rate, floor, drug, conc, most = values

@@ -128,14 +128,25 @@ def test_delivery_at_the_labels_maximum_never_puts_more_than_the_row_in_any_wind
     b.login()
     reply = b.err("bolus 1ug", E_DOSE_WINDOW)
     assert "at most %sug in any 24 h" % _ug3(ZICONOTIDE[dt.F_MAX_DAILY]) in reply[-1], reply
+    # And the largest bolus that fits now, which is granted.
+    most = reply[-1].split("a bolus of at most ")[1].split(" now")[0]
+    b.ok("bolus " + most)
 
 
 def test_the_hour_holds_one_clinician_bolus_over_the_labels_top_rate():
     b = _running("18ug/d")  # 0.75 ug/h: the day has room for the bolus, the hour is tight
     b.ok("sim advance 1d")
     b.login()
-    b.err("bolus 1.5ug", E_CLINICIAN_BOLUS_LIMIT)
+    reply = b.err("bolus 1.5ug", E_CLINICIAN_BOLUS_LIMIT)
+    assert reply[-1].endswith("is over its limit: at most 1ug"), reply
     b.ok("bolus 1ug")
+    b.ok("sim advance 5m")  # 40 uL at the rig's 10 uL/min
+    # A second in the same hour is over the hour: the refusal names the bolus that fits.
+    b.login()
+    reply = b.err("bolus 1ug", E_DOSE_WINDOW)
+    assert "over its limit: at most 1.849ug in any hour" in reply[-1], reply
+    most = reply[-1].split("a bolus of at most ")[1].split(" now")[0]
+    b.ok("bolus " + most)
 
 
 def test_a_first_fill_of_ziconotide_is_undiluted_25ug_ml_alone():

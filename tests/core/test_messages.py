@@ -61,6 +61,13 @@ def test_dose_window_puts_the_dose_first_in_readable_units():
     t = text(E_DOSE_WINDOW, (86_400_000, 2500000, 2375000, "clonidine"))
     assert t.startswith("would put 2.5mg of clonidine in 24 h, over its limit: at most "
                         "2.375mg in any 24 h,"), t
+    assert t.endswith(": wait, or ask for less"), t
+    # A clinician's bolus: the largest that fits now (console/cmd_dose.py), or none.
+    t = text(E_DOSE_WINDOW, (3600000, 2500000, 2375000, "", 125000))
+    assert t.endswith("2.375mg in any hour, the delivery so far and the schedule "
+                      "included: a bolus of at most 125ug now"), t
+    t = text(E_DOSE_WINDOW, (3600000, 2500000, 2375000, "", 0))
+    assert t.endswith(": no bolus fits now: wait"), t
 
 
 def test_prime_and_calibration_volumes_are_readable():
