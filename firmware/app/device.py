@@ -49,6 +49,7 @@ from safety.channel import SafetyChannel
 SERVICE_MS = const(15 * 60_000)
 _NO_EVENTS = []  # events() when there are none: one list, shared, never changed
 _CALIBRATE = (lazy.CALIBRATE,)
+_ACTIVITY = (lazy.ACTIVITY,)
 
 
 class Device:
@@ -89,6 +90,12 @@ class Device:
         # The refill awaiting confirm: (withdrawn nL, the count then, nL out since the
         # fill), for its reconciliation (console/cmd_rx.py); None without one.
         self.refill_check = None
+        # The open day of patient activity (app/activity.py, loaded only to change it): its
+        # counts as bytes, saved in the snapshot (app/device_state.py); the pump time it
+        # ends at, and the wall offset that time was reckoned with. 0: at the next pass.
+        self.day_blob = b""
+        self.day_end = 0
+        self.day_off = 0
         now = clock.now_ms()
         below = motor if store is None else store.lease_motor(motor)
         self.safety = SafetyChannel(below, rig, clock)
@@ -117,6 +124,7 @@ class Device:
                 except StoreError:
                     self.pump.fault("memory", now)
         self.alarms_seen = []
+        self.day_check(now)  # the day's activity opens (or, restored, goes on)
         # What was restored (or fresh) is the baseline: nothing of ours has changed yet.
         self.auth.changed = self.safety.changed = self.safety.limits.changed = False
 
@@ -127,6 +135,7 @@ class Device:
         now = self.clock.now_ms()
         try:
             self.journal(now)
+            self.day_check(now)  # after the journal: it may move the pump to midnight
             self.advance(now)
             self.settle(now)
         except PumpError as err:
@@ -142,6 +151,7 @@ class Device:
     def catch_up(self, now):
         """The pump to now before a command reads or changes it (a calibration run goes on
         at the pass, as the loop runs it)."""
+        self.day_check(now)  # a press after midnight counts in the new day
         self.pump.advance(now)
         self.settle(now)
 
@@ -222,11 +232,31 @@ class Device:
         best = pump.ms_to_next_event()
         if best is not None:
             best += pump.t
-        for t in (self.auth.session_until, self.safety.limits.next_change(now),
+        for t in (self.auth.session_until, self.safety.limits.next_change(now), self.day_end,
                   None if self.store is None else self.store.due_at()):
             if t is not None and (best is None or t < best):
                 best = t
         return best
+
+    def day_check(self, now):
+        """Once the pump's day has ended or its clock was set, the day's activity is
+        closed and written, once (app/activity.py, loaded for it and dropped after)."""
+        if now >= self.day_end or self.pump.wall_offset_ms != self.day_off:
+            try:
+                lazy.load(lazy.ACTIVITY).roll(self, now)
+            except MemoryError:  # tried again a minute later: a day must not stop a pass
+                self.day_end = now + 60_000
+                self.day_off = self.pump.wall_offset_ms
+            lazy.drop(_ACTIVITY, self._keep)
+
+    def pressed(self, code):
+        """A patient's press, granted (0) or refused with `code`: counted in the day's
+        activity. Only memory can fail here, and the press's answer must not: a grant
+        read as an error would be pressed again."""
+        try:
+            lazy.load(lazy.ACTIVITY).press(self, code)
+        except MemoryError:
+            pass  # the count informs: without memory this press goes uncounted
 
     def interruptible(self):
         return self.pump.sm.state in (UNPROGRAMMED, STOPPED) and self.calibration is None

@@ -30,10 +30,11 @@ AFTER_COMMAND = (
     "console.cmd_calibrate", "console.cmd_service", "console.usage",
     "console.message_text", "console.readable", "pump.units", "pump.teardown",
     "pump.forecast", "pump.line_floor", "pump.slow_bolus", "console.cmd_dose",
-    "app.log_read", "console.cmd_care",
+    "app.log_read", "console.cmd_care", "app.activity", "console.cmd_activity",
     "hal.calibration", "hal.board_config",
 )
 CALIBRATE = "app.calibration"  # kept while a calibration run is in progress
+ACTIVITY = "app.activity"  # at a day's end, a press, `activity` (app/device.py)
 SIM = "console.cmd_sim"  # kept on the simulated board (app/device.py)
 
 

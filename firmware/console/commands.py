@@ -21,6 +21,7 @@ COMMANDS = (
     ("status", ANYONE, 0, 0, "cmd_read", "do_status"),
     ("alarms", ANYONE, 0, 0, "cmd_read", "do_alarms"),
     ("log", ANYONE, 0, 1, "cmd_read", "do_log"),
+    ("activity", ANYONE, 0, 2, "cmd_activity", "do_activity"),
     ("rx", ANYONE, 0, 0, "cmd_read", "do_rx"),
     ("mem", ANYONE, 0, 0, "cmd_mem", "do_mem"),
     ("whoami", ANYONE, 0, 0, "cmd_access", "do_whoami"),
