@@ -10,7 +10,8 @@ One line per day, every key always there (a host splits them into CSV columns):
         clinician_ng=0 dose_ng=hydromorphone:700000,clonidine:52500 open=0
 
 A reply holds at most SHOWN days: a line is ~250 bytes, and a year of them at once would
-take ~90 KB of a Pico's heap. `skip` pages back through the year (pumpctl log --days)."""
+take ~90 KB of a Pico's heap (~98 KB free in steady basal). `skip` pages back through the
+year: `activity 31 31` is the month before the last (pumpctl log --days pages so)."""
 from micropython import const
 from app import activity
 from console.iso_time import format_iso
@@ -20,7 +21,7 @@ from pump.errors import (E_LOCKOUT, E_DAILY_MAX, E_DOSE_WINDOW, E_BOLUS_LIMIT,
                          E_INVALID_EVENT, E_CRITICAL, E_RESERVOIR_EMPTY)
 from pump.units import parse_count
 
-SHOWN = const(92)  # days a reply holds: a quarter, the longest usual refill interval
+SHOWN = const(31)  # days a reply holds: a month (a reply's lines stay under ~9 KB)
 DEFAULT = const(7)
 # Refusals by reason, as the pump gives them (pump/permits.py bolus_allowed): a column
 # each, in this order; a code none lists is `other`.
