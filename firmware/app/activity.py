@@ -237,6 +237,12 @@ def _make_folder(flash):
 
 
 def _open(dev, key, seq):
+    """A new open day. Its record's number is known from the start (the ring read once,
+    at the boot that found no open day): a day saved without it would, after a cut that
+    came between its record and the next save, be given a new number, and counted twice."""
+    if not seq:
+        r = ring(dev)
+        seq = 0 if r is None else r.scan()
     return Day(key, seq, drugs=totals(dev.pump))
 
 
