@@ -26,6 +26,8 @@ journaled before the pass that moves its first step (journal() runs before advan
     fault(name)     an alarm the loop detects itself; PumpError for an unknown name
     interruptible() True only while nothing can move
     next_due(now)   when a pass next has work by time alone (a simulated jump's stops)
+    day_check(now, code=None)   the day's patient activity closed at its end, a press
+                    counted (app/activity.py)
     events()        the `! ` lines noted since the last call (one shared empty list
                     when there are none: read it, never change it)
     reboot          set to a reason by a command that changed the rig"""
@@ -49,7 +51,6 @@ from safety.channel import SafetyChannel
 SERVICE_MS = const(15 * 60_000)
 _NO_EVENTS = []  # events() when there are none: one list, shared, never changed
 _CALIBRATE = (lazy.CALIBRATE,)
-_ACTIVITY = (lazy.ACTIVITY,)
 
 
 class Device:
@@ -91,11 +92,10 @@ class Device:
         # fill), for its reconciliation (console/cmd_rx.py); None without one.
         self.refill_check = None
         # The open day of patient activity (app/activity.py, loaded only to change it): its
-        # counts as bytes, saved in the snapshot (app/device_state.py); the pump time it
-        # ends at, and the wall offset that time was reckoned with. 0: at the next pass.
+        # counts as bytes, saved in the snapshot (app/device_state.py), and the pump time
+        # it ends at (0: the clock was set, or none is open yet: see at the next check).
         self.day_blob = b""
         self.day_end = 0
-        self.day_off = 0
         now = clock.now_ms()
         below = motor if store is None else store.lease_motor(motor)
         self.safety = SafetyChannel(below, rig, clock)
@@ -223,7 +223,8 @@ class Device:
     def next_due(self, now):
         """When a pass next has work by time alone (ms on the board's clock; `now` for at
         once), or None: the pump's next step or event, the end of the session, a save due
-        by time, a change of the guard's limits, a calibration run's steps. Between two
+        by time, a change of the guard's limits, a calibration run's steps, the day's end
+        (its activity closes). Between two
         such times a pass changes nothing, so a simulated jump (app/controller.py) skips
         it. Reads only."""
         if self.calibration is not None and not self.calibration.done:
@@ -232,31 +233,25 @@ class Device:
         best = pump.ms_to_next_event()
         if best is not None:
             best += pump.t
-        for t in (self.auth.session_until, self.safety.limits.next_change(now), self.day_end,
+        for t in (self.auth.session_until, self.safety.limits.next_change(now),
+                  self.day_end,  # the day's activity closes (app/activity.py)
                   None if self.store is None else self.store.due_at()):
             if t is not None and (best is None or t < best):
                 best = t
         return best
 
-    def day_check(self, now):
-        """Once the pump's day has ended or its clock was set, the day's activity is
-        closed and written, once (app/activity.py, loaded for it and dropped after)."""
-        if now >= self.day_end or self.pump.wall_offset_ms != self.day_off:
+    def day_check(self, now, code=None):
+        """Once the pump's day has ended (or the clock was set), the day's activity is
+        closed and written, once; with `code`, a patient's press is counted too, granted
+        (0) or refused with its code (app/activity.py, loaded for it and dropped after).
+        Only memory can fail here, and neither a pass nor a press's answer may: the day
+        is then tried again a minute later, and such a press goes uncounted."""
+        if code is not None or now >= self.day_end:
             try:
-                lazy.load(lazy.ACTIVITY).roll(self, now)
-            except MemoryError:  # tried again a minute later: a day must not stop a pass
+                lazy.load("app.activity").tick(self, now, code)
+            except MemoryError:
                 self.day_end = now + 60_000
-                self.day_off = self.pump.wall_offset_ms
-            lazy.drop(_ACTIVITY, self._keep)
-
-    def pressed(self, code):
-        """A patient's press, granted (0) or refused with `code`: counted in the day's
-        activity. Only memory can fail here, and the press's answer must not: a grant
-        read as an error would be pressed again."""
-        try:
-            lazy.load(lazy.ACTIVITY).press(self, code)
-        except MemoryError:
-            pass  # the count informs: without memory this press goes uncounted
+            lazy.drop(("app.activity",), self._keep)
 
     def interruptible(self):
         return self.pump.sm.state in (UNPROGRAMMED, STOPPED) and self.calibration is None

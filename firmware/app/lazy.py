@@ -34,7 +34,6 @@ AFTER_COMMAND = (
     "hal.calibration", "hal.board_config",
 )
 CALIBRATE = "app.calibration"  # kept while a calibration run is in progress
-ACTIVITY = "app.activity"  # at a day's end, a press, `activity` (app/device.py)
 SIM = "console.cmd_sim"  # kept on the simulated board (app/device.py)
 
 

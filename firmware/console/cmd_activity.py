@@ -9,9 +9,10 @@ One line per day, every key always there (a host splits them into CSV columns):
         bolus_running=0 not_running=0 alarm=0 reservoir=0 other=0 clinician_boluses=0
         clinician_ng=0 dose_ng=hydromorphone:700000,clonidine:52500 open=0
 
-A reply holds at most SHOWN days: a line is ~250 bytes, and a year of them at once would
-take ~90 KB of a Pico's heap (~98 KB free in steady basal). `skip` pages back through the
-year: `activity 31 31` is the month before the last (pumpctl log --days pages so)."""
+A reply holds at most _SHOWN days: a line is ~250 bytes, and a year of them at once
+would take ~90 KB of a Pico's heap (~98 KB free in steady basal). `skip` pages back
+through the year: `activity 31 31` is the month before the last (pumpctl log --days).
+Few names, on purpose: a loaded module's names stay in a Pico's heap for good."""
 from micropython import const
 from app import activity
 from console.iso_time import format_iso
@@ -21,66 +22,61 @@ from pump.errors import (E_LOCKOUT, E_DAILY_MAX, E_DOSE_WINDOW, E_BOLUS_LIMIT,
                          E_INVALID_EVENT, E_CRITICAL, E_RESERVOIR_EMPTY)
 from pump.units import parse_count
 
-SHOWN = const(31)  # days a reply holds: a month (a reply's lines stay under ~9 KB)
-DEFAULT = const(7)
-# Refusals by reason, as the pump gives them (pump/permits.py bolus_allowed): a column
-# each, in this order; a code none lists is `other`.
-REASONS = (
-    ("lockout", (E_LOCKOUT,)),
-    ("daily_max", (E_DAILY_MAX,)),
-    ("dose_limit", (E_DOSE_WINDOW, E_BOLUS_LIMIT)),  # a rolling window, a drug's bolus row
-    ("bolus_running", (E_BOLUS_RUNNING,)),
-    ("not_running", (E_NO_RX, E_SUSPENDED, E_NOT_RUNNING, E_INVALID_EVENT)),  # or ptm off
-    ("alarm", (E_CRITICAL,)),  # a stopping or limiting alarm (the clock's included)
-    ("reservoir", (E_RESERVOIR_EMPTY,)),
-)
-
-
-def line(d, is_open):
-    """One day as its data line."""
-    granted = d.counts.get(0, 0)
-    presses = d.presses()
-    words = ["day date=%s presses=%d granted=%d refused=%d" % (
-        format_iso(d.key * DAY_MS)[:10], presses, granted, presses - granted)]
+_SHOWN = const(31)  # days a reply holds: a month (its lines stay under ~9 KB)
+_DAYS = const(400)  # closed days the ring keeps (app/activity.py)
+def text(d, last):
+    """One day (app/activity.py's list) as its data line; `last`: the open day."""
+    c = d[2]
+    presses = 0
+    for code in c:
+        presses += c[code] if code >= 0 else 0
+    granted = c.get(0, 0)
+    values = [format_iso(d[0] * DAY_MS)[:10], presses, granted, presses - granted]
     listed = 0
-    for name, codes in REASONS:
+    # Refusals by reason, as the pump gives them (pump/permits.py bolus_allowed), in the
+    # line's order: a rolling window or a drug's bolus row is dose_limit; no patient
+    # bolus programmed, stopped, suspended, priming... is not_running; a stopping or
+    # limiting alarm (the clock's included) is alarm; a code none lists is `other`. Kept
+    # in the function, as the line: a module's global names stay in a Pico's heap.
+    for codes in ((E_LOCKOUT,), (E_DAILY_MAX,), (E_DOSE_WINDOW, E_BOLUS_LIMIT),
+                  (E_BOLUS_RUNNING,),
+                  (E_NO_RX, E_SUSPENDED, E_NOT_RUNNING, E_INVALID_EVENT),
+                  (E_CRITICAL,), (E_RESERVOIR_EMPTY,)):
         n = 0
-        for c in codes:
-            n += d.counts.get(c, 0)
+        for code in codes:
+            n += c.get(code, 0)
         listed += n
-        words.append("%s=%d" % (name, n))
-    words.append("other=%d clinician_boluses=%d clinician_ng=%d" % (
-        presses - granted - listed, d.clin_n, d.clin_ng))
-    doses = ",".join("%s:%d" % (n, d.drugs[n]) for n in sorted(d.drugs))
-    words.append("dose_ng=%s" % (doses or "-"))
-    if d.cut:
-        words.append("drugs_cut=%d" % d.cut)  # a record had no room for them
-    words.append("open=%d" % (1 if is_open else 0))
-    return " ".join(words)
+        values.append(n)
+    doses = ",".join("%s:%d" % (name, d[3][name]) for name in sorted(d[3]))
+    values += [presses - granted - listed, c.get(-1, 0), c.get(-2, 0), doses or "-",
+               " drugs_cut=%d" % d[4] if d[4] else "", 1 if last else 0]
+    return ("day date=%s presses=%d granted=%d refused=%d lockout=%d daily_max=%d"
+            " dose_limit=%d bolus_running=%d not_running=%d alarm=%d reservoir=%d"
+            " other=%d clinician_boluses=%d clinician_ng=%d dose_ng=%s%s open=%d"
+            % tuple(values))
 
 
 def do_activity(dev, out, args, now):
-    days = parse_count(args[0], 1, SHOWN) if args else DEFAULT
-    skip = parse_count(args[1], 0, activity.DAYS) if len(args) > 1 else 0
-    today = activity.today(dev)
-    ring = activity.ring(dev)
-    unreadable = 0
-    shown = 0
-    older = 0
-    if ring is not None:
-        seq = today.seq if today is not None and today.seq else ring.scan()
-        oldest = seq - activity.DAYS if seq > activity.DAYS else 1  # still in the ring
+    days = parse_count(args[0], 1, _SHOWN) if args else 7
+    skip = parse_count(args[1], 0, _DAYS) if len(args) > 1 else 0
+    today = activity.load(dev)
+    f = activity.flash(dev)
+    unreadable = shown = older = 0
+    if f is not None:
+        seq = today[1] if today is not None and today[1] else activity._scan(f)
+        oldest = seq - _DAYS if seq > _DAYS else 1  # the oldest still in the ring
         last = seq - 1 - skip
         first = last - days + 1 if last - days + 1 > oldest else oldest
         older = first - oldest if first > oldest else 0
         for s in range(first, last + 1):
-            d = ring.get(s)
+            d = activity.get(f, s)
             if d:
-                out.append(line(d, False))
+                out.append(text(d, False))
                 shown += 1
             else:
                 unreadable += 1  # torn, damaged or never written: skipped, and said
-    if today is not None and skip == 0:
-        out.append(line(today, True))
-    return "days=%d unreadable=%d older=%d open=%d" % (
-        shown, unreadable, older, 1 if today is not None and skip == 0 else 0)
+    is_open = today is not None and skip == 0
+    if is_open:
+        out.append(text(today, True))
+    return "days=%d unreadable=%d older=%d open=%d" % (shown, unreadable, older,
+                                                       1 if is_open else 0)

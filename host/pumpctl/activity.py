@@ -8,8 +8,8 @@ come twice or be missed at a page's edge. Read it again if the last row is dated
 after midnight."""
 import csv
 
-PAGE = 31  # days a reply holds (firmware/console/cmd_activity.py SHOWN)
-KEPT = 400  # days the pump keeps (firmware/app/activity.py DAYS)
+PAGE = 31  # days a reply holds (firmware/console/cmd_activity.py _SHOWN)
+KEPT = 400  # days the pump keeps (firmware/app/activity.py _DAYS)
 # The columns every day line has, in its order; then one `<drug>_ng` per drug, `open`.
 COLUMNS = ("date", "presses", "granted", "refused", "lockout", "daily_max", "dose_limit",
            "bolus_running", "not_running", "alarm", "reservoir", "other",

@@ -160,7 +160,7 @@ def test_a_damaged_record_is_skipped_and_said():
     b.ok("bolus")
     b.ok("sim advance 3d")
     flash = b.dev.store.log.flash
-    name = "days/day.02"
+    name = "days/d2"
     data = bytearray(flash.files[name])
     data[20] ^= 0xFF
     flash.files[name] = bytes(data)
