@@ -151,7 +151,6 @@ class Device:
     def catch_up(self, now):
         """The pump to now before a command reads or changes it (a calibration run goes on
         at the pass, as the loop runs it)."""
-        self.day_check(now)  # a press after midnight counts in the new day
         self.pump.advance(now)
         self.settle(now)
 
