@@ -54,13 +54,26 @@ soak: $(STAMP) ## the long verification run, and what it covered (SOAK_ARGS=...)
 bench: $(STAMP) ## measure the figures README.md and docs/ quote, into docs/figures.json
 	$(VPY) tools/bench.py
 
-# Records case 1's day on a fresh virtual Pico and draws it (docs/reports.md).
+# Records case 1's day on a fresh virtual Pico, with what a balance under the outlet
+# weighs (the same file as tools/samples/balance_case1.csv), and draws it with both
+# trumpet curves (docs/reports.md).
 .PHONY: report
 report: $(STAMP) ## case 1's day recorded and drawn into build/report/
 	mkdir -p build/report
-	$(VENV)/bin/pumpctl record tools/scripts/case1_day.pump -o build/report/case1_day.jsonl -q
-	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.html
-	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.png -q
+	$(VENV)/bin/pumpctl record tools/scripts/case1_day.pump -o build/report/case1_day.jsonl \
+		--balance-csv build/report/case1_day_balance.csv -q
+	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.html \
+		--balance build/report/case1_day_balance.csv
+	$(VENV)/bin/pumpctl report build/report/case1_day.jsonl -o build/report/case1_day.png \
+		--balance build/report/case1_day_balance.csv -q
+
+# The generated docs (docs/state_diagram.md, docs/img/*.svg), drawn again from the state
+# table and the board configs; tests/host/test_pictures.py and test_state_model.py fail
+# when they are stale. Never edits the table or a config.
+.PHONY: pictures
+pictures: $(STAMP) ## draw the state diagram and each rig's wiring in docs/ again
+	$(VPY) tools/state_diagram.py
+	$(VPY) tools/pictures.py
 
 # The emulated Pico's runner needs rp2040js, pinned by its lock file (tests/emu; pumpctl
 # emu installs it the same way on first use).

@@ -13,8 +13,8 @@ for _part in ("host", "firmware"):  # firmware last inserted, so it is searched 
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from pump.states import BOLUSING, DELIVERING, PRIMING, STATES  # noqa: E402
-from pumpctl.state_model import mermaid  # noqa: E402
+from pump.states import BOLUSING, DELIVERING, PRIMING, STATES, TRANSITIONS  # noqa: E402
+from pumpctl.pictures.state_svg import GUARD_WORDS, words  # noqa: E402
 
 OUTPUT = REPO / "docs" / "state_diagram.md"
 
@@ -36,17 +36,29 @@ def render():
         "# Pump state diagram",
         "",
         "Generated from `firmware/pump/states.py` by `tools/state_diagram.py`; "
-        "do not edit by hand, run `python tools/state_diagram.py` instead.",
+        "do not edit by hand, run `python tools/state_diagram.py` instead. The picture "
+        "is drawn from the same table by `tools/pictures.py`; CI fails if either is stale.",
         "",
-        "```mermaid",
-        mermaid().rstrip("\n"),
-        "```",
+        "![The pump's states, and the console commands that move it between them]"
+        "(img/state_diagram.svg)",
         "",
         "| state | what the motor does |",
         "|---|---|",
     ]
     for state in STATES:
         lines.append("| %s | %s |" % (state, motor_role(state)))
+    lines += [
+        "",
+        "Every row of the table (`trigger` is the table's own name; the console shows "
+        "the words beside it):",
+        "",
+        "| from | trigger | at the console | guard | to |",
+        "|---|---|---|---|---|",
+    ]
+    for trigger, source, dest, guard in TRANSITIONS:
+        shown = words(trigger)[0].replace("<", "&lt;").replace(">", "&gt;")
+        said = "-" if guard is None else "`%s`: %s" % (guard, GUARD_WORDS[guard])
+        lines.append("| %s | `%s` | %s | %s | %s |" % (source, trigger, shown, said, dest))
     return "\n".join(lines) + "\n"
 
 

@@ -93,6 +93,40 @@ def reservoir_series(log):
     return xs, ml
 
 
+def reservoir_range(ml):
+    """(bottom, top) of the reservoir axis: what the readings spanned (a day of 0.7 mL
+    out of 40 mL is a visible slope, not a flat line at the top), a margin of a tenth
+    either side, and never under 0. A flat line gets 1 % of its level (or 0.1 mL)."""
+    lo, hi = min(ml), max(ml)
+    pad = (hi - lo) / 10 or max(hi / 100, 0.1)
+    return max(lo - pad, 0), hi + pad
+
+
+def injected_faults(log):
+    """[(t_ms, name)] of every `sim fault <name>` the script sent (the virtual Pico's
+    faults; a real board has none)."""
+    out = []
+    for c in log.commands:
+        words = str(c.get("send", "")).split()
+        if len(words) >= 3 and words[0] == "sim" and words[1] == "fault" and c.get("ok"):
+            out.append((c["t_ms"], words[2]))
+    return out
+
+
+def rig_name(log):
+    """The rig, for people: its config's name where the recorder chose the config (a
+    virtual or emulated Pico), else what the board's `! ready` line says of itself."""
+    rig = log.header.get("rig")
+    if rig:
+        return str(rig)
+    words = dict(w.partition("=")[::2] for w in str(log.header.get("board") or "").split()
+                 if "=" in w)
+    said = [words[k] for k in ("board", "driver") if words.get(k)]
+    if words.get("step_nl"):
+        said.append("%s nL a step" % words["step_nl"])
+    return ", ".join(said) if said else "an unnamed board"
+
+
 def delivered_ug_at(log, t_ms):
     """The delivered dose (ug since the start) at the last reading at or before t_ms."""
     base = next((s.delivered_ng for s in log.samples if s.delivered_ng is not None), 0)

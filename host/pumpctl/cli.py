@@ -14,6 +14,7 @@ import shutil
 import signal
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from pumpctl import (boards, bundled, options, pins, record, repl, script,
@@ -436,20 +437,31 @@ def do_record(args):
     if sim:
         # Time moves only with `sim advance`: two recordings of one script are the same.
         os.environ["PUMP_CLOCK"] = "manual"
+    if args.balance_csv and not sim:
+        raise UsageError("--balance-csv weighs on a virtual Pico (sim balance): a real "
+                         "board's balance is read by its own logger")
+    # The rig's name for the report's title: only where this run chose the config.
+    rig = None if not sim else boards.read(args.board).get("name")
     out_path = Path(args.output)
     try:
         out = open(out_path, "w")
     except OSError as e:
         raise UsageError("cannot write %s: %s" % (out_path, e.strerror or e)) from e
+    try:
+        weighed = open(args.balance_csv, "w") if args.balance_csv else None
+    except OSError as e:
+        out.close()
+        raise UsageError("cannot write %s: %s" % (args.balance_csv, e.strerror or e)) from e
     progress = Progress("record", enabled=False if args.quiet else None)
-    with out, Connection(args, sim_default=True) as client:
+    with out, weighed or nullcontext(), Connection(args, sim_default=True) as client:
         def echo(line):
             progress.finish()  # the transcript line takes the progress line's place
             _out(line)
 
         rec = record.Recorder(client, out, sim=sim, timeout=args.timeout, progress=progress,
-                              echo=None if args.quiet else echo)
-        rec.header(script=args.file, board=client.events[-1] if client.events else None)
+                              echo=None if args.quiet else echo, balance_out=weighed)
+        rec.header(script=args.file, board=client.events[-1] if client.events else None,
+                   rig=rig)
         try:
             surprises = rec.play(steps, then_ms=then_ms)
         finally:
@@ -624,6 +636,9 @@ def build_parser():
                    help="a .pump script (none: just record)")
     p.add_argument("-o", "--output", required=True, help="the delivery log (JSON lines)")
     p.add_argument("--then", help="keep recording this long after the script (30m, 24h...)")
+    p.add_argument("--balance-csv", help="virtual Pico: also write what a balance under "
+                   "the outlet weighs at every reading (time_s,mass_mg, for report "
+                   "--balance)")
     p.add_argument("-q", "--quiet", action="store_true", help="no transcript, no progress line")
     _board_args(p)
     p.set_defaults(func=do_record)

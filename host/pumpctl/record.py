@@ -21,6 +21,12 @@ from pumpctl.durations import advance_of, duration_ms  # noqa: F401 (--then, its
 FORMAT = "pumpctl-delivery-log"
 VERSION = 1
 SAMPLE_MS = 30_000  # IEC 60601-2-24 reads the balance every 30 s
+BALANCE_MG_ML_X10 = 9982  # water at 20 C, 998.2 mg/mL: report's --density default
+
+
+def _seconds(t_ms):
+    whole, ms = divmod(t_ms, 1000)
+    return "%d.%03d" % (whole, ms) if ms else "%d" % whole
 
 
 def typed(value):
@@ -47,9 +53,16 @@ class Recorder:
     a line. sim=True: the virtual Pico (time moves by slices); False: a real board."""
 
     def __init__(self, client, out, sim=True, sample_ms=SAMPLE_MS, timeout=30.0,
-                 progress=None, echo=None, sleep=time.sleep, clock=time.monotonic):
+                 progress=None, echo=None, sleep=time.sleep, clock=time.monotonic,
+                 balance_out=None):
         self.client = client
         self.out = out
+        # The virtual Pico's balance under the outlet (`sim balance`), read after every
+        # reading into a `time_s,mass_mg` CSV that `pumpctl report --balance` takes.
+        self.balance_out = balance_out if sim else None
+        self._weighed_at = None
+        if self.balance_out is not None:
+            self.balance_out.write("time_s,mass_mg\n")
         self.sim = sim
         self.sample_ms = sample_ms
         self.timeout = timeout
@@ -134,7 +147,20 @@ class Recorder:
         self._write(dict(type="sample", t_ms=self.t_ms,
                          **{k: typed(v) for k, v in fields.items()}))
         self.samples += 1
+        if self.balance_out is not None and self.t_ms != self._weighed_at:
+            self._weighed_at = self.t_ms  # one weighing an instant: the report needs that
+            self._weigh()
         return reply
+
+    def _weigh(self):
+        """What the simulated balance holds now, as mass of water at 20 C, exactly: nL x
+        998.2 mg/mL is a decimal of at most 7 places (an ideal balance, no noise)."""
+        reply = self._send("sim balance")
+        nl = reply.fields.get("balance_nl", "") if reply.ok else ""
+        if nl.isdigit():
+            mg_x10m = int(nl) * BALANCE_MG_ML_X10  # 1e-7 mg
+            self.balance_out.write("%s,%d.%07d\n" % (_seconds(self.t_ms),
+                                                      *divmod(mg_x10m, 10_000_000)))
 
     def _flush_events(self, since_ms):
         """Events carry the wall time to the second; place each on the log's axis between

@@ -33,6 +33,7 @@ def summary_pairs(a):
     log = a.log
     h = log.header
     pairs = [
+        ("rig", analysis.rig_name(log)),
         ("source", str(h.get("source", "-"))),
         ("script", str(h.get("script") or "-")),
         ("board", str(h.get("board") or "-")),
@@ -96,8 +97,9 @@ def page(a, figures):
     made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
-        "<title>Delivery report</title><style>%s</style></head><body>" % STYLE,
-        "<h1>Delivery report</h1>",
+        "<title>Delivery report: %s</title><style>%s</style></head><body>" % (
+            escape(analysis.rig_name(a.log)), STYLE),
+        "<h1>Delivery report: %s</h1>" % escape(analysis.rig_name(a.log)),
         "<p class=warn>Bench rig: research and teaching only, never for a patient.</p>",
         "<h2>Summary</h2><table>%s</table>" % _rows(summary_pairs(a)),
         "<h2>Trumpet curve</h2>",

@@ -17,7 +17,7 @@ STATE_COLOURS = {
     "stopped": "#9e9e9e", "suspended": "#fbc02d", "refilling": "#00acc1",
     "alarm": "#e53935", "unprogrammed": "#e0e0e0",
 }
-GRANTED, REFUSED = "#1e88e5", "#e53935"
+GRANTED, REFUSED, FAULT = "#1e88e5", "#e53935", "#ef6c00"
 
 
 def _x_label(log):
@@ -31,9 +31,13 @@ def _x_label(log):
 def draw_dose(ax, a):
     log = a.log
     xs, prog, done = analysis.dose_series(log)
-    ax.plot(xs, prog, color="#555555", lw=1.2, label="programmed (the pump's ideal)")
-    ax.plot(xs, done, color="#2e7d32", lw=1.2, drawstyle="steps-post",
+    # Delivered under programmed: the two agree to a step, so the programmed line is the
+    # thin dashed one on top, and the wide pale one under it shows through either side.
+    ax.plot(xs, done, color="#81c784", lw=3.2, drawstyle="steps-post", zorder=2,
             label="delivered at the tip (from steps)")
+    ax.plot(xs, prog, color="#212121", lw=1.1, ls=(0, (4, 2)), zorder=3,
+            label="programmed (the pump's ideal)")
+    _mark_faults_and_alarms(ax, log)
     for kind, colour, marker, label in (("bolus", GRANTED, "^", "bolus granted"),
                                         ("refused", REFUSED, "x", "request refused")):
         evs = log.events_of(kind)
@@ -48,9 +52,23 @@ def draw_dose(ax, a):
                             textcoords="offset points", xytext=(4, -10), fontsize=7,
                             color=REFUSED)
     ax.set_ylabel("primary drug since start (ug)")
-    ax.set_title("Programmed and delivered dose")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("Programmed and delivered dose, faults injected and alarms")
+    ax.legend(loc="lower right", fontsize=8)
     ax.grid(alpha=0.3)
+
+
+def _mark_faults_and_alarms(ax, log):
+    """A vertical line where a fault was injected (`sim fault`, the virtual Pico) and
+    where an alarm was raised, each named at the top of the plot."""
+    marks = [(analysis.hours(t_ms), "injected: " + name, FAULT, "--")
+             for t_ms, name in analysis.injected_faults(log)]
+    marks += [(analysis.hours(e.t_ms), "alarm: %s" % e.fields.get("name", "?"), REFUSED,
+               ":") for e in log.events_of("alarm")]
+    for x, text, colour, ls in marks:
+        ax.axvline(x, color=colour, ls=ls, lw=1.1, zorder=1)
+        ax.annotate(text, (x, 1), xycoords=("data", "axes fraction"), rotation=90,
+                    xytext=(-3, -4), textcoords="offset points", ha="right", va="top",
+                    fontsize=7, color=colour)
 
 
 def draw_reservoir(ax, a):
@@ -58,11 +76,9 @@ def draw_reservoir(ax, a):
     xs, ml = analysis.reservoir_series(log)
     ax.plot(xs, ml, color="#00838f", lw=1.2, label="reservoir")
     low = a.totals.get("low_nl")
-    if low is not None:
-        ax.axhline(low / 1e6, color=REFUSED, ls="--", lw=1,
-                   label="low-reservoir alarm at %g mL" % (low / 1e6))
     predicted = analysis.low_alarm_hours(log)
     span = analysis.hours(log.span_ms())
+    shown = list(ml)  # the axis spans what changed, and the alarm level where it is drawn
     if predicted is not None and low is not None:
         at_h, said_h = predicted
         when = analysis.wall_text(log, at_h)
@@ -71,15 +87,23 @@ def draw_reservoir(ax, a):
             ax.plot([said_h, at_h], [said_ml, low / 1e6], color=REFUSED, ls=":", lw=1)
             ax.axvline(at_h, color=REFUSED, ls=":", lw=1,
                        label="alarm predicted %s" % when)
+            shown.append(low / 1e6)
         else:  # far beyond the plot: said in words, not squashed into a corner
             ax.text(0.99, 0.5, "low-reservoir alarm predicted %s\n(%.1f days after the "
                     "end of the recording)" % (when, (at_h - span) / 24),
                     transform=ax.transAxes, ha="right", va="center", fontsize=8,
                     color=REFUSED)
-    ax.set_ylim(0, max(ml + [low / 1e6 if low else 0]) * 1.08 or 1)
+    bottom, top = analysis.reservoir_range(shown)
+    ax.set_ylim(bottom, top)
+    if low is not None and bottom <= low / 1e6 <= top:
+        ax.axhline(low / 1e6, color=REFUSED, ls="--", lw=1,
+                   label="low-reservoir alarm at %g mL" % (low / 1e6))
+    elif low is not None:  # the level is off this axis: said, not drawn
+        ax.text(0.01, 0.04, "low-reservoir alarm at %g mL (below this axis)" % (low / 1e6),
+                transform=ax.transAxes, fontsize=8, color=REFUSED)
     ax.set_ylabel("mL")
     ax.set_title("Reservoir volume")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
     ax.grid(alpha=0.3)
 
 
@@ -104,7 +128,8 @@ def draw_trumpet(ax, a):
     ax.set_xlabel("observation window P (min)")
     ax.set_ylabel("flow error (%)")
     ax.set_title("Trumpet curve (IEC 60601-2-24 style, steady basal only)")
-    ax.legend(loc="upper right", fontsize=8)
+    # Under the plot: inside, it covered the curves' right ends wherever it went.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8)
     ax.grid(alpha=0.3)
 
 
@@ -160,9 +185,17 @@ def panel(name, a, size=(9, 3.6)):
     return fig
 
 
+def title(a):
+    """The report's title: what was recorded, on which rig."""
+    script = a.log.header.get("script")
+    what = "Delivery log" if not script else str(script).replace("\\", "/").split("/")[-1]
+    return "%s on %s" % (what, analysis.rig_name(a.log))
+
+
 def combined(a, progress=None):
     """All panels in one Figure, for a PNG or SVG report."""
-    fig = Figure(figsize=(9, 15), layout="constrained")
+    fig = Figure(figsize=(9, 15.4), layout="constrained")
+    fig.suptitle(title(a), fontsize=11, fontweight="bold")
     axes = fig.subplots(len(PANELS), 1)
     for i, ((name, draw), ax) in enumerate(zip(PANELS, axes)):
         draw(ax, a)

@@ -51,7 +51,8 @@ def log_path(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     (folder / "short.pump").write_text(SCRIPT)
     path = folder / "short.jsonl"
-    proc = pumpctl("record", str(folder / "short.pump"), "-o", str(path))
+    proc = pumpctl("record", str(folder / "short.pump"), "-o", str(path), "--balance-csv",
+                   str(folder / "short_balance.csv"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "> bolus" in proc.stdout  # the transcript, as `run` prints it
     assert "\r" not in proc.stderr  # not a terminal: no progress line
@@ -176,3 +177,29 @@ def test_progress_is_written_only_to_a_terminal_and_cleared_at_the_end():
     with Progress("work", total=4, stream=quiet, enabled=False) as p:
         p.update(1, force=True)
     assert quiet.getvalue() == ""
+
+
+def test_record_names_the_rig_and_weighs_what_a_report_takes_as_its_balance(log_path,
+                                                                          tmp_path):
+    log = delivery_log.read(log_path)
+    assert log.header["rig"] == "Pico + TMC2209 + T8x8 lead screw + BD 60 mL (virtual Pico " \
+        "default)"  # the virtual Pico's default config, by its name
+    weighed = log_path.with_name("short_balance.csv")
+    a = report.build(log_path, tmp_path / "r.png", balance_path=weighed)
+    steps, balance_curve = a.curves
+    assert balance_curve.source == "balance" and balance_curve.intervals > 0
+    # An open line lets out what the steps pushed, less what its pressure holds: over the
+    # whole steady run the two agree within a step of the 60 mL rig (1.4 uL).
+    assert abs(balance_curve.overall - steps.overall) * a.totals["programmed_ng"] / 100 \
+        < 1400 * 1000
+    rows = weighed.read_text().splitlines()
+    # one weighing an instant: a reading at the instant of the last is not weighed again
+    assert rows[0] == "time_s,mass_mg"
+    assert len(rows) - 1 == len({s.t_ms for s in log.samples})
+
+
+def test_record_refuses_a_balance_csv_for_a_real_board(tmp_path):
+    proc = pumpctl("record", "-o", str(tmp_path / "x.jsonl"), "--port", "/dev/null",
+                   "--balance-csv", str(tmp_path / "b.csv"))
+    assert proc.returncode == 3 and "virtual Pico" in proc.stderr
+    assert "Traceback" not in proc.stderr
