@@ -378,6 +378,7 @@ def do_time(dev, out, args, now):
     # After a restart this is the clinician confirming the time: it ends the clock alarm,
     # and boluses follow the usual rules again from the history that survived.
     pump.confirm_time(wall, now)
+    dev.day_end = 0  # the day's activity follows the clock (app/activity.py)
     new = format_iso(dev.wall(pump.t))
     dev.record("set time old=%s new=%s" % (old, new))
     return "old=%s new=%s" % (old, new)

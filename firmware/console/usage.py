@@ -7,6 +7,7 @@ USAGE = {
     "status": "status",
     "alarms": "alarms",
     "log": "log [1-64]",
+    "activity": "activity [days 1-31] [skip]  (presses, refusals, dose by day; 400 days kept)",
     "rx": "rx  (the prescription and the draft)",
     "mem": "mem  (heap bytes: free, used, largest block)",
     "whoami": "whoami",
