@@ -1,4 +1,5 @@
-"""Commands that read and change nothing: help, status, alarms, log, rx.
+"""Commands that read and change nothing: help, status, alarms, log (`rx`, with the
+review beside it, is console/cmd_review.py, loaded for it).
 
 Anyone may use them (the patient included): they show the pump's state and never a PIN.
 Amounts are integers in base units; times are wall-clock ISO; `-` means "none".
@@ -6,7 +7,6 @@ Amounts are integers in base units; times are wall-clock ISO; `-` means "none".
 Resident, with what `status` needs (a host polls it): what only `log <n>` and `help
 <command>` need is imported there, and dropped after the reply (app/lazy.py)."""
 from console.iso_time import format_iso
-from console.show import show_bolus, show_drugs, show_int, show_schedule
 from pump import alarms as al
 from pump.dose_units import ceil_div
 from pump.errors import PumpError, E_UNKNOWN_COMMAND
@@ -100,20 +100,3 @@ def do_log(dev, out, args, now):
     out.extend(lines)
     return "lines=%d" % len(lines)
 
-
-def do_rx(dev, out, args, now):
-    d = dev.draft
-    rx = dev.pump.rx
-    dose, lockout, most = show_bolus(d.bolus)
-    out.append("drug %s" % show_drugs(d.drugs))
-    if d.next_drugs is not None:
-        out.append("drug-at-next-refill %s" % show_drugs(d.next_drugs))
-    out.append("basal %s" % show_schedule(d.schedule))
-    out.append("ptm dose_ng=%s lockout_ms=%s max=%s" % (dose, lockout, most))
-    low = d.low_nl_in_use()
-    out.append("reservoir-alarm %s%s" % (show_int(low), " default" if d.low_nl is None
-                                         and low is not None else ""))
-    out.append("capacity %s" % show_int(d.capacity_nl))
-    missing = dev.missing()
-    return "programmed=%d missing=%s" % (0 if rx is None else 1,
-                                         ",".join(missing) if missing else "-")

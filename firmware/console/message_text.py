@@ -115,6 +115,10 @@ MESSAGES = (
     (e.E_CAL_FACTOR, "calibration factor",
      "factor %s ppm is beyond +-10 %%: check bore, lead and microsteps; nothing stored"),
     (e.E_CAL_CONFIG, "board config", "board config on flash: %s; nothing stored"),
+    (e.E_NOTHING_STAGED, "nothing staged", "nothing staged to %s: the prescription in "
+     "force runs (rx shows it)"),
+    (e.E_SOFT_LIMIT, "soft limit", "%s: %s from %s to %s (%s) is over the %s: commit "
+     "override to pass it (logged as an override); nothing changed"),
 )
 
 
@@ -244,7 +248,26 @@ def shape(code, values):
         from console import readable as r
         drug, conc, dose, limit, most = values
         return (drug, r.conc(conc), r.mass(dose), r.mass(limit), r.conc(most))
+    if code == e.E_SOFT_LIMIT and len(values) == 5:
+        return _soft(values)
     return values
+
+
+def _soft(values):
+    """ERR 99's values (pump/review.py soft_finding) in words: the daily dose old and
+    new, the change in %, and the limit with its figure."""
+    from console import readable as r
+    from pump.review import pct, K_SOFT_MAX, K_STEP_PCT
+    drug, kind, new, old, limit = values
+    p = pct(old, new)
+    if kind == K_SOFT_MAX:
+        over = "usual daily maximum of " + r.rate(limit)
+    elif kind == K_STEP_PCT:
+        over = "usual titration step of +%d %%" % limit
+    else:
+        over = "usual titration step of " + r.rate(limit)
+    return (drug, "the basal's daily dose", r.exact_rate(old), r.exact_rate(new),
+            "new" if p is None else "%+d %%" % p, over)
 
 
 def entry(code):

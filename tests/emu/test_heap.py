@@ -27,7 +27,8 @@ LAZY = ("console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_
         "pump.drug_sources", "pump.drug_check", "hal.calibration", "hal.board_config",
         "hal.tmc2209", "hal.pio_asm", "pump.teardown", "app.startup", "hal.pico.parts",
         "pump.forecast", "pump.line_floor", "pump.slow_bolus",
-        "console.cmd_dose", "app.log_read", "console.cmd_care")
+        "console.cmd_dose", "app.log_read", "console.cmd_care",
+        "console.cmd_review", "pump.review", "pump.drug_soft")
 # Nothing of the simulated rig on a Pico.
 SIM_ONLY = ("app.sim_hooks", "app.world_file", "hal.sim", "store.sim_flash")
 
