@@ -16,9 +16,9 @@ when a daily dose rises by more than the larger of the two.
 
 Sources (docs/drug_limits.md; the `drugs` branch cites each in drug_sources.py):
 - opioids, local anaesthetics, clonidine: no usual step in the project's sources other
-  than the case reports [S2] (../shared/seeds, DOMAIN cases 1 and 3): 400 -> 600 mcg/day
-  and 0.4 -> 0.6 mg/day, +50 %, the largest step they take; so +50 %. (A "10-30 % a day"
-  figure for opioids is not in the seeds or in DOMAIN.md; it is not used.)
+  than the case reports [S2] (docs/clinical_background.md, cases 1 and 3): 400 -> 600
+  mcg/day and 0.4 -> 0.6 mg/day, +50 %, the largest step they take; so +50 %. (A "10-30 %
+  a day" figure for opioids is in none of the project's sources; it is not used.)
 - baclofen: Lioresal Intrathecal / Gablofen labels, maintenance mostly 300-800 mcg/day
   (spinal origin; the hard row's 2000 is the top observed), increases of 10-30 %.
 - ziconotide: Prialt label, up at most 2.4 mcg/day at a time; its 19.2 mcg/day maximum
