@@ -31,7 +31,7 @@ AFTER_COMMAND = (
     "console.message_text", "console.readable", "pump.units", "pump.teardown",
     "pump.forecast", "pump.line_floor", "pump.slow_bolus", "console.cmd_dose",
     "app.log_read", "console.cmd_care", "console.cmd_review", "pump.review",
-    "pump.drug_soft",
+    "pump.drug_soft", "console.show",
     "hal.calibration", "hal.board_config",
 )
 CALIBRATE = "app.calibration"  # kept while a calibration run is in progress
