@@ -12,7 +12,10 @@ never asserted. Per shipped Pico rig:
   and the years the filesystem's 352 blocks last at 100,000 erases each, wear spread evenly
   (littlefs levels wear dynamically; an even spread is the best case).
 
-Usage: python tools/bench_emu.py [minutes of basal per rig, default 20] [rig ...]"""
+Each rig's boot, pass and heap figures are noted for docs/figures.json (tools/figures.py):
+`make bench` writes them; run alone, `--figures` writes what this run measured.
+
+Usage: python tools/bench_emu.py [--figures] [minutes of basal per rig, default 20] [rig ...]"""
 import json
 import os
 import sys
@@ -24,6 +27,8 @@ sys.path[:0] = [os.path.join(ROOT, d) for d in ("host", "tests/emu")]
 from pumpctl.client import PumpClient  # noqa: E402
 from pumpctl.emu import assets  # noqa: E402
 from pumpctl.emu.board import EmuPico  # noqa: E402
+
+import figures  # noqa: E402  (tools/, beside this file)
 
 RIGS = ["pico_a4988_m5_bd1ml", "pico_tmc2209_t8_bd3ml", "pico_tmc2209_t8_bd60ml"]
 ERASE_CYCLES = 100_000
@@ -47,6 +52,7 @@ _d = []
 # kinds: 0 held a collection, 1 moved the motor, 2 other; then the early collections
 _max = [0, 0, 0]
 _slow = [0, 0, 0]
+_n = [0, 0, 0]  # passes of each kind
 _idle = [0, 0, 0]  # early collections: count, longest, total (us)
 def _timed(self, now):
     f = gc.mem_free()
@@ -56,6 +62,7 @@ def _timed(self, now):
     d = time.ticks_diff(time.ticks_us(), t)
     _d.append(d)
     k = 0 if gc.mem_free() > f else (1 if self.pump.steps_issued != s else 2)
+    _n[k] += 1
     if d > _max[k]:
         _max[k] = d
     if d > 5000:
@@ -63,11 +70,11 @@ def _timed(self, now):
     if len(_d) >= %d:
         _d.sort()
         print("PASS n=%%d med=%%d max=%%d max_gc=%%d max_move=%%d max_other=%%d slow_gc=%%d "
-              "slow_move=%%d slow_other=%%d early_gc=%%d early_max=%%d early_us=%%d"
+              "slow_move=%%d slow_other=%%d early_gc=%%d early_max=%%d early_us=%%d n_move=%%d"
               %% ((len(_d), _d[len(_d) // 2], _d[-1]) + tuple(_max) + tuple(_slow)
-                 + tuple(_idle)))
+                 + tuple(_idle) + (_n[1],)))
         _d.clear()
-        for a in (_max, _slow, _idle):
+        for a in (_max, _slow, _idle, _n):
             a[0] = a[1] = a[2] = 0
 def _timed_early(early, full):
     t = time.ticks_us()
@@ -116,8 +123,8 @@ def passes(emu, start):
            "early_max": max(r["early_max"] for r in rows)}
     for k in ("max", "max_gc", "max_move", "max_other"):
         out[k] = max(r[k] for r in rows)
-    for k in ("slow_gc", "slow_move", "slow_other", "early_gc", "early_us"):
-        out[k] = sum(r[k] for r in rows)
+    for k in ("slow_gc", "slow_move", "slow_other", "early_gc", "early_us", "n_move"):
+        out[k] = sum(r.get(k, 0) for r in rows)
     return out
 
 
@@ -127,9 +134,9 @@ def pass_text(p):
         return "no passes timed"
     text = ("%d passes: median %d us, max %d us; longest with a collection in it %d us, "
             "moving the motor %d us, other %d us; over 5 ms: %d with a collection, "
-            "%d moving, %d other"
+            "%d of %d moving, %d other"
             % (p["n"], p["med"], p["max"], p["max_gc"], p["max_move"], p["max_other"],
-               p["slow_gc"], p["slow_move"], p["slow_other"]))
+               p["slow_gc"], p["slow_move"], p["n_move"], p["slow_other"]))
     if p["early_gc"]:
         text += ("\n    collections between passes (app/boot.py, outside every pass): %d, one "
                  "every %.0f passes, longest %d us, mean %d us"
@@ -139,9 +146,30 @@ def pass_text(p):
 
 
 def mem(c):
-    f = ok(c, "mem").fields
+    return ok(c, "mem").fields
+
+
+def mem_text(f):
     return "free %s, used %s, largest block %s" % (f["heap_free"], f["heap_used"],
                                                     f["heap_max_block"])
+
+
+def ms(us):
+    return "%.2f ms" % (us / 1000)
+
+
+def note_figures(name, boot_ms, delivering, steady):
+    """The figures docs/virtual_pico.md quotes, per rig (tools/figures.py)."""
+    rig = name.rsplit("_", 1)[-1]  # bd1ml, bd3ml, bd60ml
+    figures.note("emu.%s.boot" % rig, "{:,} ms".format(round(boot_ms)))
+    if delivering is not None:
+        figures.note("emu.%s.pass_median" % rig, ms(delivering["med"]))
+        figures.note("emu.%s.pass_move_max" % rig, ms(delivering["max_move"]))
+        figures.note("emu.%s.pass_move_slow" % rig, "%d of %d" % (delivering["slow_move"],
+                                                                 delivering["n_move"]))
+        figures.note("emu.%s.pass_other_max" % rig, ms(delivering["max_other"]))
+    figures.note("emu.%s.heap_free" % rig, "{:,} B".format(int(steady["heap_free"])))
+    figures.note("emu.%s.heap_block" % rig, "{:,} B".format(int(steady["heap_max_block"])))
 
 
 def bench_rig(name, minutes):
@@ -190,8 +218,9 @@ def bench_rig(name, minutes):
     print("  boot to `! ready`: %.0f ms of emulated time" % boot_ms)
     print("  control-loop pass, stopped: " + pass_text(idle))
     print("  control-loop pass, basal: " + pass_text(delivering))
-    print("  heap after boot: %s" % after_boot)
-    print("  heap in steady basal: %s" % steady)
+    print("  heap after boot: %s" % mem_text(after_boot))
+    print("  heap in steady basal: %s" % mem_text(steady))
+    note_figures(name, boot_ms, delivering, steady)
     print("  flash in steady basal (%.1f emulated min): %.1f erases and %.1f page programs "
           "a minute = %d erases a day: %.1f years for 352 blocks x 100,000 erases"
           % (emu_min, erases, programs, per_day, years))
@@ -199,6 +228,8 @@ def bench_rig(name, minutes):
 
 def main():
     args = sys.argv[1:]
+    write = "--figures" in args  # run alone: merge what it measured into docs/figures.json
+    args = [a for a in args if a != "--figures"]
     minutes = float(args.pop(0)) if args and args[0].replace(".", "").isdigit() else 20.0
     rigs = args or RIGS
     if assets.uf2() is None or assets.bootrom() is None:
@@ -209,6 +240,10 @@ def main():
           "per rig" % (assets.uf2().name, minutes))
     for name in rigs:
         bench_rig(name, minutes)
+    if write and figures.FOUND:
+        figures.write(figures.FOUND)
+        for line in figures.sync(figures.load(), figures.documents()):
+            print("quote updated: " + line)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ TESTS = [
 # the loop at about 2 to 10 times real time here, less while other emulators share the
 # two cores, so an hour took up to half an hour; 15 minutes keep the soak near 15 min.
 EMU_MINUTES = 15
+LOG = REPO / "build" / "soak" / "pytest.log"  # the last run's, whole (build/ is not tracked)
 YEAR_KEYS = ("days", "boluses_granted", "boluses_refused", "refills", "steps",
              "worst_gap_steps", "state")
 
@@ -113,6 +114,10 @@ def main(argv=None):
     a = ap.parse_args(argv)
     started = time.monotonic()
     status, out, counts = run_tests(a.examples, a.seed)
+    # The whole output kept: a falsifying example (its @reproduce_failure blob) printed
+    # once and lost with a terminal or a worktree cannot be replayed (issue 14: one was).
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    LOG.write_text(out)
     passing = sum(int(n) for n in re.findall(r"- (\d+) passing", out))
     failing = sum(int(n) for n in re.findall(r", (\d+) failing", out))
     cuts = sum(int(n) for n in re.findall(r"power cuts: (\d+)", out))
@@ -164,6 +169,7 @@ def main(argv=None):
     else:
         print("  emulated RP2040, %d min: %s" % (a.emu_minutes, "passed" if emu_ok else
                                                   "FAILED"))
+    print("  pytest's whole output: %s" % LOG.relative_to(REPO))
     if status != 0:
         print("\n--- failures, in full ---")
         print(failures(out) or out[-20000:])

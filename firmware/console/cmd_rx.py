@@ -15,7 +15,8 @@ from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
 from pump.errors import (PumpError, E_BASAL_ZERO, E_BELOW_FLOOR, E_BRAND_NAME, E_LOW_ALARM_MIN,
                          E_NOT_PROGRAMMED, E_RESERVOIR, E_USAGE, E_REFILL_WITHDRAWN,
-                         E_INVALID_EVENT)
+                         E_INVALID_EVENT, E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT,
+                         E_FIRST_FILL)
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
 from pump.states import PRIMING, REFILLING, STOPPED
@@ -30,6 +31,34 @@ _BRANDS = (("dilaudid", "hydromorphone"), ("duramorph", "morphine"),
            ("infumorph", "morphine"), ("prialt", "ziconotide"), ("lioresal", "baclofen"),
            ("gablofen", "baclofen"), ("sufenta", "sufentanil"), ("naropin", "ropivacaine"),
            ("marcaine", "bupivacaine"), ("sublimaze", "fentanyl"), ("duraclon", "clonidine"))
+
+
+def _with_most(err, drugs, rig):
+    """A refusal over a drug's row (ERR 32, 33, 34 from pump/prescription.py) with what
+    is allowed last (issue 16): for a window, the row less the one step the motor may add
+    (the check's own margin, rounded down); for a bolus, the largest bolus of the primary
+    drug the row allows, and its name. Worked out here, not where it is raised, so the
+    board's resident code is not the larger for it."""
+    v = err.args
+    if v[0] not in (E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT) or len(v) != 4 or not drugs:
+        return err
+    conc = cp = drugs[0][1]
+    for n, c in drugs:
+        if n == v[1]:
+            conc = c
+    if v[0] == E_BOLUS_LIMIT:
+        return PumpError(v[0], v[1], v[2], v[3], v[3] * cp // conc, drugs[0][0])
+    step = -(-rig.step_num * conc // (rig.step_den * 1_000_000))
+    return PumpError(v[0], v[1], v[2], v[3], v[3] - step)
+
+
+def _with(d, field, value):
+    """d.with_(field, value) (checked), a refusal over a row saying what is allowed."""
+    try:
+        return d.with_(field, value)
+    except PumpError as err:
+        drugs = value if field in ("drugs", "next_drugs") and value else d.drugs
+        raise _with_most(err, drugs, d.rig)
 
 
 def _work(dev):
@@ -58,8 +87,14 @@ def _apply(dev, cand, now, what, old, new, reprogram=True):
     if reprogram and (dev.staged is not None or _begun(dev.pump)):
         # Therapy has begun: staged for review, not programmed (console/cmd_review.py).
         from console.cmd_review import stage  # dropped after the reply
-        return stage(dev, cand, now, what, old, new)
-    rx = cand.build() if reprogram else None
+        try:
+            return stage(dev, cand, now, what, old, new)
+        except PumpError as err:
+            raise _with_most(err, cand.drugs, cand.rig)
+    try:
+        rx = cand.build() if reprogram else None
+    except PumpError as err:
+        raise _with_most(err, cand.drugs, cand.rig)
     if rx is not None:
         dev.pump.program(rx, now)
     dev.draft = cand
@@ -93,9 +128,9 @@ def do_drug(dev, out, args, now):
     if in_reservoir is not None and drugs != in_reservoir:
         # What is in the reservoir changes only with a confirmed refill.
         _not_while_staged(dev, "drug")
-        cand = d.with_("next_drugs", drugs)
+        cand = _with(d, "next_drugs", drugs)
         return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs), False)
-    cand = d.with_("next_drugs", None).with_("drugs", drugs)
+    cand = _with(d.with_("next_drugs", None), "drugs", drugs)
     return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs))
 
 
@@ -141,10 +176,46 @@ def _typed(args, start):
     return None
 
 
-def _as_typed(err, args):
-    """ERR 14 with the step's rate and the floor in the unit typed for it (issue 14,
-    item 1: "600ng/d" was answered with a floor of "4.8ug/d")."""
+def _most_as_typed(err, args, draft):
+    """ERR 32/33 from a basal line with what is allowed as a basal rate in the unit typed
+    (issue 16: "20ug/d is over its daily limit: at most 19.214ug/d"): the most of the
+    drug the window may plan, less the patient boluses it holds, at the primary drug's
+    concentration; per day for the day, and as a rate at any hour for the hour."""
     v = err.args
+    hourly = v[0] == E_HOURLY_LIMIT
+    typed = _typed(args, 0) or args[0].split("=")[-1]
+    for a in args:  # an hour's most reads best in a rate per hour, if one was typed
+        if hourly and "/h" in a.lower():
+            typed = a.split("=")[-1]
+    if typed.lower() == MIN or draft.drugs is None:
+        return err
+    name, most = v[1], v[4]
+    cp = draft.drugs[0][1]
+    conc = cp
+    for n, c in draft.drugs:
+        if n == name:
+            conc = c
+    b = draft.bolus if draft.bolus is not OFF else None
+    if b is not None:
+        most -= (b.per_hour() if hourly else b.max_per_day) * b.dose_ng * conc // cp
+    if most <= 0:
+        return err  # the boluses alone fill it: the masses say so
+    from pump.units import rate_as_typed
+    basal = most * cp // conc * (24 if hourly else 1)
+    one_rate = len(args) == 1 and "=" not in args[0]
+    what = "" if one_rate and not hourly else (" at any hour" if hourly else
+                                               " on average over the day")
+    return PumpError(v[0], name, v[2], v[3], "%s basal%s" % (
+        rate_as_typed(basal, typed, cp, True), what))
+
+
+def _as_typed(err, args, draft=None):
+    """ERR 14 with the step's rate and the floor in the unit typed for it (issue 14,
+    item 1: "600ng/d" was answered with a floor of "4.8ug/d"); ERR 32/33 with the most
+    basal allowed in it."""
+    v = err.args
+    if v[0] in (E_DAILY_LIMIT, E_HOURLY_LIMIT) and len(v) == 5 and draft is not None:
+        return _most_as_typed(err, args, draft)
     if v[0] != E_BELOW_FLOOR or len(v) != 7:
         return err
     typed = _typed(args, v[1])
@@ -158,11 +229,11 @@ def _as_typed(err, args):
 def _set_schedule(dev, out, args, now, steps, shown):
     d = _work(dev)
     try:
-        cand = d.with_("schedule", BasalSchedule(steps))
+        cand = _with(d, "schedule", BasalSchedule(steps))
         tail = _apply(dev, cand, now, "basal", show_schedule(d.schedule),
                       show_schedule(cand.schedule))
     except PumpError as err:
-        raise _as_typed(err, args)
+        raise _as_typed(err, args, d)
     out.extend(shown)  # only once it is in force
     return tail
 
@@ -205,7 +276,7 @@ def do_ptm(dev, out, args, now):
             raise PumpError(E_USAGE, "ptm")
         bolus = Bolus(parse_mass_ng(args[0]), lockout, most)
     d = _work(dev)
-    cand = d.with_("bolus", bolus)
+    cand = _with(d, "bolus", bolus)
     old = show_bolus(d.bolus)
     new = show_bolus(bolus)
     return _apply(dev, cand, now, "ptm", "/".join(old), "/".join(new))
@@ -245,6 +316,17 @@ def do_capacity(dev, out, args, now):
 REFILL_CHECK_PCT = 15
 
 
+def _first_fill(held, drugs):
+    """Refuse a drug's first fill (the reservoir did not hold it) at a strength or in a
+    mix its label does not fill a new pump with: ziconotide, undiluted 25 ug/mL alone
+    (pump/drug_soft.py). What the reservoir held is all the pump can know of "first":
+    a fill after another drug counts as one, as the drug meets its surfaces anew."""
+    from pump.drug_soft import first_fill_refusal  # dropped after the command
+    bad = first_fill_refusal(held, drugs)
+    if bad is not None:
+        raise PumpError(E_FIRST_FILL, *bad)
+
+
 def do_refill(dev, out, args, now):
     """`refill <volume> [withdrawn=<volume>]`: what the clinician withdrew before filling,
     measured, is compared with what the pump counts (issue 16: the count was overwritten
@@ -266,9 +348,14 @@ def do_refill(dev, out, args, now):
         drugs = dev.draft.next_drugs or dev.draft.drugs
         if drugs is None:
             raise PumpError(E_NOT_PROGRAMMED, "drug")
+        _first_fill(pump.reservoir.concs, drugs)
         pump.refill(volume, drugs, now, dev.draft.capacity_nl)
     else:
-        pump.refill(volume, dev.draft.next_drugs, now)
+        _first_fill(pump.reservoir.concs, dev.draft.next_drugs or pump.rx.drugs)
+        try:
+            pump.refill(volume, dev.draft.next_drugs, now)
+        except PumpError as err:  # the new strengths over a row: what is allowed
+            raise _with_most(err, dev.draft.next_drugs, pump.rig)
     r = pump.rig
     since = pump.reservoir.steps_since_fill * r.step_num // r.step_den
     dev.refill_check = (0 if withdrawn is None else withdrawn, old, since)

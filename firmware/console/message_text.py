@@ -39,11 +39,15 @@ MESSAGES = (
      "%s lockout %s is under the %s minimum: write lockout=%s or longer"),
     (e.E_BRAND_NAME, "brand name", "%s is a brand name: write the generic name, %s"),
     (e.E_UNKNOWN_DRUG, "unknown drug", "drug not in the drug table: %s (it holds %s)"),
-    (e.E_CONC_LIMIT, "concentration limit", "%s at %s is over the %s limit"),
-    (e.E_DAILY_LIMIT, "daily limit", "%s: %s in 24 h would be over the %s limit"),
-    (e.E_HOURLY_LIMIT, "hourly limit", "%s: %s in an hour would be over the %s limit"),
-    (e.E_BOLUS_LIMIT, "bolus limit", "%s bolus of %s is over the %s limit"),
-    (e.E_BOLUS_COUNT_LIMIT, "bolus count limit", "%s: %s boluses a day is over the %s allowed"),
+    # Every refusal over a limit says what is allowed, in the units typed where the
+    # command knows them (console/cmd_rx.py), not only the limit it broke (issue 16).
+    (e.E_CONC_LIMIT, "concentration limit",
+     "%s at %s is over its concentration limit: at most %s"),
+    (e.E_DAILY_LIMIT, "daily limit", "%s: %s is over its daily limit, %s: at most %s"),
+    (e.E_HOURLY_LIMIT, "hourly limit", "%s: %s is over its hourly limit, %s: at most %s"),
+    (e.E_BOLUS_LIMIT, "bolus limit", "%s bolus of %s is over its bolus limit: at most %s"),
+    (e.E_BOLUS_COUNT_LIMIT, "bolus count limit",
+     "%s: %s boluses a day is over its limit: at most %s"),
     (e.E_SCHEDULE, "schedule", "basal steps must start at 00:00, in order, at most 24: %s"),
     (e.E_TOO_MANY_DRUGS, "too many drugs", "%s drugs: one primary and at most 3 more"),
     (e.E_DUPLICATE_DRUG, "duplicate drug", "drug named twice: %s"),
@@ -62,14 +66,17 @@ MESSAGES = (
     (e.E_BOLUS_RUNNING, "bolus running", "a bolus is running, %s left"),
     (e.E_LOCKOUT, "lockout", "lockout: next bolus in %s"),
     (e.E_DAILY_MAX, "daily max", "%s boluses in the last 24 h, maximum %s"),
-    (e.E_DOSE_WINDOW, "dose window", "would put %s%s in %s, over the %s limit"),
+    (e.E_DOSE_WINDOW, "dose window",
+     "would put %s%s in %s, over its limit: at most %s in any %s, the delivery so far "
+     "and the schedule included: %s"),
     (e.E_NOT_RUNNING, "not running", "the pump is %s, not running"),
-    (e.E_CLINICIAN_BOLUS_LIMIT, "clinician bolus limit", "clinician bolus %s, limit %s"),
+    (e.E_CLINICIAN_BOLUS_LIMIT, "clinician bolus limit",
+     "clinician bolus %s is over its limit: at most %s"),
     (e.E_INVALID_EVENT, "invalid", "%s is not possible while %s"),
     (e.E_RESERVOIR_EMPTY, "reservoir empty", "not enough drug in the reservoir"),
     (e.E_PRIME_LIMIT, "prime limit", "prime %s: the line has room for %s, in "
      "steps of %s; `prime` alone fills what is left"),
-    (e.E_REFILL_OVER, "refill over capacity", "refill %s is over the %s capacity"),
+    (e.E_REFILL_OVER, "refill over capacity", "refill %s is over the capacity: at most %s"),
     (e.E_NO_PENDING, "nothing to confirm", "no refill is waiting for confirmation"),
     (e.E_NOT_PRIMED, "not primed", "the line is not primed: %s of %s filled"),
     (e.E_CONC_MISMATCH, "concentration mismatch",
@@ -80,7 +87,7 @@ MESSAGES = (
     (e.E_TIME, "time", "time %s ms is before the pump's time %s ms"),
     (e.E_UNKNOWN_COMMAND, "unknown command", "unknown command: %s (try help)"),
     (e.E_USAGE, "usage", "wrong arguments for %s: %s"),
-    (e.E_LINE_TOO_LONG, "line too long", "line of %s bytes is over the %s allowed"),
+    (e.E_LINE_TOO_LONG, "line too long", "line of %s bytes is too long: at most %s"),
     (e.E_NOT_ASCII, "not ascii", "byte %s of the line is not printable ASCII"),
     (e.E_ROLE, "login required", "%s needs a clinician login"),
     (e.E_NO_PIN, "no pin", "no clinician PIN is set yet (pin <4 to 8 digits>)"),
@@ -115,6 +122,10 @@ MESSAGES = (
     (e.E_CAL_FACTOR, "calibration factor",
      "factor %s ppm is beyond +-10 %%: check bore, lead and microsteps; nothing stored"),
     (e.E_CAL_CONFIG, "board config", "board config on flash: %s; nothing stored"),
+    (e.E_FIRST_FILL, "first fill",
+     "%s at %s: the reservoir has not held it, and its label fills a pump new to it with "
+     "undiluted %s alone (the pump takes up the drug at first): fill that, and another "
+     "strength at a later refill"),
     (e.E_NOTHING_STAGED, "nothing staged", "nothing staged to %s: the prescription in "
      "force runs (rx shows it)"),
     (e.E_SOFT_LIMIT, "soft limit", "%s: %s from %s to %s (%s) is over the %s: commit "
@@ -185,9 +196,8 @@ def _typed(code, values):
 # v a volume, t a duration, s a wait (a duration rounded up to the second: never shown
 # shorter than it is), - as raised. E_LOCKOUT_RANGE's minimum is said twice: as the
 # limit, and as the lockout to write.
-_AMOUNTS = ((e.E_LOCKOUT_RANGE, "-ttt"), (e.E_CONC_LIMIT, "-cc"), (e.E_DAILY_LIMIT, "-mm"),
-            (e.E_HOURLY_LIMIT, "-mm"), (e.E_BOLUS_LIMIT, "-mm"),
-            (e.E_CLINICIAN_BOLUS_LIMIT, "mm"), (e.E_RESERVOIR, "vv"),
+_AMOUNTS = ((e.E_LOCKOUT_RANGE, "-ttt"), (e.E_CONC_LIMIT, "-cc"),
+            (e.E_CLINICIAN_BOLUS_LIMIT, "mm"), (e.E_RESERVOIR, "vv"), (e.E_FIRST_FILL, "-cc"),
             (e.E_REFILL_OVER, "vv"), (e.E_BOLUS_RUNNING, "s"), (e.E_LOCKOUT, "s"),
             (e.E_PRIME_LIMIT, "vvv"), (e.E_NOT_PRIMED, "vv"), (e.E_CAL_SMALL, "vv"),
             (e.E_BOLUS_OVER, "tst"))
@@ -214,22 +224,58 @@ def _amounts(code, values):
     return None
 
 
+_WINDOW = ((e.E_DAILY_LIMIT, " in 24 h"), (e.E_HOURLY_LIMIT, " in an hour"))
+
+
+def _limit(code, values):
+    """E_DAILY_LIMIT, E_HOURLY_LIMIT (drug, dose, limit, most: ng, or text as typed from
+    console/cmd_rx.py) and E_BOLUS_LIMIT (drug, dose, limit[, most primary ng, primary])
+    with what is allowed last: the most the window may plan (the row less the one step
+    the motor may add), or the largest bolus of the primary drug."""
+    from console import readable as r
+    if code == e.E_BOLUS_LIMIT:
+        if len(values) >= 3 and values[2] == 0:  # a policy, not a dose: say what to write
+            return (values[0], r.exact_mass(values[1]),
+                    "0ng, its row refuses patient boluses (ptm off)")
+        if len(values) == 5 and values[0] != values[4]:
+            return (values[0], r.exact_mass(values[1]),
+                    "%s of %s (%s of %s)" % (r.exact_mass(values[2]), values[0],
+                                             r.exact_mass(values[3]), values[4]))
+        if len(values) in (3, 5):
+            return (values[0], r.exact_mass(values[1]), r.exact_mass(values[2]))
+        return None
+    for c, span in _WINDOW:
+        if c == code and len(values) == 4:
+            out = [values[0]]
+            for v in values[1:]:
+                out.append(r.exact_mass(v) + span if type(v) is int else v)
+            out[2] = r.exact_mass(values[2]) if type(values[2]) is int else values[2]
+            return tuple(out)
+    return None
+
+
 def shape(code, values):
     """The values in the order and the units the code's sentence wants (the logic raises
     its numbers in its own order and in base units; never ms, ng or nL to a reader)."""
     values = tuple(values)
-    for f in (_typed, _amounts):
+    for f in (_typed, _amounts, _limit):
         shaped = f(code, values)
         if shaped is not None:
             return shaped
-    if code == e.E_DOSE_WINDOW and len(values) in (3, 4):
+    if code == e.E_DOSE_WINDOW and len(values) in (3, 4, 5):
         # The dose first; the drug when one of a mix is the one over (pump/mixes.py),
-        # else the dose is the primary's (every drug's limit converted to it).
+        # else the dose is the primary's (every drug's limit converted to it). A
+        # clinician's bolus adds the largest that fits now (console/cmd_dose.py).
         from console import readable as r
-        drug = " of " + values[3] if len(values) == 4 else ""
+        drug = " of " + values[3] if len(values) >= 4 and values[3] else ""
         window = "an hour" if values[0] == 3_600_000 else "24 h" \
             if values[0] == 86_400_000 else r.duration(values[0])
-        return (r.exact_mass(values[1]), drug, window, r.exact_mass(values[2]))
+        most = "wait, or ask for less"
+        if len(values) == 5:
+            most = ("a bolus of at most %s now" % r.exact_mass(values[4]) if values[4]
+                    else "no bolus fits now: wait")
+        return (r.exact_mass(values[1]), drug, window, r.exact_mass(values[2]),
+                window[3:] if window == "an hour" else window, most)
     if code == e.E_BELOW_FLOOR and len(values) == 6:
         from console import readable as r
         start, rate, floor, drug, conc, most = values

@@ -117,3 +117,45 @@ def check_table(table=None, sources=None):
         for name, _ in sources:
             if name not in seen:
                 _fail(name, F_SOURCE, "a source for a drug the table does not have")
+        check_soft(table)
+
+
+def check_soft(table=None, soft=None, first=None, sources=None):
+    """Validate the soft limits and first-fill rules (drug_soft.py) against a table:
+    one SOFT row per drug and none for a drug it lacks, each soft daily dose and step
+    under the row's hard daily maximum, each cited (drug_sources.SOFT_SOURCES), each
+    first-fill strength within the row's concentration limit and cited; raise
+    ValueError naming drug and what is wrong."""
+    from pump import drug_soft as ds
+    from pump import drug_sources as dsrc
+    table = DRUGS if table is None else table
+    soft = ds.SOFT if soft is None else soft
+    first = ds.FIRST_FILL if first is None else first
+    sources = dsrc.SOFT_SOURCES if sources is None else sources
+    names = [row[F_NAME] for row in table]
+    seen = []
+    for srow in soft:
+        name = srow[ds.S_NAME]
+        if name not in names or name in seen:
+            raise ValueError("soft limit %r: no such drug, or twice" % (name,))
+        seen.append(name)
+        daily = table[names.index(name)][F_MAX_DAILY]
+        for i in (ds.S_DAILY, ds.S_STEP_PCT, ds.S_STEP_NG):
+            if not _is_int(srow[i]) or srow[i] < 0:
+                raise ValueError("soft limit %s: field %d not an int >= 0" % (name, i))
+        if srow[ds.S_DAILY] >= daily or srow[ds.S_STEP_NG] >= daily:
+            raise ValueError("soft limit %s: not under the hard daily maximum" % name)
+        if srow[ds.S_STEP_PCT] > 100:
+            raise ValueError("soft limit %s: a step over 100 %%" % name)
+        cited = [row[1:] for row in sources if row[0] == name]
+        if len(cited) != 1:
+            raise ValueError("soft limit %s: not cited once in SOFT_SOURCES" % name)
+        for text in cited[0]:
+            _check_source(name, text)
+    for name in names:
+        if name not in seen:
+            raise ValueError("soft limit %s: missing" % name)
+    for name, conc in first:
+        if name not in names or not 0 < conc <= table[names.index(name)][F_MAX_CONC]:
+            raise ValueError("first fill %r: no such drug, or over its concentration" % (name,))
+        _check_source(name, _source_of(name, dsrc.FIRST_FILL_SOURCES))

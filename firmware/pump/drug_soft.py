@@ -1,32 +1,26 @@
-"""Soft limits per drug: what a clinician may pass at `commit override` (issue 16, item 2),
-as opposed to the hard limits of drugs.DRUGS, which no one passes.
+"""Soft limits and the labels' handling rules, per drug: what a clinician may pass with
+an explicit override (issue 16, item 2: `commit override`, console/cmd_review.py), and
+what the labels say about how a drug goes into the pump. The hard limits are drugs.DRUGS, which no one passes.
 
-THIS FILE IS A STAND-IN, same names and row shape as pump/drug_soft.py on the `drugs`
-branch, which owns the data and its sources (drug_sources.SOFT_SOURCES there): at the
-merge, take that branch's file whole. The review (pump/review.py) uses only SOFT's shape,
-soft() and step_passed().
+Loaded only by the commands that apply them (`refill`: the first fill; `rx` with a staged
+change and `commit`: pump/review.py) and dropped after them (app/lazy.py): the Pico's
+heap has no room to keep a second table between commands. Not shown by `drug`: a line
+per drug cost the board about 190 B of heap (tests/emu/test_heap.py), which it does not
+have. For bench rigs and teaching, never for
+a patient.
 
-Loaded only by the commands of the review and dropped after them (app/lazy.py): the
-Pico's heap has no room for a second table between commands. Numbers only: every string a
-board loads stays in its heap for good.
-
-SOFT rows: (name, soft daily ng (0: none below the hard row), usual titration step as %
-of the daily dose (0: none), usual titration step in ng/day (0: none)). A step is passed
-when a daily dose rises by more than the larger of the two.
-
-Sources (docs/drug_limits.md; the `drugs` branch cites each in drug_sources.py):
-- opioids, local anaesthetics, clonidine: no usual step in the project's sources other
-  than the case reports [S2] (docs/clinical_background.md, cases 1 and 3): 400 -> 600
-  mcg/day and 0.4 -> 0.6 mg/day, +50 %, the largest step they take; so +50 %. (A "10-30 %
-  a day" figure for opioids is in none of the project's sources; it is not used.)
-- baclofen: Lioresal Intrathecal / Gablofen labels, maintenance mostly 300-800 mcg/day
-  (spinal origin; the hard row's 2000 is the top observed), increases of 10-30 %.
-- ziconotide: Prialt label, up at most 2.4 mcg/day at a time; its 19.2 mcg/day maximum
-  is the hard row."""
+SOFT rows: (name, soft daily ng (0: none below the hard row), usual titration step as
+% of the daily dose (0: none), usual titration step in ng/day (0: none)). A step is
+passed when a daily dose rises by more than the larger of the two (pump/review.py holds
+the basal's daily dose of each drug to it). Numbers only: every string a board loads stays in its heap
+for good (MicroPython never frees an interned string), so the sources of these figures
+are text in drug_sources.py, which the board never loads."""
 from micropython import const
 
 _MCG = const(1000)  # ng per microgram
 
+# Sources: drug_sources.SOFT_SOURCES. The opioids' 50 % is the case reports' largest step
+# [S2]; a secondary drug rides on the primary's flow, so it moves by the primary's step.
 SOFT = (
     ("morphine", 0, 50, 0),
     ("hydromorphone", 0, 50, 0),
@@ -43,9 +37,16 @@ S_DAILY = const(1)
 S_STEP_PCT = const(2)
 S_STEP_NG = const(3)
 
+# The only concentration a drug's first fill may have (a reservoir that did not hold the
+# drug before): the Prialt label's SynchroMed instructions fill a pump new to ziconotide
+# with undiluted Prialt 25 mcg/mL only (rinsed with it first), as the pump's surfaces take
+# up the drug at first; a diluted or 100 mcg/mL fill comes at a refill. Source text:
+# drug_sources.FIRST_FILL_SOURCES.
+FIRST_FILL = (("ziconotide", 25 * _MCG),)
+
 
 def soft(name):
-    """The SOFT row of `name`, or None if it has none."""
+    """The SOFT row of `name`, or None if it has none (drug_check checks every drug has)."""
     for row in SOFT:
         if row[S_NAME] == name:
             return row
@@ -61,3 +62,23 @@ def step_passed(name, old_ng_d, new_ng_d):
     if row[S_STEP_NG] > step:
         step = row[S_STEP_NG]
     return new_ng_d - old_ng_d > step
+
+
+def first_fill(name):
+    """The ng/mL a first fill of `name` must have, or None if any may."""
+    for n, conc in FIRST_FILL:
+        if n == name:
+            return conc
+    return None
+
+
+def first_fill_refusal(old_concs, new_concs):
+    """(drug, ng/mL asked, ng/mL required) for the first drug of the new mix that the
+    reservoir did not hold before and that comes at another strength or mixed with
+    another drug (undiluted is alone), or None."""
+    held = [n for n, _ in old_concs] if old_concs else []
+    for name, conc in new_concs:
+        rule = first_fill(name)
+        if rule is not None and name not in held and (conc != rule or len(new_concs) > 1):
+            return name, conc, rule
+    return None

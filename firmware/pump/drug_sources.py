@@ -3,13 +3,17 @@ label, or "project-chosen" with the reasoning.
 
 Text only, for people (docs, the console's drug info, tests); never imported on the
 delivery path, so the board does not keep it in RAM. Every drug in drugs.DRUGS has exactly
-one entry here, which drug_check.check_table() verifies."""
+one entry here, which drug_check.check_table() verifies. The soft limits' sources are
+beside them in drug_soft.py; tests/host/test_drug_limits_doc.py holds this file, drugs.py
+and docs/drug_limits.md to the same figures and claims."""
 
 SOURCES = (
     (
         "morphine",
         "PACC 2012 (Deer et al., Neuromodulation 15:436-466) max conc 20 mg/mL, max dose"
-        " 15 mg/d; bolus caps from PACC 2017 trial dose 0.1-0.5 mg; rest project-chosen",
+        " 15 mg/d; bolus caps from PACC 2017 trial dose 0.1-0.5 mg; rest project-chosen."
+        " A 25 mg/mL product (Infumorph) exists; the cap stays at PACC's 20, since"
+        " granulomas rise with concentration",
     ),
     (
         "hydromorphone",
@@ -33,8 +37,11 @@ SOURCES = (
     ),
     (
         "ziconotide",
-        "Prialt (ziconotide) US label: max 19.2 mcg/day, slow titration, 100 mcg/mL vial;"
-        " PACC 2012 max conc 100 mcg/mL; trial dose to 5 mcg (PACC 2017); no patient boluses",
+        "Prialt (ziconotide) US label: max 19.2 mcg/d (0.8 mcg/h), slow titration, 100"
+        " mcg/mL vial; rows 19.249 mcg/d and 0.849 mcg/h + 1 mcg: the label's figures to"
+        " their 0.1 mcg, so its maximum is reachable; PACC 2012 max conc 100 mcg/mL;"
+        " clinician bolus 1 mcg, the low end of PACC 2017's 1-5 mcg trial; no patient"
+        " boluses",
     ),
     (
         "bupivacaine",
@@ -44,7 +51,8 @@ SOURCES = (
     (
         "ropivacaine",
         "project-chosen, conservative: no consensus value; conc capped at the strongest"
-        " commercial strength 10 mg/mL, doses no higher than bupivacaine's (more potent)",
+        " commercial strength 10 mg/mL, doses no higher than bupivacaine's (ropivacaine is"
+        " the less potent, so this is conservative)",
     ),
     (
         "clonidine",
@@ -59,4 +67,37 @@ def source(name):
     for n, text in SOURCES:
         if n == name:
             return text
+    return None
+
+
+# The soft limits' sources (the figures are in drug_soft.py, which the board loads):
+# (name, source of the soft daily dose, source of the usual titration step).
+_CASES = "case reports [S2]: largest step +50 % (400->600 mcg/d, 0.4->0.6 mg/d)"
+_NONE = "none below the hard row: no usual range in the project's sources"
+SOFT_SOURCES = (
+    ("morphine", _NONE, _CASES),
+    ("hydromorphone", _NONE, _CASES),
+    ("fentanyl", _NONE, _CASES),
+    ("sufentanil", _NONE, _CASES),
+    ("baclofen",
+     "Lioresal Intrathecal/Gablofen US labels: maintenance mostly 300-800 mcg/d (spinal"
+     " origin); the hard row's 2000 is the top of the range observed",
+     "same labels: maintenance increases of 10-30 % (spinal origin; 5-20 % cerebral)"),
+    ("ziconotide", "none below the hard row: the Prialt label's 19.2 mcg/d is its maximum",
+     "Prialt US label: up 2.4 mcg/d (0.1 mcg/h) at a time, at most 2-3 times a week"),
+    ("bupivacaine", _NONE, _CASES),
+    ("ropivacaine", _NONE, _CASES),
+    ("clonidine", _NONE, _CASES),
+)
+FIRST_FILL_SOURCES = (
+    ("ziconotide", "Prialt US label (SynchroMed): first fill undiluted 25 mcg/mL only, the"
+     " reservoir rinsed with it first; not in the project's seeds, to be checked"),
+)
+
+
+def soft_source(name):
+    """(soft daily source, step source) for a drug, or None."""
+    for n, daily, step in SOFT_SOURCES:
+        if n == name:
+            return daily, step
     return None

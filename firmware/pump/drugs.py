@@ -25,7 +25,10 @@ Fields, in order (index constants F_* below):
     max_clinician_bolus_ng  largest one-off clinician bolus (e.g. an intrathecal trial)
 Where each limit comes from is noted per drug in drug_sources.py (kept apart so the
 board does not hold the text in RAM while delivering); how the project-chosen values are
-derived is in docs/drug_limits.md and, in short, beside each row. For bench rigs and teaching, never for a patient."""
+derived is in docs/drug_limits.md and, in short, beside each row. The soft limits (a
+usual daily dose and titration step, which a clinician may pass with an override) and
+the labels' handling rules are in drug_soft.py, loaded only by the command that applies
+them. For bench rigs and teaching, never for a patient."""
 from micropython import const
 from pump.errors import E_UNKNOWN_DRUG, PumpError
 from pump.schedule import DAY_MS, HOUR_MS  # noqa: F401 (DAY_MS: drug_check and tests)
@@ -51,7 +54,8 @@ MG = const(1000000)  # ng per milligram
 #   max_bolus (patient) = half of that: the patient presses with no clinician present
 #   max_boluses_per_day = min(24, max_daily // max_bolus)
 #   max_hourly          = max(max_bolus, max_clinician_bolus) + max_daily // 8
-#                         (the largest bolus plus a basal step at 3x the average rate)
+#                         (the largest bolus plus a basal step at 3x the average rate);
+#                         ziconotide: its label's top rate plus its clinician bolus
 #   min_lockout         = 1 h for every drug (IT opioids peak late; short lockouts stack)
 DRUGS = (
     (
@@ -105,14 +109,19 @@ DRUGS = (
         100 * MCG,
     ),
     (
+        # The label's 19.2 mcg/day and 0.8 mcg/h, each to the 0.1 mcg it is written in
+        # (the most that still reads 19.2 and 0.8): a prescription at the label's own
+        # maximum leaves the motor its last step (< 1 step, 35 ng at 25 ug/mL on the 60 mL
+        # rig) inside the row. The hour: that top rate plus one clinician bolus, the low
+        # end of the trial range, as it lands on a running infusion (docs/drug_limits.md).
         "ziconotide",
         100 * MCG,
-        19200,  # 19.2 mcg
-        5 * MCG + 19200 // 8,
+        19249,
+        849 + 1 * MCG,
         0,  # patient boluses refused: the label warns against rapid titration
         0,
         HOUR_MS,
-        5 * MCG,
+        1 * MCG,
     ),
     (
         "bupivacaine",

@@ -37,9 +37,9 @@ E_NOT_PROGRAMMED = const(25)  # values: the missing parts, as commands ("basal,t
 E_LINE_FLUIDS = const(26)  # values: fluids in the line (a refill at another mix waits)
 E_BRAND_NAME = const(28)  # values: the name typed, the generic name the table knows
 E_CONC_LIMIT = const(31)  # values: drug, concentration_ng_ml, limit
-E_DAILY_LIMIT = const(32)  # values: drug, dose_ng, limit_ng
-E_HOURLY_LIMIT = const(33)  # values: drug, dose_ng, limit_ng
-E_BOLUS_LIMIT = const(34)  # values: drug, dose_ng, limit_ng
+E_DAILY_LIMIT = const(32)  # values: drug, dose_ng, limit_ng, most_ng the window may plan
+E_HOURLY_LIMIT = const(33)  # values: drug, dose_ng, limit_ng, most_ng the window may plan
+E_BOLUS_LIMIT = const(34)  # values: drug, dose_ng, limit_ng[, most primary-drug ng]
 E_BOLUS_COUNT_LIMIT = const(35)  # values: drug, count, limit
 E_SCHEDULE = const(36)  # basal steps out of order, duplicated, too many, not from 00:00
 E_TOO_MANY_DRUGS = const(37)
@@ -111,6 +111,7 @@ E_CAL_NONE = const(92)  # no run to weigh or cancel
 E_CAL_SMALL = const(93)  # values: nL, least nL a calibration must move
 E_CAL_FACTOR = const(94)  # values: factor in ppm (beyond +-10 %: the rig is wrong)
 E_CAL_CONFIG = const(95)  # values: what failed (none, unreadable, changed, write)
+E_FIRST_FILL = const(97)  # values: drug, ng/mL asked, the only ng/mL of a first fill
 
 # The review of a programmed pump's changes (console/cmd_review.py, issue 16 item 2).
 E_NOTHING_STAGED = const(98)  # `commit` or `discard` with no change staged

@@ -324,11 +324,12 @@ def volume_as_typed(nl, typed):
     return _text(nl, _lookup(unit.lower(), _VOLUME, typed, K_VOLUME)) + unit
 
 
-def rate_as_typed(ng_per_day, typed, conc_ng_ml):
+def rate_as_typed(ng_per_day, typed, conc_ng_ml, down=False):
     """ng/day shown in the unit the rate `typed` has ("600ng/d" -> "4800ng/d", "25ug/h"
     -> "0.2ug/h", "0.04mL/d" -> "0.048mL/d" at `conc_ng_ml`), for an error in the units
     a person used. Rounded up at the third decimal where it is not exact: a least flow
-    typed back as shown is never under it. `typed` must have parsed."""
+    typed back as shown is never under it; `down` for a most allowed, which typed back
+    is never over it. `typed` must have parsed."""
     _, unit, per = _per(typed, K_RATE)
     per_day = _per_day(per, typed)
     if by_volume(typed):
@@ -338,7 +339,9 @@ def rate_as_typed(ng_per_day, typed, conc_ng_ml):
         n = ng_per_day
         d = per_day * _lookup(unit, _MASS, typed, K_RATE)
     amount, per = typed.strip(_SPACE).split("/")
-    return "%s%s/%s" % (_text((n * 1000 + d - 1) // d, 1000), amount[_unit_at(amount):], per)
+    n *= 1000
+    return "%s%s/%s" % (_text(n // d if down else (n + d - 1) // d, 1000),
+                        amount[_unit_at(amount):], per)
 
 
 def _unit_word(word):

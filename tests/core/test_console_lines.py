@@ -31,7 +31,7 @@ def test_a_line_of_exactly_200_bytes_is_read_and_201_is_refused():
     b = Board()
     assert b.err("help " + "x" * 195, E_UNKNOWN_COMMAND)  # 200 bytes: read, then judged
     reply = b.err("help " + "x" * 196, E_LINE_TOO_LONG)
-    assert reply[-1] == "ERR 72 line of 201 bytes is over the 200 allowed"
+    assert reply[-1] == "ERR 72 line of 201 bytes is too long: at most 200"
 
 
 def test_an_empty_line_is_ok_and_a_trailing_cr_is_ignored():

@@ -247,10 +247,11 @@ def test_a_short_lockout_is_refused_in_the_units_a_clinician_reads():
 def test_limits_and_volumes_are_quoted_readable_never_in_base_units():
     b = _board()
     reply = b.err("drug morphine 25 mg/mL", E_CONC_LIMIT)
-    assert reply == ["ERR 31 morphine at 25mg/mL is over the 20mg/mL limit"], reply
+    assert reply == ["ERR 31 morphine at 25mg/mL is over its concentration limit: at most "
+                     "20mg/mL"], reply
     b = programmed()  # case 1, in a 40 mL reservoir
     reply = b.err("refill 50mL", E_REFILL_OVER)
-    assert reply == ["ERR 62 refill 50mL is over the 40mL capacity"], reply
+    assert reply == ["ERR 62 refill 50mL is over the capacity: at most 40mL"], reply
     refusals = ("ptm 30ug lockout=1m max=7", "ptm 300ug lockout=1h max=7", "basal 30mg/d",
                 "suspend 10d", "reservoir-alarm 50mL", "drug hydromorphone 25mg/mL",
                 "refill 50mL", "log 100", "basal 1,000ug/d", "capacity 2000mL",

@@ -4,8 +4,8 @@ from console.message_text import MESSAGES
 from console.messages import name, text
 from pump import errors
 from pump.drugs import lookup
-from pump.errors import (E_DAILY_LIMIT, E_DOSE_WINDOW, E_LOCKOUT, E_NOT_PRIMED, E_PRIME_LIMIT,
-                         PumpError)
+from pump.errors import (E_BOLUS_LIMIT, E_HOURLY_LIMIT, E_DAILY_LIMIT, E_DOSE_WINDOW,
+                         E_LOCKOUT, E_NOT_PRIMED, E_PRIME_LIMIT, PumpError)
 
 
 def _codes():
@@ -28,9 +28,24 @@ def test_codes_are_unique():
         assert codes[i] not in codes[i + 1:], codes[i]
 
 
-def test_daily_limit_names_drug_dose_and_limit_in_readable_units():
-    t = text(E_DAILY_LIMIT, ("hydromorphone", 12000001, 10000000))
-    assert t == "hydromorphone: 12.000001mg in 24 h would be over the 10mg limit", t
+def test_daily_limit_names_drug_dose_limit_and_what_is_allowed_in_readable_units():
+    t = text(E_DAILY_LIMIT, ("hydromorphone", 12000001, 10000000, 9986000))
+    assert t == ("hydromorphone: 12.000001mg in 24 h is over its daily limit, 10mg: at "
+                 "most 9.986mg in 24 h"), t
+    # As console/cmd_rx.py gives it for a basal line: the most in the unit typed.
+    t = text(E_HOURLY_LIMIT, ("ziconotide", 1900, 1849, "1.814ug/h basal at any hour"))
+    assert t == ("ziconotide: 1.9ug in an hour is over its hourly limit, 1.849ug: at most "
+                 "1.814ug/h basal at any hour"), t
+
+
+def test_a_bolus_over_its_row_says_the_largest_allowed_of_the_primary():
+    t = text(E_BOLUS_LIMIT, ("clonidine", 15000, 10000, 20000, "hydromorphone"))
+    assert t == ("clonidine bolus of 15ug is over its bolus limit: at most 10ug of "
+                 "clonidine (20ug of hydromorphone)"), t
+    t = text(E_BOLUS_LIMIT, ("morphine", 250001, 250000, 250000, "morphine"))
+    assert t == "morphine bolus of 250.001ug is over its bolus limit: at most 250ug", t
+    t = text(E_BOLUS_LIMIT, ("ziconotide", 1000, 0, 0, "ziconotide"))
+    assert t.endswith("at most 0ng, its row refuses patient boluses (ptm off)"), t
 
 
 def test_lockout_says_how_long_to_wait_in_readable_units_rounded_up():
@@ -41,9 +56,18 @@ def test_lockout_says_how_long_to_wait_in_readable_units_rounded_up():
 
 def test_dose_window_puts_the_dose_first_in_readable_units():
     t = text(E_DOSE_WINDOW, (3600000, 2500000, 2375000))
-    assert t == "would put 2.5mg in an hour, over the 2.375mg limit", t
+    assert t.startswith("would put 2.5mg in an hour, over its limit: at most 2.375mg in "
+                        "any hour,"), t
     t = text(E_DOSE_WINDOW, (86_400_000, 2500000, 2375000, "clonidine"))
-    assert t == "would put 2.5mg of clonidine in 24 h, over the 2.375mg limit", t
+    assert t.startswith("would put 2.5mg of clonidine in 24 h, over its limit: at most "
+                        "2.375mg in any 24 h,"), t
+    assert t.endswith(": wait, or ask for less"), t
+    # A clinician's bolus: the largest that fits now (console/cmd_dose.py), or none.
+    t = text(E_DOSE_WINDOW, (3600000, 2500000, 2375000, "", 125000))
+    assert t.endswith("2.375mg in any hour, the delivery so far and the schedule "
+                      "included: a bolus of at most 125ug now"), t
+    t = text(E_DOSE_WINDOW, (3600000, 2500000, 2375000, "", 0))
+    assert t.endswith(": no bolus fits now: wait"), t
 
 
 def test_prime_and_calibration_volumes_are_readable():

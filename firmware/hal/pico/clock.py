@@ -14,10 +14,12 @@ class Clock:
     leave them None and the `time` module's are used."""
 
     def __init__(self, ticks_ms=None, ticks_diff=None, sleep_ms=None):
+        self.sleep_us = None  # a fake clock has none: callers then wait whole ms
         if ticks_ms is None or ticks_diff is None or sleep_ms is None:
-            import time  # MicroPython's: ticks_ms, ticks_diff, sleep_ms
+            import time  # MicroPython's: ticks_ms, ticks_diff, sleep_ms, sleep_us
 
             ticks_ms, ticks_diff, sleep_ms = time.ticks_ms, time.ticks_diff, time.sleep_ms
+            self.sleep_us = time.sleep_us
         self._ticks_ms = ticks_ms
         self._ticks_diff = ticks_diff
         self._sleep_ms = sleep_ms
