@@ -96,6 +96,9 @@ class Device:
         # it ends at (0: the clock was set, or none is open yet: see at the next check).
         self.day_blob = b""
         self.day_end = 0
+        # A change to the prescription staged for review (console/cmd_review.py), a
+        # Draft; None without one. Never saved: a reboot drops it.
+        self.staged = None
         now = clock.now_ms()
         below = motor if store is None else store.lease_motor(motor)
         self.safety = SafetyChannel(below, rig, clock)
@@ -161,6 +164,9 @@ class Device:
             self.emit("session-ended reason=timeout")
             if self.pump.sm.state == REFILLING:
                 self.cancel_refill(now)
+        if self.staged is not None and not self.auth.clinician(now):
+            self.staged = None  # no one but the clinician who staged it may commit it
+            self.emit("staged-dropped reason=session-ended")
         # Every pass: allocates only when the set of alarms has changed.
         active = self.pump.alarms.state
         changed = len(active) != len(self.alarms_seen)

@@ -31,7 +31,8 @@ AFTER_COMMAND = (
     "console.message_text", "console.readable", "pump.units", "pump.teardown",
     "pump.forecast", "pump.line_floor", "pump.slow_bolus", "console.cmd_dose",
     "app.log_read", "console.cmd_care", "pump.drug_soft", "app.activity",
-    "console.cmd_activity", "console.cmd_info", "console.show",
+    "console.cmd_activity", "console.cmd_info", "console.cmd_review", "pump.review",
+    "console.show",
     "hal.calibration", "hal.board_config",
 )
 CALIBRATE = "app.calibration"  # kept while a calibration run is in progress

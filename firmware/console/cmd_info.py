@@ -1,9 +1,9 @@
-"""Commands that read and change nothing, and that no host polls: help, log, rx.
+"""Commands that read and change nothing, and that no host polls: help, log (`rx`, with
+the review beside it, is console/cmd_review.py).
 
 Anyone may use them (the patient included): they show the pump's state and never a PIN.
-Loaded for their command and dropped after it (app/lazy.py), with console/show.py: the
+Loaded for their command and dropped after it (app/lazy.py): the
 Pico's heap keeps only what `status` and `alarms` need resident (console/cmd_read.py)."""
-from console.show import show_bolus, show_drugs, show_int, show_schedule
 from pump.errors import PumpError, E_UNKNOWN_COMMAND
 
 
@@ -32,20 +32,3 @@ def do_log(dev, out, args, now):
     out.extend(lines)
     return "lines=%d" % len(lines)
 
-
-def do_rx(dev, out, args, now):
-    d = dev.draft
-    rx = dev.pump.rx
-    dose, lockout, most = show_bolus(d.bolus)
-    out.append("drug %s" % show_drugs(d.drugs))
-    if d.next_drugs is not None:
-        out.append("drug-at-next-refill %s" % show_drugs(d.next_drugs))
-    out.append("basal %s" % show_schedule(d.schedule))
-    out.append("ptm dose_ng=%s lockout_ms=%s max=%s" % (dose, lockout, most))
-    low = d.low_nl_in_use()
-    out.append("reservoir-alarm %s%s" % (show_int(low), " default" if d.low_nl is None
-                                         and low is not None else ""))
-    out.append("capacity %s" % show_int(d.capacity_nl))
-    missing = dev.missing()
-    return "programmed=%d missing=%s" % (0 if rx is None else 1,
-                                         ",".join(missing) if missing else "-")

@@ -3,8 +3,9 @@
 Anyone may use them (the patient included): they show the pump's state and never a PIN.
 Amounts are integers in base units; times are wall-clock ISO; `-` means "none".
 
-Resident, with what `status` needs; the other reading commands (help, log, rx) are
-console/cmd_info.py, loaded for their command and dropped after it (app/lazy.py)."""
+Resident, with what `status` needs; the other reading commands are loaded for their
+command and dropped after it (app/lazy.py): help and log are console/cmd_info.py, rx is
+console/cmd_review.py, activity console/cmd_activity.py."""
 from console.iso_time import format_iso
 from pump import alarms as al
 from pump.dose_units import ceil_div
