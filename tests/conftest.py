@@ -36,7 +36,8 @@ SLOW_FILES = {
     "an emulated RP2040 running MicroPython's own build (about 6.5 min)": (
         "tests/emu/",),
     "a power cut at every byte of every write (about 50 s)": (
-        "tests/host/test_power_cut.py", "tests/host/test_power_cut_console.py"),
+        "tests/host/test_power_cut.py", "tests/host/test_power_cut_console.py",
+        "tests/host/test_power_cut_activity.py"),
     "a MicroPython VM booted again for every hypothesis script (about 8 s)": (
         "tests/host/test_differential.py",),
     "each script played twice through the firmware, once a pass a minute, a month among "

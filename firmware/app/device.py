@@ -26,6 +26,8 @@ journaled before the pass that moves its first step (journal() runs before advan
     fault(name)     an alarm the loop detects itself; PumpError for an unknown name
     interruptible() True only while nothing can move
     next_due(now)   when a pass next has work by time alone (a simulated jump's stops)
+    day_check(now, code=None)   the day's patient activity closed at its end, a press
+                    counted (app/activity.py)
     events()        the `! ` lines noted since the last call (one shared empty list
                     when there are none: read it, never change it)
     reboot          set to a reason by a command that changed the rig"""
@@ -89,6 +91,14 @@ class Device:
         # The refill awaiting confirm: (withdrawn nL, the count then, nL out since the
         # fill), for its reconciliation (console/cmd_rx.py); None without one.
         self.refill_check = None
+        # The open day of patient activity (app/activity.py, loaded only to change it): its
+        # counts as bytes, saved in the snapshot (app/device_state.py), and the pump time
+        # it ends at (0: the clock was set, or none is open yet: see at the next check).
+        self.day_blob = b""
+        self.day_end = 0
+        # A change to the prescription staged for review (console/cmd_review.py), a
+        # Draft; None without one. Never saved: a reboot drops it.
+        self.staged = None
         now = clock.now_ms()
         below = motor if store is None else store.lease_motor(motor)
         self.safety = SafetyChannel(below, rig, clock)
@@ -117,6 +127,7 @@ class Device:
                 except StoreError:
                     self.pump.fault("memory", now)
         self.alarms_seen = []
+        self.day_check(now)  # the day's activity opens (or, restored, goes on)
         # What was restored (or fresh) is the baseline: nothing of ours has changed yet.
         self.auth.changed = self.safety.changed = self.safety.limits.changed = False
 
@@ -127,6 +138,7 @@ class Device:
         now = self.clock.now_ms()
         try:
             self.journal(now)
+            self.day_check(now)  # after the journal: it may move the pump to midnight
             self.advance(now)
             self.settle(now)
         except PumpError as err:
@@ -152,6 +164,9 @@ class Device:
             self.emit("session-ended reason=timeout")
             if self.pump.sm.state == REFILLING:
                 self.cancel_refill(now)
+        if self.staged is not None and not self.auth.clinician(now):
+            self.staged = None  # no one but the clinician who staged it may commit it
+            self.emit("staged-dropped reason=session-ended")
         # Every pass: allocates only when the set of alarms has changed.
         active = self.pump.alarms.state
         changed = len(active) != len(self.alarms_seen)
@@ -213,7 +228,8 @@ class Device:
     def next_due(self, now):
         """When a pass next has work by time alone (ms on the board's clock; `now` for at
         once), or None: the pump's next step or event, the end of the session, a save due
-        by time, a change of the guard's limits, a calibration run's steps. Between two
+        by time, a change of the guard's limits, a calibration run's steps, the day's end
+        (its activity closes). Between two
         such times a pass changes nothing, so a simulated jump (app/controller.py) skips
         it. Reads only."""
         if self.calibration is not None and not self.calibration.done:
@@ -223,10 +239,24 @@ class Device:
         if best is not None:
             best += pump.t
         for t in (self.auth.session_until, self.safety.limits.next_change(now),
+                  self.day_end,  # the day's activity closes (app/activity.py)
                   None if self.store is None else self.store.due_at()):
             if t is not None and (best is None or t < best):
                 best = t
         return best
+
+    def day_check(self, now, code=None):
+        """Once the pump's day has ended (or the clock was set), the day's activity is
+        closed and written, once; with `code`, a patient's press is counted too, granted
+        (0) or refused with its code (app/activity.py, loaded for it and dropped after).
+        Only memory can fail here, and neither a pass nor a press's answer may: the day
+        is then tried again a minute later, and such a press goes uncounted."""
+        if code is not None or now >= self.day_end:
+            try:
+                lazy.load("app.activity").tick(self, now, code)
+            except MemoryError:
+                self.day_end = now + 60_000
+            lazy.drop(("app.activity",), self._keep)
 
     def interruptible(self):
         return self.pump.sm.state in (UNPROGRAMMED, STOPPED) and self.calibration is None

@@ -16,9 +16,10 @@ from safety import counts
 from store.codec import Writer, Reader, Corrupt
 from store.record import StoreError
 
-# 4: an old mix's steps left in the line (was a hold's ms); 3: the line-unknown flag; 2:
-# the calibration counter; 1 (without either) is still read
-VERSION = const(4)
+# 5: the open day of patient activity (app/activity.py's bytes); 4: an old mix's steps
+# left in the line (was a hold's ms); 3: the line-unknown flag; 2: the calibration
+# counter; 1 (without either) is still read
+VERSION = const(5)
 
 
 def encode(dev, now_ms):
@@ -32,6 +33,7 @@ def encode(dev, now_ms):
     w.int(dev.pump.steps_issued)
     counts.write(w, dev.safety, now_ms)
     w.int(1 if dev.line_unknown else 0)
+    w.bytes(dev.day_blob)
     return w.result()
 
 
@@ -41,13 +43,14 @@ def load(dev, data, now_ms):
     try:
         r = Reader(data)
         version = r.int()
-        if version not in (1, 2, 3, VERSION):
+        if version not in (1, 2, 3, 4, VERSION):
             raise Corrupt("version")
         pin = r.bytes(64)
         wrong, lockouts, locked_left = r.int(), r.int(), r.int()
         steps_then = r.int()
         saved = counts.read(r, version, now_ms)
         line_unknown = r.int() if version >= 3 else 0
+        day = r.bytes(512) if version >= 5 else b""
         r.end()
         if min(wrong, lockouts, locked_left, steps_then) < 0:
             raise Corrupt("range")
@@ -58,6 +61,7 @@ def load(dev, data, now_ms):
     except (Corrupt, ValueError):
         return False
     dev.line_unknown = dev.line_unknown or line_unknown != 0
+    dev.day_blob = day  # app/activity.py reads it at the first pass
     a = dev.auth
     if pin and a.store.get() is None:
         try:

@@ -30,7 +30,9 @@ AFTER_COMMAND = (
     "console.cmd_calibrate", "console.cmd_service", "console.usage",
     "console.message_text", "console.readable", "pump.units", "pump.teardown",
     "pump.forecast", "pump.line_floor", "pump.slow_bolus", "console.cmd_dose",
-    "app.log_read", "console.cmd_care", "pump.drug_soft",
+    "app.log_read", "console.cmd_care", "pump.drug_soft", "app.activity",
+    "console.cmd_activity", "console.cmd_info", "console.cmd_review", "pump.review",
+    "console.show",
     "hal.calibration", "hal.board_config",
 )
 CALIBRATE = "app.calibration"  # kept while a calibration run is in progress

@@ -33,6 +33,9 @@ def do_login(dev, out, args, now):
 
 def do_logout(dev, out, args, now):
     was = dev.auth.clinician(now)
+    if dev.staged is not None:
+        dev.staged = None  # a staged change is its session's (console/cmd_review.py)
+        dev.emit("staged-dropped reason=logout")
     dev.auth.logout()
     if was:
         dev.record("logout")

@@ -1,6 +1,7 @@
 """A clinician's bolus, `bolus <dose> [over=<duration>]`, and a trial dose, `trial <dose>
 [over=<duration>]`: loaded for them and dropped after (app/lazy.py); the patient's
 `bolus`, which the button shares, stays resident in console/cmd_run.py."""
+from app.activity import clinician  # the day's activity: a clinician's bolus given
 from pump.errors import PumpError, E_USAGE, E_DOSE_WINDOW
 from pump.units import parse_duration_ms, parse_mass_ng
 
@@ -13,6 +14,7 @@ def clinician_bolus(dev, args, now):
         pump.clinician_bolus(dose, now, over)
     except PumpError as err:
         raise _with_most(pump, err, dose, over)
+    clinician(dev, dose)
     if over is None:
         return "dose_ng=%d by=clinician state=%s" % (dose, pump.sm.state)
     return "dose_ng=%d by=clinician over_s=%d state=%s" % (dose, -(-over // 1000),
@@ -53,5 +55,6 @@ def do_trial(dev, out, args, now):
     dose = parse_mass_ng(args[0])
     over = _over(args[1:])
     trial(pump, dose, now, over)
+    clinician(dev, dose)
     dev.record("trial dose_ng=%d" % dose)
     return "dose_ng=%d by=clinician trial=1 state=%s" % (dose, pump.sm.state)

@@ -15,5 +15,10 @@ def do_bolus(dev, out, args, now):
         dev.auth.touch(now)  # a clinician's command (console.py touches only by role)
         from console.cmd_dose import clinician_bolus  # dropped after it (app/lazy.py)
         return clinician_bolus(dev, args, now)
-    dose = pump.request_bolus(now)
+    try:
+        dose = pump.request_bolus(now)
+    except PumpError as err:
+        dev.day_check(now, err.code)  # the day's activity (app/activity.py): refused, why
+        raise
+    dev.day_check(now, 0)
     return "dose_ng=%d by=patient state=%s" % (dose, pump.sm.state)

@@ -4,8 +4,10 @@ reservoir-alarm, capacity, refill, confirm, time. A clinician's, all of them.
 Each parses every argument, builds the new draft (checked), and only then hands the pump a
 whole new prescription; the pump checks it again (state, concentration, rolling windows)
 before it changes anything. So a refusal anywhere leaves the old draft and the old
-prescription in force. A new basal or bolus takes effect at once, also while running,
-with no stop in delivery (Pump.program keeps the state). Each change is kept in the log
+prescription in force. The first prescription is programmed as soon as it is whole. A
+change to a programmed pump is staged instead (issue 16, item 2: console/cmd_review.py),
+and each line edits the staged draft: `commit` hands it to the pump (also while running,
+with no stop in delivery: Pump.program keeps the state). Each change is kept in the log
 and its reply shows the old and the new values."""
 from console.iso_time import format_iso, parse_iso
 from app.draft import OFF
@@ -13,9 +15,11 @@ from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt
 from pump.errors import (PumpError, E_BASAL_ZERO, E_BELOW_FLOOR, E_BRAND_NAME, E_LOW_ALARM_MIN,
                          E_NOT_PROGRAMMED, E_RESERVOIR, E_USAGE, E_REFILL_WITHDRAWN,
-                         E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT, E_FIRST_FILL)
+                         E_INVALID_EVENT, E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT,
+                         E_FIRST_FILL)
 from pump.prescription import Bolus
 from pump.schedule import BasalSchedule
+from pump.states import PRIMING, REFILLING, STOPPED
 from pump.units import (by_volume, parse_concentration_ng_per_ml, parse_count,
                         parse_dose_rate_ng_per_day, parse_duration_ms, parse_mass_ng,
                         parse_time_of_day_min, parse_volume_nl, volume_as_typed)
@@ -57,7 +61,36 @@ def _with(d, field, value):
         raise _with_most(err, drugs, d.rig)
 
 
+def _work(dev):
+    """The draft a line edits: the staged one while a change is staged, else the one in
+    force."""
+    return dev.staged if dev.staged is not None else dev.draft
+
+
+def _not_while_staged(dev, word):
+    """A refill and the mix it brings change the reservoir, not the prescription: kept
+    apart from a staged change, so a commit never meets a mix it was not reviewed with."""
+    if dev.staged is not None:
+        raise PumpError(E_INVALID_EVENT, word, "a change is staged (commit or discard it)")
+
+
+def _begun(pump):
+    """Therapy has begun under the prescription the pump holds: drug has left the
+    catheter tip, or the pump is anywhere but stopped (or filling its line). Before
+    that, each part applies at once: the first programming, in the implant order (issue
+    16, item 1: the dose, the patient bolus, then prime and start)."""
+    return pump.rx is not None and (
+        bool(pump.delivered) or pump.sm.state not in (STOPPED, PRIMING, REFILLING))
+
+
 def _apply(dev, cand, now, what, old, new, reprogram=True):
+    if reprogram and (dev.staged is not None or _begun(dev.pump)):
+        # Therapy has begun: staged for review, not programmed (console/cmd_review.py).
+        from console.cmd_review import stage  # dropped after the reply
+        try:
+            return stage(dev, cand, now, what, old, new)
+        except PumpError as err:
+            raise _with_most(err, cand.drugs, cand.rig)
     try:
         rx = cand.build() if reprogram else None
     except PumpError as err:
@@ -90,10 +123,11 @@ def do_drug(dev, out, args, now):
         dt.lookup(name)  # an unknown drug is refused by name
         pairs.append((name, parse_concentration_ng_per_ml(args[i + 1])))
     drugs = tuple(pairs)
-    d = dev.draft
+    d = _work(dev)
     in_reservoir = dev.pump.reservoir.concs
     if in_reservoir is not None and drugs != in_reservoir:
         # What is in the reservoir changes only with a confirmed refill.
+        _not_while_staged(dev, "drug")
         cand = _with(d, "next_drugs", drugs)
         return _apply(dev, cand, now, "drug", show_drugs(d.drugs), show_drugs(drugs), False)
     cand = _with(d.with_("next_drugs", None), "drugs", drugs)
@@ -193,7 +227,7 @@ def _as_typed(err, args, draft=None):
 
 
 def _set_schedule(dev, out, args, now, steps, shown):
-    d = dev.draft
+    d = _work(dev)
     try:
         cand = _with(d, "schedule", BasalSchedule(steps))
         tail = _apply(dev, cand, now, "basal", show_schedule(d.schedule),
@@ -206,7 +240,7 @@ def _set_schedule(dev, out, args, now, steps, shown):
 
 def do_basal(dev, out, args, now):
     shown = []
-    steps = tuple(_steps(args, "basal", dev.draft.drugs, shown))
+    steps = tuple(_steps(args, "basal", _work(dev).drugs, shown))
     return _set_schedule(dev, out, args, now, steps, shown)
 
 
@@ -214,7 +248,7 @@ def do_basal_add(dev, out, args, now):
     """`basal+ 08:00=800ug/d ...`: steps added to the schedule, or replacing those that
     start at the same time (issue 16: 24 steps do not fit on one 200-byte line). With no
     schedule yet, the steps are the schedule (so they must include 00:00)."""
-    d = dev.draft
+    d = _work(dev)
     merged = dict(d.schedule.steps) if d.schedule is not None else {}
     shown = []
     for start, rate in _steps(args, "basal+", d.drugs, shown):
@@ -241,7 +275,7 @@ def do_ptm(dev, out, args, now):
         if lockout is None or most is None:
             raise PumpError(E_USAGE, "ptm")
         bolus = Bolus(parse_mass_ng(args[0]), lockout, most)
-    d = dev.draft
+    d = _work(dev)
     cand = _with(d, "bolus", bolus)
     old = show_bolus(d.bolus)
     new = show_bolus(bolus)
@@ -250,7 +284,7 @@ def do_ptm(dev, out, args, now):
 
 def do_low(dev, out, args, now):
     low = parse_volume_nl(args[0])
-    d = dev.draft
+    d = _work(dev)
     # The warning exists to leave time for a refill; at 0 it would come with the empty
     # alarm, i.e. never. The least threshold is a day at the rig's catheter-open minimum
     # flow, the slowest the pump ever runs: at that rate the warning still comes a day
@@ -270,7 +304,7 @@ def do_capacity(dev, out, args, now):
     held = dev.pump.reservoir.volume_nl()
     if cap < held:
         raise PumpError(E_RESERVOIR, held, cap)  # the reservoir already holds more
-    d = dev.draft
+    d = _work(dev)
     cand = d.with_("capacity_nl", cap)
     return _apply(dev, cand, now, "capacity", str(d.capacity_nl), str(cap))
 
@@ -297,6 +331,7 @@ def do_refill(dev, out, args, now):
     """`refill <volume> [withdrawn=<volume>]`: what the clinician withdrew before filling,
     measured, is compared with what the pump counts (issue 16: the count was overwritten
     unchecked). Needed whenever the pump counts anything in the reservoir."""
+    _not_while_staged(dev, "refill")
     volume = parse_volume_nl(args[0])
     withdrawn = None
     if len(args) == 2:
@@ -378,6 +413,7 @@ def do_time(dev, out, args, now):
     # After a restart this is the clinician confirming the time: it ends the clock alarm,
     # and boluses follow the usual rules again from the history that survived.
     pump.confirm_time(wall, now)
+    dev.day_end = 0  # the day's activity follows the clock (app/activity.py)
     new = format_iso(dev.wall(pump.t))
     dev.record("set time old=%s new=%s" % (old, new))
     return "old=%s new=%s" % (old, new)

@@ -67,6 +67,7 @@ def do_decommission(dev, out, args, now):
         from pump.teardown import decommission
         decommission(pump, now)  # logged by its note
         dev.draft = dev.fresh_draft()
+        dev.staged = None  # nothing left to change
     return "line_unknown=0 was=%d state=%s" % (1 if was else 0, pump.sm.state)
 
 

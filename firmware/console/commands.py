@@ -13,15 +13,16 @@ CLINICIAN = const(1)
 SIM = const(2)
 
 # (word, role, fewest arguments, most arguments, module in console/, handler). cmd_run
-# (the button's bolus) and cmd_read (`status`) are resident; any other module is imported
-# when its command runs and dropped after the reply (app/lazy.py). Usage lines, for
-# `help <command>`: console/usage.py.
+# (the button's bolus) and cmd_read (`status`, `alarms`) are resident; any other module
+# is imported when its command runs and dropped after the reply (app/lazy.py). Usage
+# lines, for `help <command>`: console/usage.py.
 COMMANDS = (
-    ("help", ANYONE, 0, 1, "cmd_read", "do_help"),
+    ("help", ANYONE, 0, 1, "cmd_info", "do_help"),
     ("status", ANYONE, 0, 0, "cmd_read", "do_status"),
     ("alarms", ANYONE, 0, 0, "cmd_read", "do_alarms"),
-    ("log", ANYONE, 0, 1, "cmd_read", "do_log"),
-    ("rx", ANYONE, 0, 0, "cmd_read", "do_rx"),
+    ("log", ANYONE, 0, 1, "cmd_info", "do_log"),
+    ("activity", ANYONE, 0, 2, "cmd_activity", "do_activity"),
+    ("rx", ANYONE, 0, 0, "cmd_review", "do_rx"),
     ("mem", ANYONE, 0, 0, "cmd_mem", "do_mem"),
     ("whoami", ANYONE, 0, 0, "cmd_access", "do_whoami"),
     ("session", ANYONE, 0, 0, "cmd_access", "do_whoami"),
@@ -39,6 +40,8 @@ COMMANDS = (
     ("capacity", CLINICIAN, 1, 1, "cmd_rx", "do_capacity"),
     ("refill", CLINICIAN, 1, 2, "cmd_rx", "do_refill"),
     ("confirm", CLINICIAN, 0, 0, "cmd_rx", "do_confirm"),
+    ("commit", CLINICIAN, 0, 1, "cmd_review", "do_commit"),
+    ("discard", CLINICIAN, 0, 0, "cmd_review", "do_discard"),
     ("start", CLINICIAN, 0, 0, "cmd_care", "do_start"),
     ("stop", CLINICIAN, 0, 0, "cmd_care", "do_stop"),
     ("suspend", CLINICIAN, 0, 1, "cmd_care", "do_suspend"),

@@ -24,7 +24,7 @@ _SHOWN = 24  # characters of an unknown word echoed back
 # Lines that only read: a clinician checking status or rx before confirming a refill
 # keeps it (issue 16); any other line cancels it, so nothing changes under a refill.
 _WAIT_WITH_REFILL = ("status", "rx", "alarms", "log", "help", "whoami", "session", "mem",
-                     "echo")
+                     "echo", "activity")
 
 
 class Console:

@@ -126,6 +126,10 @@ MESSAGES = (
      "%s at %s: the reservoir has not held it, and its label fills a pump new to it with "
      "undiluted %s alone (the pump takes up the drug at first): fill that, and another "
      "strength at a later refill"),
+    (e.E_NOTHING_STAGED, "nothing staged", "nothing staged to %s: the prescription in "
+     "force runs (rx shows it)"),
+    (e.E_SOFT_LIMIT, "soft limit", "%s: %s from %s to %s (%s) is over the %s: commit "
+     "override to pass it (logged as an override); nothing changed"),
 )
 
 
@@ -290,7 +294,26 @@ def shape(code, values):
         from console import readable as r
         drug, conc, dose, limit, most = values
         return (drug, r.conc(conc), r.mass(dose), r.mass(limit), r.conc(most))
+    if code == e.E_SOFT_LIMIT and len(values) == 5:
+        return _soft(values)
     return values
+
+
+def _soft(values):
+    """ERR 99's values (pump/review.py soft_finding) in words: the daily dose old and
+    new, the change in %, and the limit with its figure."""
+    from console import readable as r
+    from pump.review import pct, K_SOFT_MAX, K_STEP_PCT
+    drug, kind, new, old, limit = values
+    p = pct(old, new)
+    if kind == K_SOFT_MAX:
+        over = "usual daily maximum of " + r.rate(limit)
+    elif kind == K_STEP_PCT:
+        over = "usual titration step of +%d %%" % limit
+    else:
+        over = "usual titration step of " + r.rate(limit)
+    return (drug, "the basal's daily dose", r.exact_rate(old), r.exact_rate(new),
+            "new" if p is None else "%+d %%" % p, over)
 
 
 def entry(code):

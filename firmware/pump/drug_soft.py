@@ -1,17 +1,18 @@
 """Soft limits and the labels' handling rules, per drug: what a clinician may pass with
-an explicit override (issue 16, item 2, will ask for it), and what the labels say about
-how a drug goes into the pump. The hard limits are drugs.DRUGS, which no one passes.
+an explicit override (issue 16, item 2: `commit override`, console/cmd_review.py), and
+what the labels say about how a drug goes into the pump. The hard limits are drugs.DRUGS, which no one passes.
 
-Loaded only by the command that applies them (`refill`: the first fill) and dropped after
-it (app/lazy.py): the Pico's heap has no room to keep a second table between commands.
-Not shown by `drug` or `rx` yet: a line per drug cost the board about 190 B of heap
-(tests/emu/test_heap.py), which it does not have. For bench rigs and teaching, never for
+Loaded only by the commands that apply them (`refill`: the first fill; `rx` with a staged
+change and `commit`: pump/review.py) and dropped after them (app/lazy.py): the Pico's
+heap has no room to keep a second table between commands. Not shown by `drug`: a line
+per drug cost the board about 190 B of heap (tests/emu/test_heap.py), which it does not
+have. For bench rigs and teaching, never for
 a patient.
 
 SOFT rows: (name, soft daily ng (0: none below the hard row), usual titration step as
 % of the daily dose (0: none), usual titration step in ng/day (0: none)). A step is
-passed when a daily dose rises by more than the larger of the two (issue 16's staged
-review will consume this). Numbers only: every string a board loads stays in its heap
+passed when a daily dose rises by more than the larger of the two (pump/review.py holds
+the basal's daily dose of each drug to it). Numbers only: every string a board loads stays in its heap
 for good (MicroPython never frees an interned string), so the sources of these figures
 are text in drug_sources.py, which the board never loads."""
 from micropython import const

@@ -112,3 +112,7 @@ E_CAL_SMALL = const(93)  # values: nL, least nL a calibration must move
 E_CAL_FACTOR = const(94)  # values: factor in ppm (beyond +-10 %: the rig is wrong)
 E_CAL_CONFIG = const(95)  # values: what failed (none, unreadable, changed, write)
 E_FIRST_FILL = const(97)  # values: drug, ng/mL asked, the only ng/mL of a first fill
+
+# The review of a programmed pump's changes (console/cmd_review.py, issue 16 item 2).
+E_NOTHING_STAGED = const(98)  # `commit` or `discard` with no change staged
+E_SOFT_LIMIT = const(99)  # values: drug, kind (pump/review.py K_*), new ng/d, old ng/d, limit

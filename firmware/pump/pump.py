@@ -86,6 +86,17 @@ class Pump(Permits):
 
     # ----- commands -----
     def program(self, rx, now_ms):
+        self.check_program(rx, now_ms)
+        old = self.rx
+        self.sm.fire("program")
+        self.rx = rx
+        self._apply_rates()
+        self._note("program", rx.primary(), old is None)
+        self._settle()  # fix: a new low threshold is checked now, not at the next event
+
+    def check_program(self, rx, now_ms):
+        """Raise what program(rx) would refuse now; changes nothing but the advance to
+        now (a change staged for review is checked so: console/cmd_review.py)."""
         self.advance(now_ms)
         if self.reservoir.concs is not None and rx.drugs != self.reservoir.concs:
             raise PumpError(E_CONC_MISMATCH, rx.primary())
@@ -98,12 +109,6 @@ class Pump(Permits):
             v = self._windows_verdict(rx, self.bolus_left, self.bolus_rate)
             if v:
                 raise PumpError(*v)
-        old = self.rx
-        self.sm.fire("program")
-        self.rx = rx
-        self._apply_rates()
-        self._note("program", rx.primary(), old is None)
-        self._settle()  # fix: a new low threshold is checked now, not at the next event
 
     def start(self, now_ms):
         self._fire(now_ms, "start")

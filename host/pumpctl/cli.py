@@ -378,6 +378,8 @@ def do_restart(args):
 
 
 def do_log(args):
+    if args.days is not None:
+        return _log_days(args)
     with Connection(args) as client:
         reply = client.command("log %d" % args.count, timeout=args.timeout)
     if not reply.ok:
@@ -394,6 +396,24 @@ def do_log(args):
     writer = csv.DictWriter(sys.stdout, fieldnames=keys or ["event"], lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+    return EXIT_OK
+
+
+def _log_days(args):
+    """`log --days [N]`: the pump's daily activity (presses, refusals by reason, each
+    drug's dose) for its newest N days and the open one; with --csv one row per day."""
+    from pumpctl import activity
+    with Connection(args) as client:
+        try:
+            rows = activity.fetch(client, args.days, timeout=args.timeout)
+        except activity.ActivityError as e:
+            print(str(e), file=sys.stderr)
+            return EXIT_ANSWER
+    if args.csv:
+        activity.write_csv([row for _, row in rows], sys.stdout)
+    else:
+        for line, _ in rows:
+            print(line)
     return EXIT_OK
 
 
@@ -601,7 +621,12 @@ def build_parser():
     p = sub.add_parser("log", help="the pump's log")
     p.add_argument("count", nargs="?", type=options.count, default=20,
                    help="entries (default 20)")
-    p.add_argument("--csv", action="store_true", help="as CSV, one column per key")
+    p.add_argument("--csv", action="store_true", help="as CSV, one column per key (with "
+                   "--days: one row per day)")
+    p.add_argument("--days", nargs="?", type=options.count, const=400, default=None,
+                   metavar="N", help="the daily activity instead (presses, refusals by "
+                   "reason, each drug's dose): the newest N days (all the pump keeps, "
+                   "400, if no N) and today")
     _board_args(p)
     p.set_defaults(func=do_log)
 

@@ -38,7 +38,7 @@ def _visit():
     b.login()  # the refill visit
     b.ok("stop")
     for line in ("refill 40mL withdrawn=%dnL" % b.dev.pump.reservoir.volume_nl(), "confirm",
-                 "basal 700ug/d", "start"):
+                 "basal 700ug/d", "commit", "start"):
         b.ok(line)
     return b
 

@@ -66,7 +66,12 @@ def test_case2_trial_then_the_pump_give_the_exact_totals():
     b.ok("bolus 200ug")
     advance_to(b, mono(1, 8, 0))  # a day of relief: the pump is implanted and set
     b.login()
-    assert kv(b.ok("basal 200ug/d"))["rx"] == "programmed"
+    # The trial ran the pump at the least flow (48 ug a day at 1 mg/mL): its dose is a
+    # change for review, +317 %, over the usual step (pump/drug_soft.py), which the
+    # clinician passes on purpose, logged as an override (console/cmd_review.py).
+    assert kv(b.ok("basal 200ug/d"))["rx"] == "staged"
+    b.err("commit", 99)
+    assert kv(b.ok("commit override"))["override"] == "morphine,step"
     end = mono(2, 8, 0)
     advance_to(b, end)
     s = kv(b.ok("status"))

@@ -100,7 +100,10 @@ def run_case3():
         if kind == "change":
             b.login()
             for line in what:
-                assert kv(b.ok(line))["rx"] == "programmed"
+                assert kv(b.ok(line))["rx"] == "staged"  # for review: console/cmd_review.py
+            # Each of the case's steps is within the usual one (+50 %, +17 %, +43 %): a
+            # plain commit, no override.
+            assert kv(b.ok("commit"))["override"] == "-"
             continue
         dose, code, n = what
         if dose:

@@ -201,6 +201,7 @@ def test_a_patient_bolus_from_the_old_fluid_stays_within_the_bolus_row():
     # line's old fluid it is 20.
     b = ran_a_day_then_refilled()
     b.ok("ptm 0.2mg lockout=1h max=4")
+    b.ok("commit")  # staged for review (console/cmd_review.py)
     before = b.dev.pump.delivered.get("clonidine", 0)
     reply = b.send("bolus")
     ok = reply[-1].startswith("OK")

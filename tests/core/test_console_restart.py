@@ -147,7 +147,8 @@ def test_after_a_reset_one_part_of_the_prescription_changes_and_the_rest_is_kept
     b = reboot(flash)
     b.login()
     reply = b.ok("basal 00:00=500ug/d")
-    assert kv(reply)["rx"] == "programmed"
+    assert kv(reply)["rx"] == "staged"  # for review (console/cmd_review.py)
+    b.ok("commit")
     rx = b.ok("rx")
     assert any(l.startswith("ptm dose_ng=30000 lockout_ms=3600000 max=7") for l in rx)
 

@@ -79,13 +79,15 @@ def test_replies_show_old_and_new_values_and_the_log_keeps_them():
            "time=2026-03-01T10:00:00" in log
 
 
-def test_a_new_basal_while_running_takes_effect_at_once_with_no_stop():
+def test_a_new_basal_while_running_takes_effect_at_its_commit_with_no_stop():
     b = running()  # 600 ug/d until 08:00 on the pump's clock (2026-01-01)
     t0 = b.clock.now_ms()
     b.ok("sim advance 1h")
     steps0 = b.motor.total
     b.login()
-    reply = b.ok("basal 00:00=2400ug/d")  # four times the rate
+    b.ok("basal 00:00=2400ug/d")  # four times the rate: staged (console/cmd_review.py)
+    # +300 % is over the usual titration step: the clinician's override, on purpose.
+    reply = b.ok("commit override")
     assert not events(reply, "state")  # the pump never left running
     assert b.dev.pump.sm.state == "running"
     b.ok("sim advance 1h")
@@ -98,6 +100,7 @@ def test_a_new_basal_while_running_takes_effect_at_once_with_no_stop():
 def test_ptm_off_makes_a_prescription_with_no_patient_bolus():
     b = running()
     b.ok("ptm off")
+    b.ok("commit")  # staged for review (console/cmd_review.py)
     b.err("bolus", E_NO_RX)
     assert kv(b.ok("status"))["next_bolus_s"] == "-"
 

@@ -58,7 +58,9 @@ def test_sim_advance_only_asks_and_moves_no_time_until_the_loop_walks_it():
 
 def test_what_the_device_says_is_due_next():
     b = Board()
-    assert b.dev.next_due(0) is None  # nothing programmed, no session, no store
+    # Nothing programmed, no session, no store: the day's end, when its activity closes
+    # (app/activity.py).
+    assert b.dev.next_due(0) == DAY_MS
     b.login()
     assert b.dev.next_due(0) == 900_000  # the session's end
     r = running()
@@ -101,7 +103,10 @@ def test_with_a_store_a_jump_reserves_its_steps_once_and_saves_at_its_end():
     # it), and a handful of writes where a board makes a lease write per move and a
     # snapshot every 10 minutes (~1,300 in these two days).
     assert issued < r.ctl.jump_passes <= issued + 3 * 2 + 2
-    assert flash.writes - writes <= 4, flash.writes - writes
+    # And at each midnight one record of the day's activity (app/activity.py), no more.
+    days = [n for n in flash.files if n.startswith("days/")]
+    assert len(days) == 2, days
+    assert flash.writes - writes <= 4 + 2, flash.writes - writes
     # After it, the lease is back to the steps issued (its chunk beyond), not the
     # reservation, and the snapshot holds every step.
     assert store.motor.bound == r.ctl.pump.steps_issued + store.chunk

@@ -27,7 +27,9 @@ LAZY = ("console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_
         "pump.drug_sources", "pump.drug_check", "hal.calibration", "hal.board_config",
         "hal.tmc2209", "hal.pio_asm", "pump.teardown", "app.startup", "hal.pico.parts",
         "pump.forecast", "pump.line_floor", "pump.slow_bolus",
-        "console.cmd_dose", "app.log_read", "console.cmd_care", "pump.drug_soft")
+        "console.cmd_dose", "app.log_read", "console.cmd_care", "pump.drug_soft",
+        "app.activity", "console.cmd_activity", "console.cmd_info", "console.cmd_review",
+        "pump.review", "console.show")
 # Nothing of the simulated rig on a Pico.
 SIM_ONLY = ("app.sim_hooks", "app.world_file", "hal.sim", "store.sim_flash")
 
@@ -75,7 +77,8 @@ def test_steady_delivery_keeps_96kb_free_and_a_32kb_block_and_loads_no_lazy_modu
                      "drug morphine 10mg/mL", "basal 00:00=1mg/d",
                      "ptm 10ug lockout=1h max=4", "capacity 1mL", "reservoir-alarm 0.2mL",
                      "refill 1mL", "confirm", "start", "bolus 10ug", "status", "alarms",
-                     "rx", "log 5", "logout"):
+                     "basal 00:00=1.2mg/d", "rx", "commit",  # the review's modules too
+                     "rx", "log 5", "activity 3", "logout"):
             ok(c, line)
         t0 = emu.state()["ns"]
         while emu.state()["ns"] - t0 < 10e9:  # 10 s of basal, a step every ~4 s

@@ -154,6 +154,7 @@ def test_a_real_login_is_needed_and_enough_for_the_guarded_fields_to_change():
     before = guarded(b)
     b.ok("login " + PIN)
     b.ok("basal 650ug/d")
+    b.ok("commit")  # a change to a running pump is staged for review first
     b.ok("time 2026-03-01T08:00:00")
     assert guarded(b)["rx"] != before["rx"] and guarded(b)["wall"] != before["wall"]
 

@@ -25,7 +25,9 @@ LAZY = ("console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_
         "pump.drug_sources", "pump.drug_check", "hal.calibration", "hal.board_config",
         "hal.tmc2209", "hal.pio_asm", "pump.teardown", "app.startup", "hal.pico.parts",
         "pump.forecast", "pump.line_floor", "pump.slow_bolus",
-        "console.cmd_dose", "app.log_read", "console.cmd_care", "pump.drug_soft")
+        "console.cmd_dose", "app.log_read", "console.cmd_care", "pump.drug_soft",
+        "app.activity", "console.cmd_activity", "console.cmd_info", "console.cmd_review",
+        "pump.review", "console.show")
 CALIBRATE = "console.cmd_calibrate"  # kept while a calibration run is in progress
 SIM = "console.cmd_sim"  # kept by the simulated board once used (app/device.py)
 
@@ -35,8 +37,10 @@ SESSION = (
     "calibrate cancel", "time 2026-01-01T07:00:00", "drug morphine 10mg/mL",
     "basal 00:00=1mg/d", "ptm 10ug lockout=1h max=4", "capacity 1mL",
     "reservoir-alarm 0.2mL", "refill 1mL", "confirm", "prime 80uL", "sim advance 2m",
-    "start", "bolus", "sim advance 1h", "sim press", "sim advance 1m", "status",
-    "alarms", "rx", "log 10", "login 2468", "stop", "logout", "status", "bolus 10ug",
+    "start", "bolus", "basal 00:00=1.1mg/d", "rx", "commit", "sim advance 1h", "sim press",
+    "sim advance 1m", "status",
+    "alarms", "rx", "log 10", "activity 3", "login 2468", "stop", "logout", "status",
+    "bolus 10ug",
 )
 EXPECT_ERR = ("fly", "bolus 10ug")  # unknown command; a clinician's bolus, logged out
 
