@@ -52,7 +52,7 @@ SLOW_FILES = {
         "tests/host/test_repl_attack.py", "tests/host/test_repl_handoff.py",
         "tests/host/test_vpico_case1.py", "tests/host/test_vpico_calibrate.py",
         "tests/host/test_pumpctl_cli.py", "tests/host/test_pumpctl_run.py",
-        "tests/host/test_live_console.py"),
+        "tests/host/test_live_console.py", "tests/host/test_first_pump_doc.py"),
     "a wheel built, installed into a fresh venv with its dependencies and run from outside "
     "the repo (about a minute; pip reaches the package index)": (
         "tests/host/test_wheel.py",),
