@@ -150,12 +150,12 @@ class Controller:
         the sim is `sliced`. A mark's pass sees what a pass every minute would see there
         (the pump's steps due by then, counted by the guard at that minute), so both walks
         give the same replies and flash (tests/host/test_jump_differential.py)."""
-        from app.sim_hooks import next_pass, last_mark_before
+        from app.sim_hooks import next_pass, last_mark_before, hold_journal, release_journal
         sim = self.sim
         start = self.board.clock.now_ms()
         end = start + ms
         t = start
-        self.device.hold_journal(ms)
+        hold_journal(self.device, ms)
         while t < end:
             m = next_pass(t, start, end, None if sim.sliced else self.next_due(t),
                           sim.sliced)
@@ -168,7 +168,7 @@ class Controller:
             self.service(t)
             self.jump_passes += 1
         # Not reached if the board resets inside the jump: flash keeps the reservation.
-        self.device.release_journal(t)
+        release_journal(self.device, t)
 
     def next_due(self, now):
         """When a pass next has work by time alone: the device's next (app/device.py), or

@@ -38,7 +38,6 @@ from app.auth import Auth
 from app.draft import Draft, from_rx
 from app.events import Events, pump_note
 from pump.alarms import row
-from pump.dose_units import ceil_div
 from pump.errors import PumpError, E_INTERNAL, E_LINE_UNKNOWN
 from pump.pump import Pump
 from pump.states import REFILLING, UNPROGRAMMED, STOPPED
@@ -201,24 +200,6 @@ class Device:
         g.day.add(now, counts[1])
         self.store.motor.guard_counts(g.hour.total(now), g.day.total(now))
 
-    # ----- simulated time (app/controller.py jump()) -----
-    def hold_journal(self, span_ms):
-        """A jump of `span_ms` begins: the journal reserves the steps it may issue in one
-        lease write and saves only on events until release_journal() (store/persist.py
-        hold()): at most what the guard lets through, and no more than the reservoir
-        holds (a generous figure is enough: moves past it commit as ever)."""
-        store = self.store
-        if store is None:
-            return
-        most = self.safety.most_steps(span_ms)
-        rig = self.rig
-        left = ceil_div(self.pump.reservoir.volume_nl() * rig.step_den, rig.step_num) + 1
-        store.hold(most if most < left else left)
-
-    def release_journal(self, now):
-        if self.store is not None:
-            self.store.release(self.pump, device_state.encode(self, now))
-
     # ----- what the loop asks -----
     def fault(self, name):
         now = self.clock.now_ms()
@@ -318,16 +299,6 @@ class Device:
         """Raise unless pushing fluid out of the line is known to reach no patient."""
         if self.line_unknown:
             raise PumpError(E_LINE_UNKNOWN)
-
-    def fresh_draft(self):
-        """The draft of a pump with no prescription (after a decommission)."""
-        return Draft(self.rig)
-
-    def declare_line_detached(self):
-        """A clinician's declaration that the line is detached (after a lost state)."""
-        self.line_unknown = False
-        self.changed = True
-        self.record("decommission line=detached")
 
     def calibration_module(self):
         """app/calibration.py, loaded while a run exists or a command needs it."""

@@ -136,3 +136,26 @@ class SimHooks:
         """nL a balance under the outlet weighs (water: 1 mg = 1 uL) since the last tare."""
         self.world.tick(now_ms)
         return self.world.balance_nl()
+
+
+# ----- simulated time: a jump's journal (app/controller.py jump()) -----
+# Here, not in app/device.py: only the simulated board jumps, and a Pico's heap keeps
+# nothing it never runs (issue 13).
+def hold_journal(dev, span_ms):
+    """A jump of `span_ms` begins: the journal reserves the steps it may issue in one
+    lease write and saves only on events until release_journal() (store/persist.py
+    hold()): at most what the guard lets through, and no more than the reservoir holds
+    (a generous figure is enough: moves past it commit as ever)."""
+    store = dev.store
+    if store is None:
+        return
+    most = dev.safety.most_steps(span_ms)
+    rig = dev.rig
+    left = -(-dev.pump.reservoir.volume_nl() * rig.step_den // rig.step_num) + 1
+    store.hold(most if most < left else left)
+
+
+def release_journal(dev, now):
+    if dev.store is not None:
+        from app import device_state
+        dev.store.release(dev.pump, device_state.encode(dev, now))

@@ -9,7 +9,8 @@ change to a programmed pump is staged instead (issue 16, item 2: console/cmd_rev
 and each line edits the staged draft: `commit` hands it to the pump (also while running,
 with no stop in delivery: Pump.program keeps the state). Each change is kept in the log
 and its reply shows the old and the new values."""
-from console.iso_time import format_iso, parse_iso
+from console.iso_time import format_iso
+from console.iso_parse import parse_iso
 from app.draft import OFF
 from console.show import MIN, show_bolus, show_drugs, show_schedule
 from pump import drugs as dt

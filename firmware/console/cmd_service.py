@@ -60,13 +60,16 @@ def do_decommission(dev, out, args, now):
     if was or not programmed:
         # After a lost state, the declaration alone: the prescription programmed since
         # stays (a second `decommission confirm` clears it, as below).
-        dev.declare_line_detached()
+        dev.line_unknown = False  # a clinician's word: the line is detached
+        dev.changed = True
+        dev.record("decommission line=detached")
     else:
         if pump.sm.state not in (STOPPED, UNPROGRAMMED):
             raise PumpError(E_INVALID_EVENT, "decommission", pump.sm.state)  # stop first
         from pump.teardown import decommission
         decommission(pump, now)  # logged by its note
-        dev.draft = dev.fresh_draft()
+        from app.draft import Draft
+        dev.draft = Draft(dev.rig)  # the draft of a pump with no prescription
         dev.staged = None  # nothing left to change
     return "line_unknown=0 was=%d state=%s" % (1 if was else 0, pump.sm.state)
 

@@ -28,7 +28,7 @@ K_RATE = const(4)
 K_TIME_OF_DAY = const(5)
 K_COUNT = const(6)
 K_DIGITS = const(7)  # more significant digits than the conversion takes
-K_ISO = const(8)  # a wall-clock time (console/iso_time.py raises it)
+K_ISO = const(8)  # a wall-clock time (console/iso_parse.py raises it)
 
 # Bounds the ints the conversion builds (int part, 10**fraction_digits) on the Pico.
 _MAX_DIGITS = const(12)

@@ -2,7 +2,7 @@
 that moves it and breaks the motor, the guarded SimMotor, and helpers to send lines.
 Not a test module (no test_ names); runs under pytest and MicroPython alike."""
 from app.device import Device
-from app.sim_hooks import next_pass
+from app.sim_hooks import hold_journal, next_pass, release_journal
 from console.console import Console
 from hal.sim.motor import SimMotor
 from pump.rig import bench_rig
@@ -103,13 +103,13 @@ class Lines:
         self.jump_cap = dev.pump.steps_issued + min(g.max_hour * (ms // 3_600_000 + 1),
                                                     g.max_day * (ms // 86_400_000 + 1))
         self.jumping = True  # until the journal is released: a cut in between charges more
-        dev.hold_journal(ms)
+        hold_journal(dev, ms)
         while t < end:
             t = sim.move_to(next_pass(t, start, end,
                                       None if sim.sliced else dev.next_due(t), sim.sliced))
             self.one_pass()
             out += dev.events()
-        dev.release_journal(t)
+        release_journal(dev, t)
         self.jumping = False
         self.jump_cap = None
         return out

@@ -1,7 +1,8 @@
 """Wall time as ISO text, by integer civil-date arithmetic, checked against a calendar
 counted here day by day. Runs under pytest and MicroPython."""
 from check import raises
-from console.iso_time import civil_from_days, days_from_civil, format_iso, parse_iso
+from console.iso_parse import days_from_civil, parse_iso
+from console.iso_time import civil_from_days, format_iso
 from pump.errors import E_BAD_NUMBER, E_RANGE
 
 DAY_MS = 86_400_000

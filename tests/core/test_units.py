@@ -537,7 +537,7 @@ def test_a_range_refusal_carries_its_bounds():
 
 
 def test_iso_time_refusals_name_their_kind_as_units_numbers_it():
-    from console.iso_time import K_ISO as ISO_KIND
+    from console.iso_parse import K_ISO as ISO_KIND
     assert ISO_KIND == K_ISO
 
 

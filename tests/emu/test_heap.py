@@ -29,7 +29,7 @@ LAZY = ("console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_
         "pump.forecast", "pump.line_floor", "pump.slow_bolus",
         "console.cmd_dose", "app.log_read", "console.cmd_care", "pump.drug_soft",
         "app.activity", "console.cmd_activity", "console.cmd_info", "console.cmd_review",
-        "pump.review", "console.show")
+        "pump.review", "console.show", "console.iso_parse")
 # Nothing of the simulated rig on a Pico.
 SIM_ONLY = ("app.sim_hooks", "app.world_file", "hal.sim", "store.sim_flash")
 

@@ -27,7 +27,7 @@ LAZY = ("console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_
         "pump.forecast", "pump.line_floor", "pump.slow_bolus",
         "console.cmd_dose", "app.log_read", "console.cmd_care", "pump.drug_soft",
         "app.activity", "console.cmd_activity", "console.cmd_info", "console.cmd_review",
-        "pump.review", "console.show")
+        "pump.review", "console.show", "console.iso_parse")
 CALIBRATE = "console.cmd_calibrate"  # kept while a calibration run is in progress
 SIM = "console.cmd_sim"  # kept by the simulated board once used (app/device.py)
 
