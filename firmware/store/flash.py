@@ -5,6 +5,7 @@ on the simulated board.
                                     record can be, so it decodes as damaged) when it exists
                                     and cannot be read
     write(name, data)               replace the file's content with data
+    names(folder) -> [str]          the files in a folder ([] if it is not there)
 
 Nothing here makes a write atomic: the records and the A/B slots above it do, so the same
 code is safe on LittleFS (whose file commits are atomic anyway), on FAT and on a host
@@ -32,3 +33,10 @@ class DirFlash:
     def write(self, name, data):
         with open(self.prefix + name, "wb") as f:
             f.write(data)
+
+    def names(self, folder):
+        import os  # here: only a scan of the activity ring asks, at a boot without it
+        try:
+            return os.listdir(self.prefix + folder)
+        except OSError:
+            return []

@@ -50,6 +50,10 @@ class SimFlash:
     def read(self, name):
         return self.files.get(name)
 
+    def names(self, folder):
+        head = folder + "/"
+        return [n[len(head):] for n in self.files if n.startswith(head)]
+
     def write(self, name, data):
         data = bytes(data)
         i = self.writes

@@ -202,3 +202,45 @@ def test_a_reset_keeps_the_open_days_presses():
     b = board(SimFlash(flash.files))  # power off and on: the clock starts again at 0
     row = days(b.ok("activity"))[-1]
     assert (row["date"], row["presses"], row["granted"]) == ("2026-01-01", "2", "2")
+
+
+def test_the_ring_is_scanned_by_its_files_not_probed_400_times():
+    # A boot without the open day (a fresh board, a lost snapshot) numbers the next record
+    # one past the newest on flash. It lists the ring's folder: probing all 400 names cost
+    # a fresh Pico ~1.2 s of boot. Files that are not the ring's are left alone, and a
+    # flash that cannot list is still probed.
+    from app import activity as act
+    from store import record
+    flash = SimFlash()
+    for seq in (3, 7, 405):  # 405 is record 5 of the ring's second lap
+        flash.write(act._file(seq), record.encode(act.MAGIC, act.VERSION, seq, b""))
+    flash.write("days/notes", b"x")
+    flash.write("days/d400", b"x")
+    flash.write("daysd1", b"x")
+    assert sorted(act._present(flash)) == [3, 5, 7]
+    assert act._scan(flash) == 406
+    reads = []
+    read = flash.read
+    flash.read = lambda name: reads.append(name) or read(name)
+    act._scan(flash)
+    assert len(reads) == 3, reads  # the three records, not 400 names
+    assert act._present(SimFlash()) == []
+
+    class NoList:  # a flash with read only: every name probed, the same answer
+        def __init__(self, inner):
+            self.read = inner.read
+    assert act._scan(NoList(flash)) == 406
+    days = "/tmp/pump_store_%s_activity-scan/days" % sys.implementation.name
+    try:  # left by an earlier run: gone first (scratch_dir empties files, not folders)
+        for name in os.listdir(days):
+            os.remove(days + "/" + name)
+        os.rmdir(days)
+    except OSError:
+        pass
+    folder = scratch_dir("activity-scan")
+    d = DirFlash(folder)
+    assert d.names("days") == []  # no folder yet
+    os.mkdir(folder + "/days")
+    d.write(act._file(8), record.encode(act.MAGIC, act.VERSION, 8, b""))
+    assert d.names("days") == ["d8"]
+    assert act._scan(d) == 9
