@@ -158,13 +158,17 @@ def ms(us):
     return "%.2f ms" % (us / 1000)
 
 
-def note_figures(name, boot_ms, delivering, steady):
+def note_figures(name, boot_ms, idle, delivering, steady):
     """The figures docs/virtual_pico.md quotes, per rig (tools/figures.py)."""
     rig = name.rsplit("_", 1)[-1]  # bd1ml, bd3ml, bd60ml
     figures.note("emu.%s.boot" % rig, "{:,} ms".format(round(boot_ms)))
+    if idle is not None:
+        figures.note("emu.%s.stopped_median" % rig, ms(idle["med"]))
+        figures.note("emu.%s.stopped_max" % rig, ms(idle["max"]))
     if delivering is not None:
         figures.note("emu.%s.pass_median" % rig, ms(delivering["med"]))
-        figures.note("emu.%s.pass_move_max" % rig, ms(delivering["max_move"]))
+        figures.note("emu.%s.pass_move_max" % rig, ms(delivering["max_move"])
+                     if delivering["n_move"] else "no step in the window")
         figures.note("emu.%s.pass_move_slow" % rig, "%d of %d" % (delivering["slow_move"],
                                                                  delivering["n_move"]))
         figures.note("emu.%s.pass_other_max" % rig, ms(delivering["max_other"]))
@@ -220,7 +224,7 @@ def bench_rig(name, minutes):
     print("  control-loop pass, basal: " + pass_text(delivering))
     print("  heap after boot: %s" % mem_text(after_boot))
     print("  heap in steady basal: %s" % mem_text(steady))
-    note_figures(name, boot_ms, delivering, steady)
+    note_figures(name, boot_ms, idle, delivering, steady)
     print("  flash in steady basal (%.1f emulated min): %.1f erases and %.1f page programs "
           "a minute = %d erases a day: %.1f years for 352 blocks x 100,000 erases"
           % (emu_min, erases, programs, per_day, years))
