@@ -11,6 +11,8 @@ last move is a trip the next move sees. These prove it both ways:
 
 A skip that trusted the last reading alone (no trip count, no fresh sample) would step
 into the closed switch, and the second half fails."""
+import time
+
 from pumpctl.client import PumpClient
 from pumpctl.emu.board import EmuPico
 
@@ -21,6 +23,18 @@ from emu_rig import (NS_PER_MS, en_log, fast_rig, fill_line, status, status_at_p
 # 1 mg/day of morphine 10 mg/mL on the 1 mL rig's 4.49 nL steps: one step every ~3.9 s,
 # so a switch set a few hundred ms after a step changes between two moves.
 AFTER_STEP_MS = 300
+
+
+def _fired(emu, pin, value, timeout=30.0):
+    """The emulated times the runner set `pin` to `value`. Its `fired` events come on
+    their own and may trail a `state` reply under load (a CI run saw none yet), so they
+    are waited for."""
+    end = time.monotonic() + timeout
+    while True:
+        got = [e["ns"] for e in emu.events("fired") if e["pin"] == pin and e["value"] == value]
+        if got or time.monotonic() > end:
+            return got
+        time.sleep(0.1)
 
 
 def _steps_and_alarms(c):
@@ -48,8 +62,7 @@ def test_a_fault_line_between_two_moves_is_seen_by_the_next(tmp_path):
         emu.set_input(pin, active, delay_ms=AFTER_STEP_MS)
         emu.set_input(pin, 1 - active, delay_ms=AFTER_STEP_MS + 1)
         wait_rises(emu, n + 2, timeout=120)
-        fired = [e["ns"] for e in emu.events("fired")
-                 if e["pin"] == pin and e["value"] == active]
+        fired = _fired(emu, pin, active)
         assert len(fired) == 1, fired
         rises = emu.rises()
         assert any(t > fired[0] for t in rises)  # delivery went on past the glitch
