@@ -83,11 +83,12 @@ def test_prime_occlusion_and_a_power_cut_at_the_pins(tmp_path):
         # with EN on, and none later than 2 ms (tests/emu/test_end_stop.py says why).
         off_at = [t for t, level in en_log(emu) if level == 1 - on and t >= fired][0]
         stepped = [t for t in forward_after if t <= off_at]
-        # Within the ms while the PIO steps. The switch can also close between two
+        # Within about a ms while the PIO steps. The switch can also close between two
         # batches while the firmware writes the lease with interrupts off (a full CI run
         # once saw EN go off 1.04 ms after it): the IRQ then waits for the write, and no
         # STEP edge can leave meanwhile (the next move settles and finds the fault).
-        assert 0 <= off_at - fired <= (NS_PER_MS if stepped else IDLE_OFF_MS * NS_PER_MS), (
+        # (1.5 ms while stepping: tests/emu/test_end_stop.py says why.)
+        assert 0 <= off_at - fired <= (1_500_000 if stepped else IDLE_OFF_MS * NS_PER_MS), (
             fired, stepped, en_log(emu)[-4:])
         assert len(stepped) <= 2, (fired, forward_after)
         assert not forward_after or forward_after[-1] - fired <= 2 * NS_PER_MS, forward_after
