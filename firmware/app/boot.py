@@ -37,7 +37,8 @@ GC_SHARE = 8
 # (gc.mem_free() would count the heap's blocks: ~7.6 ms on a Pico, every pass.)
 GC_EARLY = 2
 # pump.restart: how a restored pump resumes, needed once, at the boot that restores it.
-_STARTUP = ("app.startup", "pump.restart")
+_STARTUP = ("app.startup", "pump.restart", "pump.rx_check", "pump.sched_bolus",
+            "store.snapshot_read")
 
 
 def _on_pico():

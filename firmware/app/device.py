@@ -281,14 +281,16 @@ class Device:
         """What the prescription lacks, as the commands that set it; `time` too while a
         schedule of more than one step waits on a clock that was never set."""
         out = self.draft.missing()
-        if self.waits_for_clock(self.draft.schedule):
+        if self.waits_for_clock(self.draft.schedule, self.draft.sched):
             out.append("time")
         return out
 
-    def waits_for_clock(self, schedule):
-        """A schedule of more than one step runs by the time of day: not on a clock that
-        was never set, where its steps would fall at the wrong hours (issue 16, item 1)."""
-        return schedule is not None and len(schedule.steps) > 1 and not self.pump.clock_set()
+    def waits_for_clock(self, schedule, sched=None):
+        """A schedule of more than one step, or scheduled boluses, run by the time of day:
+        not on a clock that was never set, where they would fall at the wrong hours
+        (issue 16, item 1)."""
+        return (bool(sched) or schedule is not None and len(schedule.steps) > 1) \
+            and not self.pump.clock_set()
 
     def cancel_refill(self, now):
         self.pump.cancel(now)

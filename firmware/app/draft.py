@@ -45,10 +45,12 @@ class Draft:
         self.bolus = OFF  # Bolus or OFF: off until `ptm` says otherwise
         self.low_nl = None  # None: the default (low_nl_in_use)
         self.capacity_nl = rig.capacity_nl
+        self.sched = None  # scheduled boluses (pump/sched_bolus.py): none until set
 
     def with_(self, field, value):
         d = Draft(self.rig)
-        for name in ("drugs", "next_drugs", "schedule", "bolus", "low_nl", "capacity_nl"):
+        for name in ("drugs", "next_drugs", "schedule", "bolus", "low_nl", "capacity_nl",
+                     "sched"):
             setattr(d, name, getattr(self, name))
         setattr(d, field, value)
         d.check()
@@ -91,7 +93,8 @@ class Draft:
         bolus = self.bolus if self.bolus is not None and self.bolus is not OFF else None
         low = self.low_nl_in_use()
         low = 0 if low is None else low
-        return Prescription(drugs, schedule, bolus, self.capacity_nl, low, self.rig)
+        return Prescription(drugs, schedule, bolus, self.capacity_nl, low, self.rig,
+                            self.sched)
 
 
 def from_rx(rx, rig):
@@ -100,7 +103,8 @@ def from_rx(rx, rig):
     the snapshot: it must be said again."""
     d = Draft(rig)
     d.drugs = rx.drugs
-    d.schedule = rx.schedule
+    d.schedule = rx.basal
+    d.sched = rx.sched
     d.bolus = rx.bolus if rx.bolus is not None else OFF
     d.low_nl = rx.low_nl
     d.capacity_nl = rx.capacity_nl

@@ -32,7 +32,8 @@ AFTER_COMMAND = (
     "pump.forecast", "pump.line_floor", "pump.slow_bolus", "console.cmd_dose",
     "app.log_read", "console.cmd_care", "pump.drug_soft", "app.activity",
     "console.cmd_activity", "console.cmd_info", "console.cmd_review", "pump.review",
-    "console.show", "console.iso_parse",
+    "console.show", "console.iso_parse", "console.cmd_sched", "pump.sched_bolus",
+    "pump.rx_check",
     "hal.calibration", "hal.board_config",
 )
 CALIBRATE = "app.calibration"  # kept while a calibration run is in progress

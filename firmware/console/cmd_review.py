@@ -14,7 +14,7 @@ and a staged change never outlives the session that staged it (app/device.py set
 cmd_access logout) nor a reboot (it is never saved): no one else can commit it.
 
 Loaded for these commands and dropped after the reply (app/lazy.py)."""
-from console.show import show_bolus, show_drugs, show_int, show_schedule
+from console.show import show_bolus, show_drugs, show_int, show_sched, show_schedule
 from pump.errors import PumpError, E_NOTHING_STAGED, E_SOFT_LIMIT, E_USAGE
 
 OVERRIDE = "override"  # the word that passes a soft limit: typed, never implied
@@ -28,6 +28,7 @@ def _low(d):
 _PARTS = (("drug", lambda d: show_drugs(d.drugs)),
           ("basal", lambda d: show_schedule(d.schedule)),
           ("ptm", lambda d: "/".join(show_bolus(d.bolus))),
+          ("bolus-schedule", lambda d: show_sched(d.sched)),
           ("reservoir-alarm", _low),
           ("capacity", lambda d: show_int(d.capacity_nl)))
 
@@ -52,7 +53,7 @@ def stage(dev, cand, now, what, old, new):
     and nothing else)."""
     dev.pump.check_program(cand.build(), now)
     missing = cand.missing()
-    if dev.waits_for_clock(cand.schedule):
+    if dev.waits_for_clock(cand.schedule, cand.sched):
         missing.append("time")
     tail = "missing=" + (",".join(missing) if missing else "-")
     if parts(dev.draft, cand):
@@ -73,6 +74,7 @@ def do_rx(dev, out, args, now):
         out.append("drug-at-next-refill %s" % show_drugs(d.next_drugs))
     out.append("basal %s" % show_schedule(d.schedule))
     out.append("ptm dose_ng=%s lockout_ms=%s max=%s" % (dose, lockout, most))
+    out.append("bolus-schedule %s" % show_sched(d.sched))
     low = d.low_nl_in_use()
     out.append("reservoir-alarm %s%s" % (show_int(low), " default" if d.low_nl is None
                                          and low is not None else ""))

@@ -36,6 +36,7 @@ COMMANDS = (
     ("basal", CLINICIAN, 1, 24, "cmd_rx", "do_basal"),
     ("basal+", CLINICIAN, 1, 24, "cmd_rx", "do_basal_add"),
     ("ptm", CLINICIAN, 1, 3, "cmd_rx", "do_ptm"),
+    ("bolus-schedule", CLINICIAN, 1, 9, "cmd_sched", "do_bolus_schedule"),
     ("reservoir-alarm", CLINICIAN, 1, 1, "cmd_rx", "do_low"),
     ("capacity", CLINICIAN, 1, 1, "cmd_rx", "do_capacity"),
     ("refill", CLINICIAN, 1, 2, "cmd_rx", "do_refill"),

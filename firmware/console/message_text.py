@@ -130,6 +130,8 @@ MESSAGES = (
      "force runs (rx shows it)"),
     (e.E_SOFT_LIMIT, "soft limit", "%s: %s from %s to %s (%s) is over the %s: commit "
      "override to pass it (logged as an override); nothing changed"),
+    (e.E_SCHED_BOLUS_LIMIT, "scheduled bolus limit", "scheduled bolus at %s: %s of %s is "
+     "over its clinician bolus limit: at most %s"),
 )
 
 
@@ -176,6 +178,8 @@ def _typed(code, values):
     if code == e.E_BAD_UNIT:
         return (values[0], _hint(_WRITE_UNIT, values))
     if code == e.E_PRECISION:
+        if len(values) == 2 and type(values[1]) is str:
+            return values  # the unit said (a scheduled bolus's whole minute)
         return (values[0], _hint(_BASE, values) if len(values) == 2 else "nL, ng or ms")
     if code == e.E_RANGE:
         if len(values) == 4 and type(values[1]) is int and 0 <= values[1] <= _K_DIGITS:
@@ -296,6 +300,10 @@ def shape(code, values):
         return (drug, r.conc(conc), r.mass(dose), r.mass(limit), r.conc(most))
     if code == e.E_SOFT_LIMIT and len(values) == 5:
         return _soft(values)
+    if code == e.E_SCHED_BOLUS_LIMIT and len(values) == 4:
+        from console import readable as r
+        return (r.tod(values[0]), r.exact_mass(values[2]), values[1],
+                r.exact_mass(values[3]))
     return values
 
 

@@ -25,5 +25,12 @@ def show_bolus(bolus):
     return str(bolus.dose_ng), str(bolus.lockout_ms), str(bolus.max_per_day)
 
 
+def show_sched(sched):
+    """Scheduled boluses as start=ng/over minutes (0: the rig's speed), or "-"."""
+    if not sched:
+        return "-"
+    return ",".join("%02d:%02d=%d/%d" % (m // 60, m % 60, d, o) for m, d, o in sched)
+
+
 def show_int(v):
     return "-" if v is None else str(v)

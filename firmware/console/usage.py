@@ -23,6 +23,8 @@ USAGE = {
     "basal": "basal 00:00=600ug/d 08:00=800ug/d ... | basal 700ug/d | basal 0.4mL/d",
     "basal+": "basal+ 08:00=800ug/d ...  (adds or replaces steps; rx lists them all)",
     "ptm": "ptm <dose> lockout=<time> max=<n> | ptm off",
+    "bolus-schedule": "bolus-schedule 08:00=100ug 20:00=100ug [over=30m] | bolus-schedule "
+                      "off  (at most 8 a day)",
     "reservoir-alarm": "reservoir-alarm <volume>",
     "capacity": "capacity <volume>",
     "refill": "refill <volume> [withdrawn=<volume>]  then confirm",

@@ -116,3 +116,6 @@ E_FIRST_FILL = const(97)  # values: drug, ng/mL asked, the only ng/mL of a first
 # The review of a programmed pump's changes (console/cmd_review.py, issue 16 item 2).
 E_NOTHING_STAGED = const(98)  # `commit` or `discard` with no change staged
 E_SOFT_LIMIT = const(99)  # values: drug, kind (pump/review.py K_*), new ng/d, old ng/d, limit
+
+# Scheduled boluses (pump/sched_bolus.py, issue 16 item 7).
+E_SCHED_BOLUS_LIMIT = const(100)  # values: start min, drug, ng of it, its clinician bolus row

@@ -1,8 +1,9 @@
 """A prescription: drugs with concentrations (primary first), the basal schedule in dose of
 the primary drug, the patient bolus, and the reservoir's capacity and low threshold.
 
-Checked in full when built, against the drug table and the rig: a pump never holds a
-prescription it would later refuse. Every drug's dose follows from the same flow, so each
+Checked in full when built, against the drug table and the rig (pump/rx_check.py, loaded
+for the build and dropped after it): a pump never holds a prescription it would later
+refuse. Every drug's dose follows from the same flow, so each
 secondary drug is checked at its own concentration. Never changes after construction.
 
 The rig's least flow (catheter-open, `min_flow_nl_per_day`) is a floor no rate can go
@@ -13,11 +14,9 @@ dilution that would allow it (it was silently raised: ziconotide ran at 4.7 ug/d
 the schedule (sufentanil at its top concentration on the 60 mL rig)."""
 from micropython import const
 from pump import drugs as dt
-from pump.dose_units import NG_E6_DAY, NL_PER_ML, ceil_div, min_flow_e6
+from pump.dose_units import NL_PER_ML, ceil_div, min_flow_e6
 from pump.errors import (PumpError, E_RANGE, E_TOO_MANY_DRUGS, E_DUPLICATE_DRUG,
-                         E_CONC_LIMIT, E_DAILY_LIMIT, E_HOURLY_LIMIT, E_BOLUS_LIMIT,
-                         E_BOLUS_COUNT_LIMIT, E_LOCKOUT_RANGE, E_RESERVOIR, E_BELOW_FLOOR,
-                         E_FLOOR_OVER_LIMIT, E_RELEASE_OVER_BOLUS)
+                         E_CONC_LIMIT, E_RESERVOIR)
 from pump.schedule import HOUR_MS
 
 MAX_SECONDARY = const(3)
@@ -41,7 +40,7 @@ class Bolus:
 
 
 class Prescription:
-    def __init__(self, drugs, schedule, bolus, capacity_nl, low_nl, rig):
+    def __init__(self, drugs, schedule, bolus, capacity_nl, low_nl, rig, sched=None):
         drugs = tuple(drugs)
         if not 1 <= len(drugs) <= 1 + MAX_SECONDARY:
             raise PumpError(E_TOO_MANY_DRUGS, len(drugs))
@@ -60,6 +59,12 @@ class Prescription:
         if type(low_nl) is not int or not 0 <= low_nl < capacity_nl:
             raise PumpError(E_RESERVOIR, low_nl, capacity_nl)
         self.drugs = drugs
+        self.basal = schedule  # as programmed; `schedule` is what runs
+        self.sched = sched  # scheduled boluses ((start_min, ng, over_min), ...) or None
+        self.bolus_nl_per_min = getattr(rig, "bolus_nl_per_min", 0)
+        if sched:  # joined to the basal, so every limit holds them (pump/sched_bolus.py)
+            from pump.sched_bolus import joined
+            schedule = joined(schedule, self, sched)
         self.schedule = schedule
         self.bolus = bolus
         self.capacity_nl = capacity_nl
@@ -68,12 +73,8 @@ class Prescription:
         self.step_num = rig.step_num
         self.step_den = rig.step_den
         self.occlusion_nl = getattr(rig, "occlusion_nl", None)
-        for i in range(len(drugs)):
-            self._check_floor_of(i)
-            self._check_release_of(i)
-        self._check_steps_over_floor()
-        for i in range(len(drugs)):
-            self._check_drug(i)
+        from pump.rx_check import check  # dropped after the command or the boot
+        check(self)
 
     def primary(self):
         return self.drugs[0][0]
@@ -85,9 +86,10 @@ class Prescription:
 
     def with_concs(self, concs):
         """The same prescription for a refill at other concentrations (checked again)."""
-        return Prescription(concs, self.schedule, self.bolus, self.capacity_nl, self.low_nl,
+        return Prescription(concs, self.basal, self.bolus, self.capacity_nl, self.low_nl,
                             _RigView(self.min_flow_nl_per_day, self.capacity_nl,
-                                     self.step_num, self.step_den, self.occlusion_nl))
+                                     self.step_num, self.step_den, self.occlusion_nl,
+                                     self.bolus_nl_per_min), self.sched)
 
     def release_vd(self):
         """The most a cleared occlusion can release after the relief, nL * step_den, or
@@ -99,115 +101,12 @@ class Prescription:
         sn, sd = self.step_num, self.step_den
         return occ * sd - (occ * sd // sn) * sn + sn
 
-    def _release_most(self, name):
-        """The most ng/mL of `name` whose release stays within its bolus limit, or None.
-        The limit is the patient bolus (F_MAX_BOLUS): a release comes unasked, with no
-        clinician there, as a press does. A drug with no patient bolus (0: a policy, not a
-        dose) is held to half its clinician bolus, the table's own patient derivation."""
-        vd = self.release_vd()
-        if vd is None:
-            return None
-        return _release_limit(name) * NL_PER_ML * self.step_den // vd
-
-    def _check_release_of(self, i):
-        """Refuse a drug a cleared occlusion could release more of than its bolus limit."""
-        name, conc = self.drugs[i]
-        most = self._release_most(name)
-        if most is None or conc <= most:
-            return
-        floor_most = self._floor_most(name)
-        most = most if floor_most is None or most < floor_most else floor_most
-        vd = self.release_vd()
-        raise PumpError(E_RELEASE_OVER_BOLUS, name, conc,
-                        ceil_div(conc * vd, NL_PER_ML * self.step_den), _release_limit(name),
-                        most)
-
-    def _check_floor_of(self, i):
-        """Refuse a drug whose dose at the rig's least flow alone, with the one step a
-        window may hold beyond its ideal (as _check_drug counts it), is over its daily or
-        hourly limit: no schedule could keep it inside its table row."""
-        flow = self.min_flow_nl_per_day
-        if not flow:
-            return
-        name, conc = self.drugs[i]
-        row = dt.lookup(name)
-        sn, sd = self.step_num, self.step_den
-        # Over a span of 1/per_day of a day, in nL * step_den: the floor's volume plus a
-        # step. The most ng/mL is the one at which that volume holds the limit.
-        spans = ((0, row[dt.F_MAX_DAILY], 1), (1, row[dt.F_MAX_HOURLY], 24))
-        most = self._floor_most(name)
-        if conc <= most:
-            return
-        release = self._release_most(name)  # the most named is one the rig can run
-        most = most if release is None or most < release else release
-        for window, limit, per_day in spans:
-            vol = flow * sd + per_day * sn  # per_day * (the span's volume), nL * step_den
-            if conc * vol > limit * per_day * NL_PER_ML * sd:
-                raise PumpError(E_FLOOR_OVER_LIMIT, name, conc,
-                                ceil_div(conc * vol, per_day * NL_PER_ML * sd), window, limit,
-                                most)
-
-    def _floor_most(self, name):
-        """The most ng/mL of `name` whose least flow, plus a step, fits its row; None if
-        the rig has no least flow."""
-        flow = self.min_flow_nl_per_day
-        if not flow:
-            return None
-        row = dt.lookup(name)
-        sn, sd = self.step_num, self.step_den
-        most = None
-        for limit, per_day in ((row[dt.F_MAX_DAILY], 1), (row[dt.F_MAX_HOURLY], 24)):
-            allowed = limit * per_day * NL_PER_ML * sd // (flow * sd + per_day * sn)
-            most = allowed if most is None or allowed < most else most
-        return most
-
-    def _check_steps_over_floor(self):
-        """Refuse a basal step under the floor; 0 (min) is the floor itself."""
-        floor = self.floor_e6()
-        if not floor:
-            return
-        name, conc = self.drugs[0]
-        for start, rate in self.schedule.steps:
-            if rate and rate * NL_PER_ML < floor:
-                raise PumpError(E_BELOW_FLOOR, start, rate, ceil_div(floor, NL_PER_ML), name,
-                                conc, rate * NL_PER_ML // self.min_flow_nl_per_day)
-
     def basal_ng_d(self, tod_ms, primary_conc=None):
         """The basal rate really delivered at a time of day: the step's, or the floor
         where it is min (ng/day, rounded up: a dose is never shown under its truth)."""
         r = self.schedule.rate_at(tod_ms) * NL_PER_ML
         floor = self.floor_e6(primary_conc)
         return ceil_div(r if r > floor else floor, NL_PER_ML)
-
-    def _check_drug(self, i):
-        name, conc = self.drugs[i]
-        cp = self.drugs[0][1]
-        row = dt.lookup(name)
-        floor = self.floor_e6()
-        # Doses of drug i in ng * NG_E6_DAY * cp, to compare without division.
-        daily = self.schedule.daily_e6(floor) * conc
-        hourly = self.schedule.max_window_e6(HOUR_MS, floor) * conc
-        b = self.bolus
-        if b is not None:
-            if b.dose_ng * conc > row[dt.F_MAX_BOLUS] * cp:
-                raise PumpError(E_BOLUS_LIMIT, name, _ng(b.dose_ng * conc, cp),
-                                row[dt.F_MAX_BOLUS])
-            if b.max_per_day > row[dt.F_MAX_BOLUSES_PER_DAY]:
-                raise PumpError(E_BOLUS_COUNT_LIMIT, name, b.max_per_day,
-                                row[dt.F_MAX_BOLUSES_PER_DAY])
-            if b.lockout_ms < row[dt.F_MIN_LOCKOUT]:
-                raise PumpError(E_LOCKOUT_RANGE, name, b.lockout_ms, row[dt.F_MIN_LOCKOUT])
-            daily += b.max_per_day * b.dose_ng * NG_E6_DAY * conc
-            hourly += b.per_hour() * b.dose_ng * NG_E6_DAY * conc
-        # The motor trails the ideal by less than a step, so a window can hold up to one
-        # step more than its ideal: the ideal must leave that step free under the limit.
-        # Compared with both sides times step_den * NL_PER_ML to stay in integers.
-        scale = self.step_den * NL_PER_ML
-        step = self.step_num * conc * NG_E6_DAY * cp
-        for total, field, code in ((daily, dt.F_MAX_DAILY, E_DAILY_LIMIT),
-                                   (hourly, dt.F_MAX_HOURLY, E_HOURLY_LIMIT)):
-            if total * scale + step > row[field] * NG_E6_DAY * cp * scale:
-                raise PumpError(code, name, _ng(total, NG_E6_DAY * cp), row[field])
 
     def limit_ng(self, field):
         """The tightest limit of a field over every drug, as primary-drug ng (floor)."""
@@ -220,22 +119,14 @@ class Prescription:
         return best
 
 
-def _ng(scaled, den):
-    return ceil_div(scaled, den)
-
-
 class _RigView:
     """What a prescription needs of the rig, kept so a refill can re-check it."""
 
-    def __init__(self, min_flow_nl_per_day, capacity_nl, step_num, step_den, occlusion_nl):
+    def __init__(self, min_flow_nl_per_day, capacity_nl, step_num, step_den, occlusion_nl,
+                 bolus_nl_per_min):
         self.occlusion_nl = occlusion_nl
+        self.bolus_nl_per_min = bolus_nl_per_min
         self.min_flow_nl_per_day = min_flow_nl_per_day
         self.capacity_nl = capacity_nl
         self.step_num = step_num
         self.step_den = step_den
-
-
-def _release_limit(name):
-    row = dt.lookup(name)
-    b = row[dt.F_MAX_BOLUS]
-    return b if b else row[dt.F_MAX_CLINICIAN_BOLUS] // 2

@@ -18,9 +18,10 @@ MAX_RATE_NG_D = const(1_000_000_000)  # 1 g/day: far beyond any drug table limit
 class BasalSchedule:
     """Immutable. `starts_ms[i]` is the time of day step i begins; it runs until the next."""
 
-    def __init__(self, steps):
+    def __init__(self, steps, most=MAX_STEPS):
+        # `most`: more for the schedule scheduled boluses join to it (pump/sched_bolus.py)
         steps = tuple(steps)
-        if not 1 <= len(steps) <= MAX_STEPS:
+        if not 1 <= len(steps) <= most:
             raise PumpError(E_SCHEDULE, len(steps))
         prev = -1
         for start_min, rate in steps:

@@ -18,21 +18,14 @@ A payload that does not decode, names an unknown drug or alarm, was written for 
 rig, or holds values the pump could never have had raises SnapshotError, never anything
 else: the caller then starts unprogrammed with the `memory` alarm."""
 from micropython import const
-from pump.drugs import DRUGS
 from pump.errors import PumpError
-from pump.ledger import MAX_MIXES as _MAX_MIXES
-from pump.prescription import Bolus, Prescription, MAX_SECONDARY
-from pump.pump import Pump
-from pump.schedule import BasalSchedule, MAX_STEPS
-from pump.states import STATES, UNPROGRAMMED
-from store.codec import Writer, Reader, Corrupt
+from store.codec import Writer, Corrupt
 
 # 2: the mixes that left the catheter tip (pump/ledger.py), after the alarms; 1 without
 # them is still read (restart.py then weighs the past at the worst fluid in the line or
 # the reservoir)
 VERSION = const(2)
 
-_MAX_ITEMS = const(512)
 # The device's bytes (app/device_state.py): ~500 bytes of step-guard counts on the
 # bench rig, more on a rig of small steps (a Hamilton 250 uL counts ~100x the steps).
 MAX_EXTRA = const(4096)  # ledger pieces, grants, segments: far above a day's events
@@ -102,78 +95,10 @@ def restore(payload, rig, motor, now_ms, bound=None, log=None, version=VERSION):
     controller's bytes; `log` (t, kind, values) receives its notes from the first, the
     restart alarm's."""
     try:
-        return _restore(payload, rig, motor, now_ms, bound, log, version)
+        from store.snapshot_read import read  # loaded at a restore, dropped after boot
+        return read(payload, rig, motor, now_ms, bound, log, version)
     except (Corrupt, PumpError, ValueError, TypeError, IndexError, KeyError) as err:
         raise SnapshotError(err)
-
-
-def _restore(payload, rig, motor, now_ms, bound, log, version):
-    r = Reader(payload)
-    extra = r.bytes(MAX_EXTRA)
-    same_rig = (r.int(), r.int(), r.int()) == (rig.step_num, rig.step_den,
-                                                rig.dead_volume_nl)
-    wall = r.int()
-    state = r.text()
-    if state not in STATES:
-        raise Corrupt("state")
-    pump = Pump(rig, motor, log=log, now_ms=now_ms)
-    if not same_rig:
-        # Volumes are in the old rig's units: meaningless on this one. A pump that was
-        # never programmed holds none (a recalibrated rig, before any prescription), so it
-        # starts afresh; anything else is refused.
-        if state != UNPROGRAMMED:
-            raise Corrupt("rig")
-        from pump.restart import restart_afresh  # loaded only at a reset
-        restart_afresh(pump, wall)
-        return pump, extra
-    counts = (_at_least(r.int(), 0), _at_least(r.int(), 0))
-    rx = _read_rx(r, rig)
-    volume = r.int()
-    fill = r.int()
-    reservoir = (volume, fill, _at_least(r.int(), 0), _read_concs(r))
-    segments = []
-    for _ in range(r.count(_MAX_ITEMS)):
-        vu = _at_least(r.int(), 1)
-        segments.append([vu, _read_concs(r, False)])
-    delivered = {}
-    for _ in range(r.count(8)):
-        name = r.text()
-        delivered[name] = _at_least(r.int(), 0)
-    primed_vu = _at_least(r.int(), 0)
-    acc = _at_least(r.int(), 0)
-    grants = []
-    for _ in range(r.count(_MAX_ITEMS)):
-        grants.append(now_ms - _at_least(r.int(), 0))
-    pieces = []
-    cum = 0
-    for _ in range(r.count(_MAX_ITEMS)):
-        start = now_ms - _at_least(r.int(), 0)
-        cum += r.int()
-        pieces.append((start, cum, _at_least(r.int(), 0)))
-    alarms = {}
-    for _ in range(r.count(16)):
-        name = r.text()
-        raised = now_ms - _at_least(r.int(), 0)
-        flags = r.int()
-        alarms[name] = [raised, bool(flags & 1), bool(flags & 2)]
-    mixes = None  # version 1: none kept (restart.py says what stands for them)
-    if version >= 2:
-        mixes = []
-        for _ in range(r.count(_MAX_MIXES)):
-            start = now_ms - _at_least(r.int(), 0)
-            # A merge of mixes (pump/ledger.py) may name more drugs than one mix holds.
-            concs = _read_concs(r, False, len(DRUGS))
-            mixes.append((start, concs, _at_least(r.int(), 1)))
-    r.end()
-    pump.restore(state, wall, rx, counts, reservoir, segments, delivered, primed_vu, acc,
-                 grants, pieces, alarms, bound, mixes)
-    return pump, extra
-
-
-def _at_least(v, lo):
-    if v < lo:
-        raise Corrupt("range")
-    return v
 
 
 def _write_concs(w, concs):
@@ -186,56 +111,26 @@ def _write_concs(w, concs):
         w.int(c)
 
 
-def _read_concs(r, none_ok=True, most=1 + MAX_SECONDARY):
-    n = r.count(most)
-    if n == 0:
-        if not none_ok:
-            raise Corrupt("concs")
-        return None
-    out = []
-    for _ in range(n):
-        name = r.text()
-        out.append((name, _at_least(r.int(), 1)))
-    return tuple(out)
-
-
 def _write_rx(w, rx):
     _write_concs(w, None if rx is None else rx.drugs)
     if rx is None:
         return
-    w.int(len(rx.schedule.steps))
-    for start_min, rate in rx.schedule.steps:
+    w.int(len(rx.basal.steps))  # the basal as programmed: scheduled boluses apart
+    for start_min, rate in rx.basal.steps:
         w.int(start_min)
         w.int(rate)
     b = rx.bolus
-    if b is None:
-        w.int(0)
-    else:
-        w.int(1)
+    # Bit 1: a patient bolus follows; bit 2: scheduled boluses after it (a payload
+    # written before them holds 0 or 1, and reads the same).
+    w.int((0 if b is None else 1) | (2 if rx.sched else 0))
+    if b is not None:
         w.int(b.dose_ng)
         w.int(b.lockout_ms)
         w.int(b.max_per_day)
+    if rx.sched:
+        w.int(len(rx.sched))
+        for entry in rx.sched:
+            for v in entry:
+                w.int(v)
     w.int(rx.capacity_nl)
     w.int(rx.low_nl)
-
-
-def _read_rx(r, rig):
-    drugs = _read_concs(r)
-    if drugs is None:
-        return None
-    steps = []
-    for _ in range(r.count(MAX_STEPS)):
-        start = r.int()
-        steps.append((start, r.int()))
-    bolus = None
-    flag = r.int()
-    if flag == 1:
-        dose = r.int()
-        lockout = r.int()
-        bolus = Bolus(dose, lockout, r.int())
-    elif flag != 0:
-        raise Corrupt("bolus")
-    capacity = r.int()
-    # Built, hence checked in full, again: a prescription the drug table or this rig
-    # would refuse today is not restored.
-    return Prescription(drugs, BasalSchedule(steps), bolus, capacity, r.int(), rig)

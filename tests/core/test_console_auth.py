@@ -14,7 +14,7 @@ CLINICIAN_LINES = ("time 2026-01-01T08:00:00", CASE1_LINES[0], CASE1_LINES[1], C
                    "suspend", "resume", "prime 50uL", "ack low_reservoir", "bolus 50ug",
                    "calibrate run 2000", "decommission confirm", "line new confirm",
                    "basal+ 12:00=700ug/d", "trial 200ug", "commit", "commit override",
-                   "discard")
+                   "discard", "bolus-schedule 08:00=100ug")
 
 
 def test_every_clinician_command_is_listed_here_so_none_escapes_the_role_test():

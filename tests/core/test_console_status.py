@@ -103,7 +103,8 @@ def test_help_lists_every_command_by_role_and_explains_one():
     b = Board()
     lines = b.ok("help")
     assert lines[0].startswith("anyone: help status alarms log")
-    assert lines[1].startswith("clinician: time drug basal basal+ ptm reservoir-alarm")
+    assert lines[1].startswith("clinician: time drug basal basal+ ptm bolus-schedule "
+                               "reservoir-alarm")
     assert lines[2] == "sim: sim"
     assert b.ok("help ptm")[0] == "ptm <dose> lockout=<time> max=<n> | ptm off  (clinician)"
     b.err("help fly", E_UNKNOWN_COMMAND)

@@ -29,7 +29,8 @@ LAZY = ("console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_
         "pump.forecast", "pump.line_floor", "pump.slow_bolus",
         "console.cmd_dose", "app.log_read", "console.cmd_care", "pump.drug_soft",
         "app.activity", "console.cmd_activity", "console.cmd_info", "console.cmd_review",
-        "pump.review", "console.show", "console.iso_parse")
+        "pump.review", "console.show", "console.iso_parse", "pump.rx_check",
+        "pump.sched_bolus", "console.cmd_sched", "store.snapshot_read")
 # Nothing of the simulated rig on a Pico.
 SIM_ONLY = ("app.sim_hooks", "app.world_file", "hal.sim", "store.sim_flash")
 
@@ -78,6 +79,7 @@ def test_steady_delivery_keeps_96kb_free_and_a_32kb_block_and_loads_no_lazy_modu
                      "ptm 10ug lockout=1h max=4", "capacity 1mL", "reservoir-alarm 0.2mL",
                      "refill 1mL", "confirm", "start", "bolus 10ug", "status", "alarms",
                      "basal 00:00=1.2mg/d", "rx", "commit",  # the review's modules too
+                     "bolus-schedule 08:00=10ug", "commit",  # and scheduled boluses
                      "rx", "log 5", "activity 3", "logout"):
             ok(c, line)
         t0 = emu.state()["ns"]

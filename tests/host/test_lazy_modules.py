@@ -27,7 +27,8 @@ LAZY = ("console.cmd_access", "console.cmd_rx", "console.cmd_sim", "console.cmd_
         "pump.forecast", "pump.line_floor", "pump.slow_bolus",
         "console.cmd_dose", "app.log_read", "console.cmd_care", "pump.drug_soft",
         "app.activity", "console.cmd_activity", "console.cmd_info", "console.cmd_review",
-        "pump.review", "console.show", "console.iso_parse")
+        "pump.review", "console.show", "console.iso_parse", "pump.rx_check",
+        "pump.sched_bolus", "console.cmd_sched", "store.snapshot_read")
 CALIBRATE = "console.cmd_calibrate"  # kept while a calibration run is in progress
 SIM = "console.cmd_sim"  # kept by the simulated board once used (app/device.py)
 
@@ -37,7 +38,8 @@ SESSION = (
     "calibrate cancel", "time 2026-01-01T07:00:00", "drug morphine 10mg/mL",
     "basal 00:00=1mg/d", "ptm 10ug lockout=1h max=4", "capacity 1mL",
     "reservoir-alarm 0.2mL", "refill 1mL", "confirm", "prime 80uL", "sim advance 2m",
-    "start", "bolus", "basal 00:00=1.1mg/d", "rx", "commit", "sim advance 1h", "sim press",
+    "start", "bolus", "basal 00:00=1.1mg/d", "rx", "commit", "bolus-schedule 08:00=10ug",
+    "commit", "sim advance 1h", "sim press",
     "sim advance 1m", "status",
     "alarms", "rx", "log 10", "activity 3", "login 2468", "stop", "logout", "status",
     "bolus 10ug",
