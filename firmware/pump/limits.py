@@ -97,7 +97,11 @@ def window_peak(ledger, now_ms, future, window_ms):
             best = v if v > best else best
     # A bolus ends inside a ms as a rule, and whole-ms windows see that kink from both
     # sides: the ms after it (the whole bolus in) and the ms before (the far edge still
-    # holding a faster past). Either can be the larger.
+    # holding a faster past). Either can be the larger. A window starting inside that ms
+    # can hold a little more ideal dose still (a fraction of the bolus's rate), but no
+    # step: steps are issued on whole ms only, never ahead of the ideal there, so such a
+    # window holds the steps of the one from the whole ms before it, under its ideal plus
+    # the step of margin (tests/host/test_delivery_regressions.py pins it).
     be = future.bolus_end_ms()
     for s in (be - 1, be):
         if 0 < s < window_ms:

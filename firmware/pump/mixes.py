@@ -151,7 +151,8 @@ def windows_verdict(p, rx, bolus_u, bolus_rate):
                        bolus_rate)
         lo = t - window_ms
         # The breakpoints every drug shares: the window's start on a piece, a mix's start,
-        # a future step, the bolus's end (both whole ms around it).
+        # a future step, the bolus's end (both whole ms around it: steps are issued on
+        # whole ms, so only whole-ms windows hold steps; limits.py says why).
         cands = [lo, t]
         held = False
         for piece in led.pieces:

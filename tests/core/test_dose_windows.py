@@ -43,3 +43,31 @@ def test_the_peak_is_the_brute_force_peak_over_small_cases():
                 fut = Future(BasalSchedule(((0, 0),)), 0, 10, 0, 1, u, 10)
                 assert window_peak(ledger, 100, fut, 10) == _brute_peak(ledger, 100, fut, 10), (
                     p, start, u)
+
+
+def _pump_ledger(basal, start, u, r):
+    """A ledger as pump.py keeps it: a past bolus of u U at r U/ms from `start` marked to
+    the whole ms after its end, then bumped back by the part of a ms it overran."""
+    ledger = DoseLedger()
+    ledger.mark(0, basal)
+    ledger.mark(start, basal + r)
+    end = start - (-u // r)
+    ledger.mark(end, basal + r)
+    ledger.bump(u - r * (end - start))
+    ledger.mark(end, basal)
+    return ledger
+
+
+def test_the_peak_is_the_brute_force_peak_with_past_boluses_ending_inside_a_ms():
+    # The ledger is exact on whole ms only (its ramp runs to the ms after the bolus's
+    # end, then steps back), and no window search looks at the ms before that end: a
+    # past bolus's end can only lower a window that starts there, never raise it.
+    for basal in (0, 2):
+        for start in (84, 88, 91):
+            for u in (13, 17, 20):
+                ledger = _pump_ledger(basal, start, u, 6)
+                for floor in (0, 3, 7):
+                    for fu in (10, 13, 15, 19):
+                        fut = Future(BasalSchedule(((0, 0),)), 0, 10, floor, 1, fu, 10)
+                        assert window_peak(ledger, 100, fut, 10) == _brute_peak(
+                            ledger, 100, fut, 10), (basal, start, u, floor, fu)

@@ -137,7 +137,12 @@ class Ideal:
         """Largest ideal volume in any window (w, w + window_ms] that starts on a whole
         millisecond and ends no later than now (a later end is clipped to now). The volume
         is piecewise linear in w with kinks where w or its end meets a record point, so
-        the maximum over whole w sits on a millisecond next to one of those kinks."""
+        the maximum over whole w sits on a millisecond next to one of those kinks.
+
+        Whole w, not any real w, and on purpose: a window starting inside a ms can hold a
+        little more ideal (a bolus's end inside the ms), but the pump issues steps on
+        whole ms alone, so it holds the steps of the window from the whole ms before it,
+        and those are under that window's ideal plus one step (the property's bound)."""
         now = self.t
         cands = set()
         for b in self.times + [now]:

@@ -120,32 +120,93 @@ def test_bolus_tail_is_never_ahead_of_the_continuous_ramp():
         assert ramp_steps - 1 < motor.total <= ramp_steps, (t, motor.total)
 
 
+def _largest_clinician(drv):
+    """The largest clinician bolus of clonidine the pump would grant now."""
+    lo, hi = 0, row("clonidine")[dt.F_MAX_CLINICIAN_BOLUS]
+    while lo < hi:  # asking changes nothing (permits are pure)
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if drv.pump.bolus_allowed(mid, True) == 0 else (lo, mid - 1)
+    return lo
+
+
+def _crowded_hour(batches=None):
+    """Clinician boluses of clonidine (1 ng/nL, 10 nL steps, 100 uL/min) from 00:30 as
+    large as granted, then the largest granted an hour after the first, with the basal
+    stepping up at 01:00. With `batches`, time moves as the board's loop moves it, to
+    each step as it falls due, and every move is noted there as (ms, steps)."""
+    from test_delivery_properties import Driver
+
+    rig = Rig(10, 1, 10**12, 0, 100_000, 100_000, 0)
+    drv = Driver(rig, (("clonidine", 1_000_000),), ((0, 0), (60, 300_000)), None, 10**11, 0)
+    wait = drv.wait
+    if batches is not None:
+        move = drv.motor.move
+
+        def noted(n):
+            batches.append((drv.pump.t, n))
+            return move(n)
+
+        def wait(ms):
+            end = drv.t + ms
+            while drv.t < end:
+                due = drv.pump.ms_to_next_event()  # a step or an event, as the loop
+                drv.wait(min(max(due or 1, 1), end - drv.t))
+
+        drv.motor.move = noted
+    wait(30 * MIN_MS)
+    for _ in range(6):
+        dose = _largest_clinician(drv)
+        if dose:
+            assert drv.clinician(dose) is None
+        wait(3 * MIN_MS)
+    wait(42 * MIN_MS)  # 01:30, an hour after the first bolus
+    assert drv.clinician(_largest_clinician(drv)) is None
+    wait(2 * H)
+    return drv
+
+
 def test_a_bolus_ending_inside_a_ms_cannot_push_a_rolling_hour_over_the_table():
     """Was (make soak, issue 14 item 6: clonidine 95000.0066 ng in a rolling hour against
     95000): the window check looked at the whole ms after a future bolus's end but not the
     one before, where the window's far edge still holds a faster past (an hour-old bolus),
-    so it granted a bolus that left a rolling hour a fraction of a ng over the table. Here:
-    clinician boluses from 00:30 as large as granted, then the largest granted an hour
-    after the first, with the basal stepping up at 01:00; 0.66 ng over before the fix."""
-    from test_delivery_properties import Driver
-
-    def largest(drv):
-        lo, hi = 0, row("clonidine")[dt.F_MAX_CLINICIAN_BOLUS]
-        while lo < hi:  # asking changes nothing (permits are pure)
-            mid = (lo + hi + 1) // 2
-            lo, hi = (mid, hi) if drv.pump.bolus_allowed(mid, True) == 0 else (lo, mid - 1)
-        return lo
-
-    rig = Rig(10, 1, 10**12, 0, 100_000, 100_000, 0)  # 10 nL steps, 100 uL/min boluses
-    drv = Driver(rig, (("clonidine", 1_000_000),), ((0, 0), (60, 300_000)), None, 10**11, 0)
-    drv.wait(30 * MIN_MS)
-    for _ in range(6):
-        dose = largest(drv)
-        if dose:
-            assert drv.clinician(dose) is None
-        drv.wait(3 * MIN_MS)
-    drv.wait(42 * MIN_MS)  # 01:30, an hour after the first bolus
-    assert drv.clinician(largest(drv)) is None
-    drv.wait(2 * H)
+    so it granted a bolus that left a rolling hour a fraction of a ng over the table.
+    0.66 ng over before the fix."""
+    drv = _crowded_hour()
     worst_ng = (drv.ref.max_window_nl(H) + Fraction(10)) * 1  # nL at 1 ng/nL, one step more
     assert worst_ng <= row("clonidine")[dt.F_MAX_HOURLY], float(worst_ng)
+
+
+def _continuous_peak_nl(ref, window):
+    """The ideal's largest window at any real start: the reference's record points and
+    those less `window` (a bolus's end falls inside a ms), not whole ms alone."""
+    best = 0
+    for b in ref.times + [ref.t]:
+        for w in (b, b - window):
+            if ref.times[0] - window <= w <= ref.t:
+                best = max(best, ref.vol_at(min(w + window, ref.t)) - ref.vol_at(w))
+    return best
+
+
+def test_the_ideal_peaking_inside_a_ms_is_not_a_step_more_in_any_hour():
+    """The ideal's busiest hour can start and end inside a ms: here it starts 0.6 ms into
+    the first bolus's ramp and ends where the last bolus ends, 0.6 ms into its ms, and
+    holds 0.0021 ng more than any hour on whole ms: 95000.0021 ng with the step of
+    margin, against 95000 on whole ms. The window checks (pump/limits.py, mixes.py) and
+    the reference (max_window_nl) look at whole ms only, and rightly: steps are issued on
+    whole ms alone, never ahead of the ideal there and less than a step behind, so an
+    hour starting inside a ms holds the steps of the hour from the whole ms before it.
+    Time moves here as the board's loop moves it, and every rolling hour of steps
+    stays within the table."""
+    batches = []
+    drv = _crowded_hour(batches)
+    limit = row("clonidine")[dt.F_MAX_HOURLY]
+    assert drv.ref.max_window_nl(H) + 10 <= limit < _continuous_peak_nl(drv.ref, H) + 10
+    assert all(type(t) is int for t, _ in batches)  # steps are issued on whole ms only
+    most = held = j = 0
+    for t0, n in batches:  # the hour (t0 - 1, t0 - 1 + H], as a sliding sum
+        while j < len(batches) and batches[j][0] < t0 + H:
+            held += batches[j][1]
+            j += 1
+        most = max(most, held)
+        held -= n
+    assert most * 10 <= limit, most  # 10 ng a step
