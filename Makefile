@@ -28,9 +28,11 @@ console: $(STAMP) ## an interactive console on a fresh virtual Pico
 
 # Two workers (pytest-xdist): the suite is CPU-bound, and two cores finish it in well
 # under the ten minutes it must fit (one took ~15). TEST_WORKERS=0 runs it in one process.
+# loadgroup: a module marked xdist_group runs on one worker, so a fixture it builds once
+# (a wheel and its venv, a recorded session) is built once, not once per worker.
 TEST_WORKERS ?= 2
 test: $(STAMP) $(EMU_STAMP) ## the whole suite, as CI runs it (PYTEST_ARGS=... for pytest)
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The inner loop while editing (docs/verification.md), on the same workers as `test`:
 # all but the tests marked slow (the emulated Pico, power cuts, the MicroPython VM,
@@ -39,7 +41,7 @@ test: $(STAMP) $(EMU_STAMP) ## the whole suite, as CI runs it (PYTEST_ARGS=... f
 # test`, which CI runs, selects all.
 test-fast: export HYPOTHESIS_PROFILE ?= fast
 test-fast: $(STAMP) ## the tests not marked slow: the loop while editing, not a gate
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not slow and not hil" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not slow and not hil" $(PYTEST_ARGS)
 
 # The long verification run (docs/verification.md): more hypothesis examples, a simulated
 # year on both interpreters; prints what it covered. SOAK_ARGS="--examples 5000" for more.

@@ -19,6 +19,10 @@ from emu_console import ok, program, wait_event
 from emu_rig import en_log, fast_rig, status, wait_emulated
 from test_runner_fixes import run_until, tiny
 
+# One worker builds this module's fixture once (make test: --dist loadgroup); split
+# over two, each built its own.
+pytestmark = pytest.mark.xdist_group('test_reset_cause')
+
 # Each boot says what machine and the firmware's board make of it, then boot 1 restarts
 # the board through the firmware's own PicoBoard.reset(); the `boots` file counts.
 OWN_RESET = """
@@ -73,6 +77,7 @@ if machine.reset_cause() == machine.PWRON_RESET:
 
     motor.Motor.move = move
 from app.boot import run
+
 run()
 """
 

@@ -34,6 +34,10 @@ import tally
 from pumpctl.client import PumpClient, is_final, EVENT_PREFIX
 from pumpctl.virtual_pico import DEFAULT_BOARD, VirtualPico
 
+# One worker builds this module's fixture once (make test: --dist loadgroup); split
+# over two, each built its own.
+pytestmark = pytest.mark.xdist_group('test_differential')
+
 REPO = Path(__file__).resolve().parents[2]
 REPLY_S = 60.0  # a day's advance takes well under a second; a hang fails, never waits
 PIN = "2468"

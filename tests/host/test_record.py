@@ -14,6 +14,10 @@ from pumpctl import delivery_log, record, script
 from pumpctl.client import PumpClient, Reply
 from pumpctl.virtual_pico import VirtualPico
 
+# One worker builds this module's fixture once (make test: --dist loadgroup); split
+# over two, each built its own.
+pytestmark = pytest.mark.xdist_group('test_record')
+
 # The virtual Pico's rig: BD 60 mL (26.7 mm) on a T8 screw, 200 x 16 microsteps, pi 355/113.
 STEP_NL = Fraction(355 * 26_700 ** 2 * 8_000, 113 * 4 * 3_200 * 1_000_000)
 MIN_MS = 60_000

@@ -16,6 +16,10 @@ import pytest
 from pumpctl import delivery_log, report, resample
 from pumpctl.progress import Progress
 
+# One worker builds this module's fixture once (make test: --dist loadgroup); split
+# over two, each built its own.
+pytestmark = pytest.mark.xdist_group('test_report')
+
 PUMPCTL = [sys.executable, "-m", "pumpctl.cli"]
 SCRIPT = """pin 2468
 login 2468

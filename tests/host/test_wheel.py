@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pytest
 
+# One worker builds this module's fixture once (make test: --dist loadgroup); split
+# over two, each built its own.
+pytestmark = pytest.mark.xdist_group('test_wheel')
+
 REPO = Path(__file__).resolve().parents[2]
 PIP_S = 600
 RUN_S = 120
@@ -131,6 +135,7 @@ import sys
 from pumpctl import bundled
 from pumpctl.client import PumpClient
 from pumpctl.virtual_pico import VirtualPico
+
 assert "site-packages" in str(bundled.FIRMWARE), bundled.FIRMWARE
 assert bundled.REPO is None
 with VirtualPico() as vp:
