@@ -89,6 +89,7 @@ class EmuPico:
     def __init__(self, state_dir=None, board_config=DEFAULT_BOARD, firmware=deploy.FIRMWARE,
                  uf2=None, bootrom=None, tmc="chip", pace="free", battery_mv=HEALTHY_MV,
                  reinstall=False, opt=deploy.DEFAULT_OPT, no_fix=(), files=None, say=None,
+                 trace_irq=False,
                  service_jumper=False):
         self.temporary = state_dir is None  # removed again by stop()
         self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="emu-"))
@@ -110,6 +111,7 @@ class EmuPico:
         self.reinstall = reinstall
         self.opt = opt
         self.no_fix = tuple(no_fix)
+        self.trace_irq = trace_irq  # runner.mjs --trace-irq: `exc` events
         self.files = dict(files or {})  # board path -> text, over the build (tests)
         self.say = say
         # The service jumper in (its pin held low) at every power-on while this is True.
@@ -183,6 +185,8 @@ class EmuPico:
                      "--tmc-node=%d" % self.config["tmc2209"]["node"]]
         if self.no_fix:
             args.append("--no-fix=" + ",".join(self.no_fix))
+        if self.trace_irq:
+            args.append("--trace-irq")
         return args
 
     def _spawn(self):

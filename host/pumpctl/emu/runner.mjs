@@ -102,6 +102,12 @@ let cutAt = null; // {programs, path}: a power cut in the middle of the Nth page
 // ---------- the machine ----------
 let sim, mcu, core, clock, cdc;
 let pioTime = -1; // while a state machine steps: its own time (ns), for pin timestamps
+// Set when an input the test tied to a pin's edges (after_rises) changes while the PIO
+// steps ahead of a sleeping core: the time of that edge. The idle jump ends there, so
+// the core wakes to its interrupt at that time, not at the jump's end: it had run on
+// to the next timer alarm with the PIO stepping all the way (a hard IRQ's EN off came up
+// to a ms late, and STEP edges a real core would have frozen were made meanwhile).
+let pioHaltAt = -1;
 let machines = []; // enabled PIO state machines: {sm, pio, next (ns), parked (ns)}
 let pioDue = Infinity; // the least `next` of them: the loop steps the PIO only from then
 let pendingRead = null; // an OUT poll the host had nothing for
@@ -170,7 +176,19 @@ function powerOn(flashImage, cause) {
   machines = [];
   pioDue = Infinity;
   pendingRead = null;
+  if (args['trace-irq']) traceIrq();
   core.PC = FLASH_BASE;
+}
+
+// --trace-irq: every exception the core enters, as {ev: 'exc', n, ns, from, pm}: `from`
+// the exception it preempts (0: thread), pm PRIMASK. For finding interrupt latency (it
+// found the idle jump's, pioHaltAt); slows the runner.
+function traceIrq() {
+  const entry = core.exceptionEntry.bind(core);
+  core.exceptionEntry = (n) => {
+    send({ ev: 'exc', n, ns: atNs(), from: core.IPSR, pm: core.PM ? 1 : 0 });
+    entry(n);
+  };
 }
 
 let resetPending = false;
@@ -191,6 +209,7 @@ function onPin(p, rec, state) {
       if (s.afterPin === p && rec.rises >= s.rises) {
         scheduled.splice(i--, 1);
         setInput(s.pin, s.value);
+        if (pioTime >= 0) pioHaltAt = pioTime;
         send({ ev: 'fired', pin: s.pin, value: s.value, ns: t });
       }
     }
@@ -346,6 +365,7 @@ function unpark(pio) {
   if (any) dueAgain();
 }
 function stepPio(until) {
+  pioHaltAt = -1;
   for (const m of machines) {
     if (m.next > until) continue; // its next instruction is later: the common case
     const sm = m.sm;
@@ -367,10 +387,12 @@ function stepPio(until) {
         m.next = Infinity;
         break;
       }
+      if (pioHaltAt >= 0) break;
     }
     pioTime = -1;
   }
   dueAgain();
+  return pioHaltAt;
 }
 
 // ---------- fix: the USB host polls, and answers only when it has bytes ----------
@@ -465,7 +487,10 @@ function slice() {
         return; // asleep with nothing to wake it: the next host byte or command does
       }
       stats.idleSkips++;
-      if (pioFix && target >= pioDue) stepPio(target);
+      if (pioFix && target >= pioDue) {
+        const halt = stepPio(target);
+        if (halt >= 0) target = halt > now ? halt : now;
+      }
       clock.tick(target - now);
     } else {
       // A burst of instructions, with only what each needs in between: the loop's own
