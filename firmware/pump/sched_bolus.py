@@ -35,7 +35,10 @@ MIN_MS = const(60_000)
 
 
 def least_min(dose_ng, conc, speed_nl_min):
-    """The fewest whole minutes (at least one) the rig's bolus speed gives `dose_ng` in."""
+    """The fewest whole minutes (at least one) the rig's bolus speed gives `dose_ng` in;
+    one on a rig that names no speed (a test's)."""
+    if not speed_nl_min:
+        return 1
     m = ceil_div(dose_ng * NL_PER_ML, conc * speed_nl_min)
     return m if m > 1 else 1
 
@@ -52,7 +55,9 @@ def check_entries(entries):
             raise PumpError(E_USAGE, "bolus-schedule")  # a start said twice
         if type(dose) is not int or dose <= 0:
             raise PumpError(E_RANGE, dose)
-        if type(over) is not int or not 0 <= over <= MIN_PER_DAY:
+        if type(over) is not int:
+            raise PumpError(E_RANGE, over)
+        if not 0 <= over <= MIN_PER_DAY:
             raise PumpError(E_BOLUS_OVER, over * MIN_MS, MIN_MS, MIN_PER_DAY * MIN_MS)
         prev = start
 
@@ -74,8 +79,8 @@ def rate_ng_d(dose, mins):
 
 
 def given_ng(dose, mins):
-    """What the rounded rate gives over its minutes (ng, rounded down): the dose `rx`
-    shows, at most 1 ng under the one asked."""
+    """What the rounded rate gives over its minutes (ng, rounded down), at most 1 ng under
+    the dose asked: `bolus-schedule` says so in its reply where they differ."""
     return rate_ng_d(dose, mins) * mins // MIN_PER_DAY
 
 

@@ -680,7 +680,7 @@ def spoil(draw, items, values):
 def junk_prescriptions(draw):
     """docs/clinical_background.md case 1, with some of its pieces spoilt: unknown drugs,
     huge, negative or non-int concentrations, out-of-order, duplicated or overlong
-    schedules, bad boluses and reservoir sizes."""
+    schedules, bad boluses and reservoir sizes; scheduled boluses, sound or spoilt."""
     rx = dict(CASE1)
     spoilt = {k for k in sorted(rx) if draw(st.booleans())} or {draw(st.sampled_from(sorted(rx)))}
     if "drugs" in spoilt:
@@ -694,6 +694,10 @@ def junk_prescriptions(draw):
     for key in ("capacity", "low"):
         if key in spoilt:
             rx[key] = draw(st.integers(-2, 10**9) | JUNK)
+    if draw(st.booleans()):  # scheduled boluses (pump/sched_bolus.py), sound or spoilt
+        sched = ((480, 30_000, 0), (1200, 20_000, 20))
+        rx["sched"] = tuple(spoil(draw, sched, st.integers(-2, 2 * 10**9) | JUNK)
+                            if draw(st.booleans()) else sched) or None
     return rx
 
 
@@ -704,7 +708,7 @@ def test_junk_prescriptions_raise_pump_error_and_nothing_else(junk):
     rig = Rig(1000, 1, 60_000_000, 150_000, 10_000, 50_000, 48_000)
     try:
         rx = Prescription(drugs, BasalSchedule(steps), None if bolus is None else Bolus(*bolus),
-                          capacity, low, rig)
+                          capacity, low, rig, junk.get("sched"))
     except PumpError:
         event("refused")
         return
