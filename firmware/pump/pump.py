@@ -75,6 +75,11 @@ class Pump(Permits):
         self.pending = None  # (volume_nl, prescription) of a refill awaiting confirm
         self.u_per_ng = du.u_per_ng(rig.step_den)
         self._ideal_rate = None
+        # What the rates were last worked out from (_apply_rates): the prescription, the
+        # fluid at the tip, the schedule's rate (ng/day; -1: not delivering) and the rig;
+        # None: work them out again.
+        self._rates_rx = self._rates_head = self._rates_rig = None
+        self._rates_ng = -1
         self.idle_from = None  # since when a programmed pump is not delivering (settle.py)
         self.idle_allow_ms = settle.IDLE_REMIND_MS  # and for how long it may be so, unreminded
         self.motor.enable(False)
@@ -315,7 +320,12 @@ class Pump(Permits):
             best = c if c < best else best
             if self.bolus_left:
                 best = self.bolus_end if self.bolus_end < best else best
-            k = 1 if or_step else self._steps_to_event()
+            if or_step:
+                k = 1
+            elif not self.integ.peek(limit - self.t):
+                k = 0  # not one step due by the limit: no step count's event comes first
+            else:
+                k = self._steps_to_event()
             if k:
                 ms = self.integ.ms_until(k)
                 if ms is not None and self.t + ms < best:
@@ -516,8 +526,23 @@ class Pump(Permits):
 
     def _apply_rates(self):
         ideal = 0
-        if self.rx is not None:
-            head = self.tubing.head_concs(self.reservoir.concs or self.rx.drugs)
+        rx = self.rx
+        if rx is not None:
+            head = self.tubing.head_concs(self.reservoir.concs or rx.drugs)
+            sched = rx.schedule
+            ng_d = sched.rates[sched.index_at(self._tod())] if self.sm.state in DELIVERING \
+                else -1
+            if (rx is self._rates_rx and head is self._rates_head and ng_d == self._rates_ng
+                    and self.rig is self._rates_rig and not self.bolus_rate
+                    and self.ledger._tip is head
+                    and self._ideal_rate is not None):
+                # Every input as when the rates were last worked out (the prescription,
+                # the fluid at the tip, the schedule's rate now, the rig, no bolus): the
+                # same rates, without the big-integer work of every pass (issue 13).
+                self.integ.rate = self._ideal_rate
+                return
+        self._rates_rx = None  # until they are worked out again below
+        if rx is not None:
             c = self.ref_conc(head)
             # Which fluid leaves the tip from now, for each drug's own past dose (ledger.py):
             # the same tuple as last pass returns at once.
@@ -531,8 +556,11 @@ class Pump(Permits):
                     # checked when it was granted still hold.
                     self.bolus_rate = self._bolus_speed()
                     self.bolus_end = self.t + du.ceil_div(self.bolus_left, self.bolus_rate)
-                r = du.basal_e6(self.rx.schedule.rate_at(self._tod()), self.rx.floor_e6(c))
+                r = du.basal_e6(ng_d, rx.floor_e6(c))
                 ideal = r * self.rig.step_den + self.bolus_rate
+            if not self.bolus_rate:
+                self._rates_rx, self._rates_head, self._rates_ng = rx, head, ng_d
+                self._rates_rig = self.rig
         self.integ.rate = ideal
         if ideal != self._ideal_rate:
             self.ledger.mark(self.t, ideal)
