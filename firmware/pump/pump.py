@@ -322,10 +322,12 @@ class Pump(Permits):
                 best = self.bolus_end if self.bolus_end < best else best
             if or_step:
                 k = 1
-            elif not self.integ.peek(limit - self.t):
-                k = 0  # not one step due by the limit: no step count's event comes first
             else:
-                k = self._steps_to_event()
+                # Steps due by the limit: an event more steps away comes after it, so
+                # neither it (none due: most passes) nor its time is asked.
+                due = self.integ.peek(limit - self.t)
+                k = self._steps_to_event() if due else 0
+                k = k if k <= due else 0
             if k:
                 ms = self.integ.ms_until(k)
                 if ms is not None and self.t + ms < best:

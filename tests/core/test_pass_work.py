@@ -7,15 +7,15 @@ gets, through schedule steps, a bolus and its end. Runs under pytest and MicroPy
 from builders import CASE1_FLEX, HOUR_MS, MIN_MS, START_MS, case1_pump
 
 
-def _counting(pump, name):
-    """Count the calls of the pump's method `name` (an instance attribute shadows it)."""
+def _counting(obj, name):
+    """Count the calls of the method `name` of `obj` (an instance attribute shadows it)."""
     calls = [0]
-    real = getattr(pump, name)
+    real = getattr(obj, name)
 
     def counted(*args):
         calls[0] += 1
         return real(*args)
-    setattr(pump, name, counted)
+    setattr(obj, name, counted)
     return calls
 
 
@@ -38,8 +38,10 @@ def test_a_pass_with_no_step_due_asks_for_no_step_count_event():
     moved = pump.motor.total
     pump.advance(pump.t + due - 1)  # a ms short of the next step
     assert calls[0] == 0 and pump.motor.total == moved
-    pump.advance(pump.t + 1)  # the step: its pass looks for the events steps reach
+    until = _counting(pump.integ, "ms_until")
+    pump.advance(pump.t + 1)  # the step: its pass looks for the events steps reach...
     assert calls[0] >= 1 and pump.motor.total == moved + 1
+    assert until[0] == 0  # ...and times none, each many steps further than the one due
 
 
 def test_a_pass_where_nothing_changed_does_not_work_the_rates_out_again():
