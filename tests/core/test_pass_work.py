@@ -22,7 +22,7 @@ def _counting(obj, name):
 def _fresh_rates(pump):
     """(rate, step dose) as a pass that works them out anew gets them."""
     keep = (pump.integ.rate, pump.integ.den)
-    pump._rates_rx = None
+    pump._rates_of = None
     pump._apply_rates()
     fresh = (pump.integ.rate, pump.integ.den)
     assert keep == fresh, (keep, fresh)
