@@ -7,6 +7,7 @@ One `over` holds for every bolus of the line, in whole minutes; without it each 
 the rig's bolus speed. Loaded for this command and dropped after the reply (app/lazy.py)."""
 from console.cmd_rx import _apply, _with, _work
 from console.show import show_sched
+from pump.dose_units import MIN_MS
 from pump.errors import PumpError, E_PRECISION, E_USAGE
 from pump.units import parse_duration_ms, parse_mass_ng, parse_time_of_day_min
 
@@ -15,9 +16,9 @@ OFF = "off"
 
 def _over_min(text):
     ms = parse_duration_ms(text)
-    if ms % 60_000:
+    if ms % MIN_MS:
         raise PumpError(E_PRECISION, text, "minute")
-    return ms // 60_000
+    return ms // MIN_MS
 
 
 def entries(args):

@@ -26,12 +26,11 @@ Loaded when a prescription with scheduled boluses is built, and dropped after a 
 (app/lazy.py): nothing here runs while the pump delivers."""
 from micropython import const
 from pump import drugs as dt
-from pump.dose_units import MIN_PER_DAY, NL_PER_ML, ceil_div
+from pump.dose_units import MIN_MS, MIN_PER_DAY, NL_PER_ML, ceil_div
 from pump.errors import PumpError, E_RANGE, E_USAGE, E_BOLUS_OVER, E_SCHED_BOLUS_LIMIT
 from pump.schedule import BasalSchedule, MAX_STEPS
 
 MAX_SCHED = const(8)  # boluses a day: three or four is the clinical use (flex dosing)
-MIN_MS = const(60_000)
 
 
 def least_min(dose_ng, conc, speed_nl_min):
