@@ -455,7 +455,7 @@ function slice() {
       reboot('watchdog');
       nextEv = nextEventNs();
     }
-    if (n >= 1024) {
+    if (++n >= 1024) { // every iteration counts, a `continue` too: none may spin unchecked
       n = 0;
       if (Date.now() > wallEnd) break;
       if (hostBytes.length) feedHost();
@@ -521,7 +521,6 @@ function slice() {
       }
       continue;
     }
-    n++;
   }
   setImmediate(slice);
 }
